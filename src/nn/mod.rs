@@ -1,0 +1,16 @@
+//! The network itself: activations, initialisers, losses, dense layers and their composition.
+
+pub mod activation;
+pub mod dense;
+pub mod gemm;
+pub mod init;
+pub mod loss;
+pub mod network;
+pub mod regularization;
+
+pub use activation::Activation;
+pub use dense::Dense;
+pub use init::Init;
+pub use loss::Loss;
+pub use network::{Gradients, Network, Workspace};
+pub use regularization::Regularization;

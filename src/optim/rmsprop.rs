@@ -1,0 +1,52 @@
+//! `torch.optim.RMSprop` (not centred): v ← αv + (1−α)g², then p ← p − lr·g/(√v + ε), through a
+//! momentum buffer when momentum > 0. The config calls α `beta`.
+
+use super::{state_for, Optimizer};
+use crate::Real;
+
+#[derive(Clone, Debug)]
+pub struct RmsProp {
+    lr: f64,
+    alpha: f64,
+    eps: f64,
+    momentum: f64,
+    weight_decay: f64,
+    square_avg: Vec<Vec<Real>>,
+    buf: Vec<Vec<Real>>,
+}
+
+impl RmsProp {
+    pub fn new(lr: f64, alpha: f64, eps: f64, momentum: f64, weight_decay: f64) -> RmsProp {
+        RmsProp { lr, alpha, eps, momentum, weight_decay, square_avg: Vec::new(), buf: Vec::new() }
+    }
+}
+
+impl Optimizer for RmsProp {
+    fn step(&mut self, params: &mut [&mut [Real]], grads: &[&[Real]]) {
+        let (lr, alpha, eps) = (self.lr as Real, self.alpha as Real, self.eps as Real);
+        let (mu, wd) = (self.momentum as Real, self.weight_decay as Real);
+        state_for(&mut self.square_avg, params);
+        if mu > 0.0 {
+            state_for(&mut self.buf, params);
+        }
+        for (i, (p, g)) in params.iter_mut().zip(grads).enumerate() {
+            for (j, (p, g)) in p.iter_mut().zip(g.iter()).enumerate() {
+                let g = g + wd * *p;
+                let v = &mut self.square_avg[i][j];
+                *v = alpha * *v + (1.0 - alpha) * g * g;
+                let avg = v.sqrt() + eps;
+                if mu > 0.0 {
+                    let b = &mut self.buf[i][j];
+                    *b = mu * *b + g / avg;
+                    *p -= lr * *b;
+                } else {
+                    *p -= lr * g / avg;
+                }
+            }
+        }
+    }
+
+    fn lr(&self) -> f64 {
+        self.lr
+    }
+}
