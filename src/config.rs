@@ -1,1 +1,585 @@
-//! Placeholder
+//! The one training configuration, shared by the CLI, the web worker and the page. Parsing keeps
+//! the JSON path of whatever is wrong (`layers[1].activation[3]`), and [`Config::validate`]
+//! checks every rule with an error naming the field and what it accepts.
+
+use crate::nn::network::LayerSpec;
+use crate::nn::{Activation, Init, Loss, Regularization};
+use crate::optim::{Clip, Hyper, OptimizerKind};
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use std::fmt;
+
+/// Networks past this size would not fit a browser tab's memory; refusing them early beats an
+/// out-of-memory crash mid-run.
+pub const MAX_PARAMETERS: usize = 50_000_000;
+
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("config is not valid JSON: {message}")]
+    Syntax { message: String },
+    #[error("{path}: {message}")]
+    Parse { path: String, message: String },
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+}
+
+impl ConfigError {
+    fn invalid(field: impl Into<String>, message: impl Into<String>) -> ConfigError {
+        ConfigError::Invalid { field: field.into(), message: message.into() }
+    }
+
+    /// The JSON path the error is about ("" for a syntax error).
+    pub fn field(&self) -> &str {
+        match self {
+            ConfigError::Syntax { .. } => "",
+            ConfigError::Parse { path, .. } => path,
+            ConfigError::Invalid { field, .. } => field,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Task {
+    Regression,
+    Binary,
+    Multiclass,
+}
+
+impl Task {
+    pub fn name(self) -> &'static str {
+        match self {
+            Task::Regression => "regression",
+            Task::Binary => "binary",
+            Task::Multiclass => "multiclass",
+        }
+    }
+
+    pub fn is_classification(self) -> bool {
+        self != Task::Regression
+    }
+}
+
+/// One activation for the whole layer, or one per unit.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ActivationSpec {
+    Layer(Activation),
+    PerNeuron(Vec<Activation>),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayerConfig {
+    pub units: usize,
+    pub activation: ActivationSpec,
+    #[serde(default)]
+    pub init: Init,
+    /// Half-width (`random_uniform`) or standard deviation (`random_normal`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptimizerConfig {
+    pub name: OptimizerKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lr: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub momentum: Option<f64>,
+    /// RMSprop's smoothing constant (PyTorch's `alpha`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beta: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beta1: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beta2: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eps: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight_decay: Option<f64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum RegularizationKind {
+    #[default]
+    None,
+    L1,
+    L2,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RegularizationConfig {
+    #[serde(default)]
+    pub kind: RegularizationKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lambda: Option<f64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ClipKind {
+    #[default]
+    None,
+    Value,
+    Norm,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ClipConfig {
+    #[serde(default)]
+    pub kind: ClipKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_norm: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub seed: u64,
+    /// Hidden layers then the output layer; the input width comes from the data.
+    pub layers: Vec<LayerConfig>,
+    pub loss: Loss,
+    /// Take the fused softmax+CE / sigmoid+BCE gradient where the output allows it.
+    pub fused: bool,
+    /// Follows from the loss when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task: Option<Task>,
+    pub optimizer: OptimizerConfig,
+    pub regularization: RegularizationConfig,
+    pub clip: ClipConfig,
+    pub batch_size: usize,
+    pub epochs: usize,
+    pub shuffle: bool,
+    pub validation_split: f64,
+    /// Share held out for testing when the data set has no official test split.
+    pub test_split: f64,
+    pub standardize: bool,
+}
+
+impl Default for OptimizerConfig {
+    fn default() -> Self {
+        OptimizerConfig {
+            name: OptimizerKind::Adam,
+            lr: None,
+            momentum: None,
+            beta: None,
+            beta1: None,
+            beta2: None,
+            eps: None,
+            weight_decay: None,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            seed: 42,
+            layers: Vec::new(),
+            loss: Loss::CrossEntropy,
+            fused: true,
+            task: None,
+            optimizer: OptimizerConfig::default(),
+            regularization: RegularizationConfig::default(),
+            clip: ClipConfig::default(),
+            batch_size: 32,
+            epochs: 10,
+            shuffle: true,
+            validation_split: 0.0,
+            test_split: 0.0,
+            standardize: false,
+        }
+    }
+}
+
+impl Config {
+    /// Parses and validates a JSON config.
+    pub fn from_json(text: &str) -> Result<Config, ConfigError> {
+        let config = Config::parse_json(text)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Parses without validating (the page shows every problem at once through [`problems`]).
+    ///
+    /// [`problems`]: Config::problems
+    pub fn parse_json(text: &str) -> Result<Config, ConfigError> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let config: Config = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            if inner.is_syntax() || inner.is_eof() {
+                ConfigError::Syntax { message: inner.to_string() }
+            } else {
+                ConfigError::Parse { path, message: strip_position(&inner.to_string()) }
+            }
+        })?;
+        de.end().map_err(|e| ConfigError::Syntax { message: e.to_string() })?;
+        Ok(config)
+    }
+
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a config always serialises")
+    }
+
+    /// The task, explicit or implied by the loss.
+    pub fn task(&self) -> Task {
+        self.task.unwrap_or(match self.loss {
+            Loss::Mse => Task::Regression,
+            Loss::BinaryCrossEntropy => Task::Binary,
+            Loss::CrossEntropy => Task::Multiclass,
+        })
+    }
+
+    pub fn layer_specs(&self) -> Vec<LayerSpec> {
+        self.layers
+            .iter()
+            .map(|l| LayerSpec {
+                units: l.units,
+                activations: l.activation.expand(l.units),
+                init: l.init,
+                scale: l.scale,
+            })
+            .collect()
+    }
+
+    pub fn hyper(&self) -> Hyper {
+        let o = &self.optimizer;
+        let d = Hyper::defaults(o.name);
+        Hyper {
+            kind: o.name,
+            lr: o.lr.unwrap_or(d.lr),
+            momentum: o.momentum.unwrap_or(d.momentum),
+            beta: o.beta.unwrap_or(d.beta),
+            beta1: o.beta1.unwrap_or(d.beta1),
+            beta2: o.beta2.unwrap_or(d.beta2),
+            eps: o.eps.unwrap_or(d.eps),
+            weight_decay: o.weight_decay.unwrap_or(d.weight_decay),
+        }
+    }
+
+    pub fn regularization(&self) -> Regularization {
+        let lambda = self.regularization.lambda.unwrap_or(0.0);
+        match self.regularization.kind {
+            RegularizationKind::None => Regularization::None,
+            RegularizationKind::L1 => Regularization::L1(lambda),
+            RegularizationKind::L2 => Regularization::L2(lambda),
+        }
+    }
+
+    pub fn clip(&self) -> Clip {
+        match self.clip.kind {
+            ClipKind::None => Clip::None,
+            ClipKind::Value => Clip::Value(self.clip.value.unwrap_or(f64::INFINITY)),
+            ClipKind::Norm => Clip::Norm(self.clip.max_norm.unwrap_or(f64::INFINITY)),
+        }
+    }
+
+    /// The first problem, if any.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        match self.problems().into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Every rule the config breaks, in field order.
+    pub fn problems(&self) -> Vec<ConfigError> {
+        let mut out = Vec::new();
+        self.check_layers(&mut out);
+        self.check_loss(&mut out);
+        self.check_optimizer(&mut out);
+        self.check_regularization(&mut out);
+        self.check_clip(&mut out);
+        self.check_schedule(&mut out);
+        out
+    }
+
+    fn check_layers(&self, out: &mut Vec<ConfigError>) {
+        if self.layers.is_empty() {
+            out.push(ConfigError::invalid(
+                "layers",
+                "the network needs at least one layer (the last one is the output layer)",
+            ));
+        }
+        let mut params: usize = 0;
+        let mut fan_in: usize = 1;
+        for (i, l) in self.layers.iter().enumerate() {
+            let at = |f: &str| format!("layers[{i}].{f}");
+            if l.units == 0 {
+                out.push(ConfigError::invalid(at("units"), "must be at least 1, found 0"));
+            }
+            if let ActivationSpec::PerNeuron(list) = &l.activation {
+                if list.len() != l.units {
+                    out.push(ConfigError::invalid(
+                        at("activation"),
+                        format!(
+                            "a per-neuron list needs one activation per unit: {} units, found {} entries",
+                            l.units,
+                            list.len()
+                        ),
+                    ));
+                }
+            }
+            match l.scale {
+                Some(_) if !l.init.takes_scale() => out.push(ConfigError::invalid(
+                    at("scale"),
+                    format!(
+                        "applies only to random_uniform and random_normal, not {}",
+                        l.init
+                    ),
+                )),
+                Some(s) if !(s.is_finite() && s > 0.0) => out.push(ConfigError::invalid(
+                    at("scale"),
+                    format!("must be a positive number, found {s}"),
+                )),
+                _ => {}
+            }
+            params = params.saturating_add(l.units.saturating_mul(fan_in.saturating_add(1)));
+            fan_in = l.units.max(1);
+        }
+        if params > MAX_PARAMETERS {
+            out.push(ConfigError::invalid(
+                "layers",
+                format!(
+                    "the layers hold at least {params} parameters (not counting the input layer's \
+                     weights); at most {MAX_PARAMETERS} are supported"
+                ),
+            ));
+        }
+    }
+
+    fn output_activations(&self) -> Vec<Activation> {
+        self.layers.last().map_or(Vec::new(), |l| l.activation.expand(l.units))
+    }
+
+    fn check_loss(&self, out: &mut Vec<ConfigError>) {
+        let outputs = self.output_activations();
+        if outputs.is_empty() {
+            return;
+        }
+        let last = format!("layers[{}].activation", self.layers.len() - 1);
+        let all = |a: Activation| outputs.iter().all(|o| *o == a);
+        match self.loss {
+            Loss::CrossEntropy if !all(Activation::Softmax) => out.push(ConfigError::invalid(
+                "loss",
+                format!(
+                    "cross_entropy needs a softmax output layer (probabilities that sum to 1), \
+                     but {last} is {}; use softmax there, or binary_cross_entropy with sigmoid, or mse",
+                    describe(&outputs)
+                ),
+            )),
+            Loss::BinaryCrossEntropy if !all(Activation::Sigmoid) => out.push(ConfigError::invalid(
+                "loss",
+                format!(
+                    "binary_cross_entropy needs sigmoid outputs (one probability in (0, 1) per \
+                     unit), but {last} is {}; use sigmoid there, or cross_entropy with softmax",
+                    describe(&outputs)
+                ),
+            )),
+            _ => {}
+        }
+        if self.task() == Task::Regression && self.loss != Loss::Mse {
+            out.push(ConfigError::invalid(
+                "task",
+                format!("regression trains with the mse loss, not {}", self.loss),
+            ));
+        }
+    }
+
+    fn check_optimizer(&self, out: &mut Vec<ConfigError>) {
+        let o = &self.optimizer;
+        let kind = o.name;
+        let fields: [(&str, Option<f64>); 7] = [
+            ("lr", o.lr),
+            ("momentum", o.momentum),
+            ("beta", o.beta),
+            ("beta1", o.beta1),
+            ("beta2", o.beta2),
+            ("eps", o.eps),
+            ("weight_decay", o.weight_decay),
+        ];
+        for (name, value) in fields {
+            let Some(v) = value else { continue };
+            let field = format!("optimizer.{name}");
+            if name != "lr" && !kind.fields().contains(&name) {
+                out.push(ConfigError::invalid(
+                    field,
+                    format!("is not used by {kind} (it takes lr, {})", kind.fields().join(", ")),
+                ));
+                continue;
+            }
+            let ok = v.is_finite()
+                && match name {
+                    "lr" | "eps" => v > 0.0,
+                    "weight_decay" => v >= 0.0,
+                    "momentum" | "beta" | "beta1" | "beta2" => (0.0..1.0).contains(&v),
+                    _ => true,
+                };
+            if !ok {
+                let rule = match name {
+                    "lr" | "eps" => "a number greater than 0",
+                    "weight_decay" => "a number ≥ 0",
+                    _ => "a number in [0, 1)",
+                };
+                out.push(ConfigError::invalid(field, format!("must be {rule}, found {v}")));
+            }
+        }
+    }
+
+    fn check_regularization(&self, out: &mut Vec<ConfigError>) {
+        let r = &self.regularization;
+        match (r.kind, r.lambda) {
+            (RegularizationKind::None, Some(_)) => out.push(ConfigError::invalid(
+                "regularization.lambda",
+                "applies only with kind l1 or l2 (kind is none)",
+            )),
+            (RegularizationKind::L1 | RegularizationKind::L2, None) => out.push(ConfigError::invalid(
+                "regularization.lambda",
+                "is required with kind l1 or l2 (e.g. 0.0001)",
+            )),
+            (_, Some(l)) if !(l.is_finite() && l >= 0.0) => out.push(ConfigError::invalid(
+                "regularization.lambda",
+                format!("must be a number ≥ 0, found {l}"),
+            )),
+            _ => {}
+        }
+    }
+
+    fn check_clip(&self, out: &mut Vec<ConfigError>) {
+        let c = &self.clip;
+        let positive = |field: &str, v: Option<f64>, out: &mut Vec<ConfigError>| match v {
+            None => out.push(ConfigError::invalid(
+                format!("clip.{field}"),
+                format!("is required with kind {}", if field == "value" { "value" } else { "norm" }),
+            )),
+            Some(v) if !(v.is_finite() && v > 0.0) => out.push(ConfigError::invalid(
+                format!("clip.{field}"),
+                format!("must be a number greater than 0, found {v}"),
+            )),
+            _ => {}
+        };
+        let stray = |field: &str, kind: &str, out: &mut Vec<ConfigError>| {
+            out.push(ConfigError::invalid(
+                format!("clip.{field}"),
+                format!("does not apply with kind {kind}"),
+            ))
+        };
+        match c.kind {
+            ClipKind::None => {
+                if c.value.is_some() {
+                    stray("value", "none", out)
+                }
+                if c.max_norm.is_some() {
+                    stray("max_norm", "none", out)
+                }
+            }
+            ClipKind::Value => {
+                positive("value", c.value, out);
+                if c.max_norm.is_some() {
+                    stray("max_norm", "value", out)
+                }
+            }
+            ClipKind::Norm => {
+                positive("max_norm", c.max_norm, out);
+                if c.value.is_some() {
+                    stray("value", "norm", out)
+                }
+            }
+        }
+    }
+
+    fn check_schedule(&self, out: &mut Vec<ConfigError>) {
+        if self.batch_size == 0 {
+            out.push(ConfigError::invalid("batch_size", "must be at least 1, found 0"));
+        }
+        if self.epochs == 0 {
+            out.push(ConfigError::invalid("epochs", "must be at least 1, found 0"));
+        }
+        for (field, v) in [("validation_split", self.validation_split), ("test_split", self.test_split)] {
+            if !(v.is_finite() && (0.0..1.0).contains(&v)) {
+                out.push(ConfigError::invalid(field, format!("must be in [0, 1), found {v}")));
+            }
+        }
+        let both = self.validation_split + self.test_split;
+        if self.validation_split > 0.0 && self.test_split > 0.0 && both >= 1.0 {
+            out.push(ConfigError::invalid(
+                "validation_split",
+                format!("validation_split + test_split must leave data to train on, found {both}"),
+            ));
+        }
+    }
+}
+
+impl ActivationSpec {
+    /// One activation per unit.
+    pub fn expand(&self, units: usize) -> Vec<Activation> {
+        match self {
+            ActivationSpec::Layer(a) => vec![*a; units],
+            ActivationSpec::PerNeuron(list) => list.clone(),
+        }
+    }
+}
+
+/// "softmax", or the distinct activations of a mixed layer.
+fn describe(acts: &[Activation]) -> String {
+    let mut names: Vec<&str> = acts.iter().map(|a| a.name()).collect();
+    names.dedup();
+    if names.len() == 1 {
+        names[0].to_string()
+    } else {
+        format!("a mix of {}", names.join(", "))
+    }
+}
+
+/// serde_json appends " at line L column C"; the path already says where.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+impl Serialize for ActivationSpec {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ActivationSpec::Layer(a) => a.serialize(s),
+            ActivationSpec::PerNeuron(list) => list.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ActivationSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ActivationSpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                write!(f, "an activation name ({}) or a list of one per unit", Activation::allowed())
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ActivationSpec, E> {
+                parse_activation(v).map(ActivationSpec::Layer)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ActivationSpec, A::Error> {
+                let mut list = Vec::new();
+                while let Some(a) = seq.next_element::<Activation>()? {
+                    list.push(a);
+                }
+                Ok(ActivationSpec::PerNeuron(list))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+fn parse_activation<E: de::Error>(v: &str) -> Result<Activation, E> {
+    Activation::from_name(v).ok_or_else(|| {
+        E::custom(format!("unknown activation `{v}`, expected one of {}", Activation::allowed()))
+    })
+}

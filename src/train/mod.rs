@@ -1,1 +1,13 @@
-//! Placeholder
+//! Training: the mini-batch loop as a resumable state machine ([`Trainer::step`]), the batches
+//! it cuts from a data set, the metrics it reports and the history it keeps.
+
+pub mod batch;
+pub mod clock;
+pub mod histogram;
+pub mod history;
+pub mod metrics;
+pub mod trainer;
+
+pub use history::{EpochRecord, History};
+pub use metrics::Metrics;
+pub use trainer::{Progress, TrainError, Trainer};

@@ -1,0 +1,458 @@
+//! The mini-batch loop as a resumable state machine: [`Trainer::step`] runs a given number of
+//! batches and returns, so a web worker can train a slice, post progress and yield, and the CLI
+//! can simply call it until it is done.
+
+use super::batch::{all_features, all_targets, gather_features, gather_targets};
+use super::clock::now_seconds;
+use super::histogram::Histogram;
+use super::history::{EpochRecord, History};
+use super::metrics::{self, Metrics};
+use crate::config::{Config, Task};
+use crate::data::{Dataset, Targets};
+use crate::nn::{Gradients, Loss, Network, Workspace};
+use crate::optim::{Clip, Optimizer};
+use crate::Matrix;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+/// RNG streams derived from the config seed, one per purpose, so that (for example) starting
+/// from saved weights does not change the shuffling order.
+pub const INIT_STREAM: u64 = 0;
+pub const SHUFFLE_STREAM: u64 = 1;
+pub const SPLIT_STREAM: u64 = 2;
+
+/// Rows per chunk when evaluating a whole data set.
+const EVAL_CHUNK: usize = 1024;
+const HISTOGRAM_BINS: usize = 30;
+
+/// A seeded RNG for one purpose.
+pub fn rng(seed: u64, stream: u64) -> ChaCha8Rng {
+    let mut r = ChaCha8Rng::seed_from_u64(seed);
+    r.set_stream(stream);
+    r
+}
+
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum TrainError {
+    #[error("{0}")]
+    Data(String),
+    #[error("{what} became {value} at epoch {epoch} batch {batch}: {hint}")]
+    Diverged { what: String, value: String, epoch: usize, batch: usize, hint: String },
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Progress {
+    /// Epochs completed so far.
+    pub epoch: usize,
+    pub epochs: usize,
+    /// Batches done in the current epoch.
+    pub batch: usize,
+    pub batches_per_epoch: usize,
+    /// Training examples processed since the start.
+    pub examples: u64,
+    pub done: bool,
+    /// Records of the epochs this call completed.
+    pub finished: Vec<EpochRecord>,
+}
+
+struct Buffers {
+    ws: Workspace,
+    x: Matrix,
+    y: Matrix,
+}
+
+#[derive(Default)]
+struct EpochSums {
+    loss: f64,
+    rows: usize,
+    correct: usize,
+    batches: usize,
+    grad_norms: Vec<f64>,
+    started: f64,
+}
+
+pub struct Trainer {
+    config: Config,
+    task: Task,
+    loss: Loss,
+    clip: Clip,
+    network: Network,
+    optimizer: Box<dyn Optimizer + Send>,
+    train: Dataset,
+    val: Option<Dataset>,
+    order: Vec<usize>,
+    shuffle_rng: ChaCha8Rng,
+    epoch: usize,
+    cursor: usize,
+    examples: u64,
+    buffers: Vec<Buffers>,
+    grads: Gradients,
+    sums: EpochSums,
+    history: History,
+    /// Weights at the end of the last completed epoch (or the start), kept in case training
+    /// diverges mid-epoch.
+    last_good: Network,
+    failure: Option<TrainError>,
+}
+
+impl Trainer {
+    /// A trainer for `config` on already-split data. With `init`, training starts from those
+    /// weights; otherwise the network is drawn from the config's seed.
+    pub fn new(
+        config: &Config,
+        train: Dataset,
+        val: Option<Dataset>,
+        init: Option<Network>,
+    ) -> Result<Trainer, TrainError> {
+        config.validate().map_err(|e| TrainError::Data(format!("config: {e}")))?;
+        if train.n == 0 {
+            return Err(TrainError::Data("the training set is empty".into()));
+        }
+        let network = match init {
+            Some(net) => {
+                check_same_shape(&net, config, train.d)?;
+                net
+            }
+            None => Network::new(train.d, &config.layer_specs(), &mut rng(config.seed, INIT_STREAM)),
+        };
+        let task = config.task();
+        check_targets(&train, task, network.output_units(), "training")?;
+        if let Some(v) = &val {
+            check_targets(v, task, network.output_units(), "validation")?;
+            if v.d != train.d {
+                return Err(TrainError::Data(format!(
+                    "the validation set has {} features but the training set has {}",
+                    v.d, train.d
+                )));
+            }
+        }
+        Ok(Trainer {
+            task,
+            loss: config.loss,
+            clip: config.clip(),
+            optimizer: config.hyper().build(),
+            grads: network.zero_gradients(),
+            last_good: network.clone(),
+            order: (0..train.n).collect(),
+            shuffle_rng: rng(config.seed, SHUFFLE_STREAM),
+            epoch: 0,
+            cursor: 0,
+            examples: 0,
+            buffers: Vec::new(),
+            sums: EpochSums::default(),
+            history: History::default(),
+            failure: None,
+            network,
+            train,
+            val,
+            config: config.clone(),
+        })
+    }
+
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    pub fn task(&self) -> Task {
+        self.task
+    }
+
+    pub fn train_set(&self) -> &Dataset {
+        &self.train
+    }
+
+    pub fn val_set(&self) -> Option<&Dataset> {
+        self.val.as_ref()
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.epoch >= self.config.epochs || self.failure.is_some()
+    }
+
+    pub fn failure(&self) -> Option<&TrainError> {
+        self.failure.as_ref()
+    }
+
+    pub fn batches_per_epoch(&self) -> usize {
+        self.train.n.div_ceil(self.config.batch_size)
+    }
+
+    /// The latest per-layer gradient norms (mean over the current or last epoch's batches).
+    pub fn grad_norms(&self) -> Vec<f64> {
+        if self.sums.batches > 0 {
+            self.sums.grad_norms.iter().map(|s| s / self.sums.batches as f64).collect()
+        } else {
+            self.history.epochs.last().map_or(Vec::new(), |r| r.grad_norms.clone())
+        }
+    }
+
+    /// Each layer's weight histogram now.
+    pub fn weight_histograms(&self, bins: usize) -> Vec<Histogram> {
+        self.network.layers.iter().map(|l| Histogram::of(l.weights.iter(), bins)).collect()
+    }
+
+    fn progress(&self, finished: Vec<EpochRecord>) -> Progress {
+        Progress {
+            epoch: self.epoch,
+            epochs: self.config.epochs,
+            batch: self.cursor.div_ceil(self.config.batch_size),
+            batches_per_epoch: self.batches_per_epoch(),
+            examples: self.examples,
+            done: self.is_done(),
+            finished,
+        }
+    }
+
+    /// Runs up to `n_batches` mini-batches (fewer when training ends) and reports progress.
+    /// After divergence it keeps returning the same error; the weights are the last finite ones.
+    pub fn step(&mut self, n_batches: usize) -> Result<Progress, TrainError> {
+        let mut finished = Vec::new();
+        for _ in 0..n_batches {
+            if let Some(e) = &self.failure {
+                return Err(e.clone());
+            }
+            if self.epoch >= self.config.epochs {
+                break;
+            }
+            if self.cursor == 0 {
+                self.start_epoch();
+            }
+            self.train_batch()?;
+            if self.cursor == self.train.n {
+                finished.push(self.end_epoch());
+            }
+        }
+        Ok(self.progress(finished))
+    }
+
+    /// Trains to the end, calling `on_epoch` after each epoch.
+    pub fn run(&mut self, mut on_epoch: impl FnMut(&EpochRecord)) -> Result<(), TrainError> {
+        while !self.is_done() {
+            let p = self.step(self.batches_per_epoch())?;
+            p.finished.iter().for_each(&mut on_epoch);
+        }
+        match &self.failure {
+            Some(e) => Err(e.clone()),
+            None => Ok(()),
+        }
+    }
+
+    fn start_epoch(&mut self) {
+        if self.config.shuffle {
+            self.order.shuffle(&mut self.shuffle_rng);
+        }
+        self.sums = EpochSums {
+            grad_norms: vec![0.0; self.network.layers.len()],
+            started: now_seconds(),
+            ..EpochSums::default()
+        };
+    }
+
+    fn train_batch(&mut self) -> Result<(), TrainError> {
+        let b = self.config.batch_size.min(self.train.n - self.cursor);
+        let slot = match self.buffers.iter().position(|buf| buf.ws.batch() == b) {
+            Some(i) => i,
+            None => {
+                self.buffers.push(Buffers {
+                    ws: self.network.workspace(b),
+                    x: Matrix::zeros(b, self.train.d),
+                    y: Matrix::zeros(b, self.network.output_units()),
+                });
+                self.buffers.len() - 1
+            }
+        };
+        let rows = &self.order[self.cursor..self.cursor + b];
+        let Buffers { ws, x, y } = &mut self.buffers[slot];
+        gather_features(&self.train, rows, x);
+        gather_targets(&self.train, rows, y);
+        let fused = self.config.fused;
+        let loss = self.network.loss_and_gradients(x, y, self.loss, fused, ws, &mut self.grads);
+        let batch_no = self.cursor / self.config.batch_size + 1;
+        if !loss.is_finite() {
+            return Err(self.diverge("the loss", loss, batch_no));
+        }
+        self.config.regularization().add_gradient(&self.network, &mut self.grads);
+        for (s, n) in self.sums.grad_norms.iter_mut().zip(self.grads.layer_norms()) {
+            *s += n;
+        }
+        let norm = self.clip.apply(&mut self.grads.slices_mut());
+        if !norm.is_finite() {
+            return Err(self.diverge("the gradient norm", norm, batch_no));
+        }
+        if self.task.is_classification() {
+            if let Targets::Classes { labels, .. } = &self.train.targets {
+                let predicted = metrics::predicted_classes(ws.output());
+                self.sums.correct += rows
+                    .iter()
+                    .zip(predicted)
+                    .filter(|(r, p)| labels[**r] as usize == *p)
+                    .count();
+            }
+        }
+        self.optimizer.step(&mut self.network.params_mut(), &self.grads.slices());
+        self.sums.loss += loss * b as f64;
+        self.sums.rows += b;
+        self.sums.batches += 1;
+        self.cursor += b;
+        self.examples += b as u64;
+        Ok(())
+    }
+
+    fn diverge(&mut self, what: &str, value: f64, batch: usize) -> TrainError {
+        let finite = self.network.params().iter().all(|p| p.iter().all(|v| v.is_finite()));
+        if !finite {
+            self.network = self.last_good.clone();
+        }
+        let lr = self.optimizer.lr();
+        let err = TrainError::Diverged {
+            what: what.to_string(),
+            value: if value.is_nan() { "NaN".into() } else { format!("{value}") },
+            epoch: self.epoch + 1,
+            batch,
+            hint: format!(
+                "learning rate {lr} is probably too high (the weights from the end of epoch {} \
+                 are kept)",
+                self.epoch
+            ),
+        };
+        self.failure = Some(err.clone());
+        err
+    }
+
+    fn end_epoch(&mut self) -> EpochRecord {
+        let s = &self.sums;
+        let mut rec = EpochRecord {
+            epoch: self.epoch + 1,
+            train_loss: s.loss / s.rows.max(1) as f64,
+            train_accuracy: self.task.is_classification().then(|| s.correct as f64 / s.rows.max(1) as f64),
+            lr: self.optimizer.lr(),
+            grad_norms: s.grad_norms.iter().map(|g| g / s.batches.max(1) as f64).collect(),
+            weight_histograms: self.weight_histograms(HISTOGRAM_BINS),
+            ..EpochRecord::default()
+        };
+        if let Some(val) = &self.val {
+            match self.evaluate(val) {
+                Metrics::Classification { loss, accuracy, .. } => {
+                    rec.val_loss = Some(loss);
+                    rec.val_accuracy = Some(accuracy);
+                }
+                Metrics::Regression { loss, mse, mae, r2 } => {
+                    rec.val_loss = Some(loss);
+                    rec.val_mse = Some(mse);
+                    rec.val_mae = Some(mae);
+                    rec.val_r2 = Some(r2);
+                }
+            }
+        }
+        rec.seconds = now_seconds() - s.started;
+        self.epoch += 1;
+        self.cursor = 0;
+        self.last_good = self.network.clone();
+        self.history.epochs.push(rec.clone());
+        rec
+    }
+
+    /// Metrics of the current network on a data set with this trainer's task.
+    pub fn evaluate(&self, data: &Dataset) -> Metrics {
+        evaluate(&self.network, data, self.task, self.loss)
+    }
+}
+
+/// Metrics of `net` on `data`: loss (through the general path, from the outputs) plus accuracy,
+/// confusion matrix and per-class scores, or MSE/MAE/R².
+pub fn evaluate(net: &Network, data: &Dataset, task: Task, loss: Loss) -> Metrics {
+    let out = net.predict(&all_features(data), EVAL_CHUNK);
+    let y = all_targets(data, net.output_units());
+    let value = loss.value(&out, &y);
+    match (&data.targets, task.is_classification()) {
+        (Targets::Classes { labels, n_classes }, true) => {
+            let predicted = metrics::predicted_classes(&out);
+            let k = (*n_classes).max(if out.ncols() == 1 { 2 } else { out.ncols() });
+            let confusion = metrics::confusion_matrix(labels, &predicted, k);
+            Metrics::Classification {
+                loss: value,
+                accuracy: metrics::accuracy(labels, &predicted),
+                per_class: metrics::per_class(&confusion),
+                confusion_matrix: confusion,
+            }
+        }
+        _ => {
+            let (mse, mae, r2) = metrics::regression(&out, &y);
+            Metrics::Regression { loss: value, mse, mae, r2 }
+        }
+    }
+}
+
+fn check_same_shape(net: &Network, config: &Config, d: usize) -> Result<(), TrainError> {
+    if net.input != d {
+        return Err(TrainError::Data(format!(
+            "the initial model takes {} inputs but the data has {d} features",
+            net.input
+        )));
+    }
+    let specs = config.layer_specs();
+    if net.layers.len() != specs.len() {
+        return Err(TrainError::Data(format!(
+            "the initial model has {} layers but the config has {}",
+            net.layers.len(),
+            specs.len()
+        )));
+    }
+    for (i, (l, s)) in net.layers.iter().zip(&specs).enumerate() {
+        if l.units() != s.units || l.activations() != s.activations {
+            return Err(TrainError::Data(format!(
+                "layers[{i}]: the initial model has {} units ({}) but the config asks for {} ({})",
+                l.units(),
+                summary(&l.activations()),
+                s.units,
+                summary(&s.activations)
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn summary(acts: &[crate::nn::Activation]) -> String {
+    let mut names: Vec<&str> = acts.iter().map(|a| a.name()).collect();
+    names.dedup();
+    names.join("/")
+}
+
+/// Checks that the data's targets suit the task and the output layer's width.
+pub fn check_targets(data: &Dataset, task: Task, outputs: usize, which: &str) -> Result<(), TrainError> {
+    let fail = |m: String| Err(TrainError::Data(format!("{which} data: {m}")));
+    match (&data.targets, task) {
+        (Targets::Values { k, .. }, Task::Regression) if *k != outputs => fail(format!(
+            "{k} target column(s) but the output layer has {outputs} unit(s)"
+        )),
+        (Targets::Values { .. }, Task::Regression) => Ok(()),
+        (Targets::Values { .. }, t) => fail(format!(
+            "the task is {} but the targets are real values, not classes",
+            t.name()
+        )),
+        (Targets::Classes { .. }, Task::Regression) => fail(
+            "the task is regression but the targets are classes; use a classification loss or \
+             a numeric target column"
+                .into(),
+        ),
+        (Targets::Classes { n_classes, .. }, Task::Binary) if outputs == 1 && *n_classes > 2 => fail(format!(
+            "binary classification with one output unit needs 2 classes, found {n_classes}"
+        )),
+        (Targets::Classes { n_classes, .. }, _) if outputs != 1 && outputs != *n_classes => fail(format!(
+            "{n_classes} classes but the output layer has {outputs} units (it needs one per class)"
+        )),
+        (Targets::Classes { n_classes, .. }, Task::Multiclass) if outputs == 1 && *n_classes != 1 => fail(format!(
+            "{n_classes} classes but the output layer has 1 unit (it needs one per class)"
+        )),
+        _ => Ok(()),
+    }
+}
