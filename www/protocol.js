@@ -40,3 +40,17 @@ export const MESSAGE_TYPES = Object.freeze({
   toPage: ['ready', 'data-loaded', 'config-problems', 'started', 'progress', 'epoch', 'paused', 'resumed',
     'stopped', 'done', 'evaluation', 'prediction', 'model', 'model-imported', 'error'],
 });
+//
+// Appended by the page (main.js) — requests for the live views; the worker answers 'error'
+// (where: 'worker') to a type it does not know, and the page then falls back or hides the view.
+// Page → worker
+//   {type: 'predict-batch', id, features: Float32Array, rows}   rows × d raw features, row-major
+//        (the decision-boundary grid of a 2-D set, a batch of test images) → 'predictions'
+//   {type: 'predict-split', id, split: 'train'|'val'|'test', limit, features: bool}
+//        the first `limit` rows of a split as the run divided them, with the model's outputs
+//        (predicted-vs-true scatter, the points under the decision boundary) → 'split-predictions'
+// Worker → page
+//   {type: 'predictions', id, outputs: Float32Array, rows, cols}
+//   {type: 'split-predictions', id, split, rows, d, features?: Float32Array (rows × d, raw, only
+//        when asked), targets: Float32Array (rows × k: class index when k = 1 for classification,
+//        else values), k, outputs: Float32Array (rows × cols, empty before any training), cols}
