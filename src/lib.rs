@@ -4,6 +4,8 @@
 //! the browser trains in) unless the `f64` feature is on; the f64 build exists so gradient checks
 //! can use tight tolerances on exactly the same code.
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
 pub mod config;
 pub mod data;
 pub mod model_io;

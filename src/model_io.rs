@@ -3,6 +3,7 @@
 //! (task, loss, class names, input standardisation). Loading checks every shape and name.
 
 use crate::config::Task;
+use crate::data::split::Standardizer;
 use crate::nn::{Activation, Dense, Loss, Network};
 use crate::{Matrix, Real};
 use serde::{Deserialize, Serialize};
@@ -24,14 +25,6 @@ fn field(path: impl Into<String>, message: impl Into<String>) -> ModelError {
     ModelError::Field { path: path.into(), message: message.into() }
 }
 
-/// Per-feature standardisation fitted on the training data: x' = (x − mean) / std.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct InputScaling {
-    pub mean: Vec<f32>,
-    pub std: Vec<f32>,
-}
-
 /// A trained network and what is needed to use it on new data.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
@@ -39,7 +32,7 @@ pub struct Model {
     pub task: Option<Task>,
     pub loss: Option<Loss>,
     pub class_names: Vec<String>,
-    pub input_scaling: Option<InputScaling>,
+    pub input_scaling: Option<Standardizer>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -56,7 +49,7 @@ struct ModelFile {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     class_names: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    input_scaling: Option<InputScaling>,
+    input_scaling: Option<Standardizer>,
 }
 
 #[derive(Serialize, Deserialize)]

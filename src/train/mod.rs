@@ -4,6 +4,7 @@
 pub mod batch;
 pub mod clock;
 pub mod histogram;
+pub mod prepare;
 pub mod history;
 pub mod metrics;
 pub mod trainer;

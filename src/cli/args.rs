@@ -1,0 +1,67 @@
+//! Command-line arguments (clap derive).
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "mlp-lab", version, about = "Train and evaluate multilayer perceptrons")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Train a network from a JSON config on a CSV file or a named data set.
+    Train(TrainArgs),
+    /// Evaluate a saved model on a CSV file or a named data set; prints one JSON object.
+    Eval(EvalArgs),
+}
+
+/// Where the data comes from: a named set (`mnist`, `digits`, …) or a CSV file.
+#[derive(Args, Debug, Clone)]
+pub struct DataArgs {
+    /// A data set name (mnist, fashion-mnist, cifar10, breast-cancer, diabetes, digits, iris,
+    /// wine) or a CSV file with a header row.
+    #[arg(long)]
+    pub data: String,
+    /// The CSV column holding the target (required for CSV files).
+    #[arg(long)]
+    pub target: Option<String>,
+    /// Where the named data sets live (default: $MLP_LAB_DATA, else ../shared/data).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct TrainArgs {
+    /// The training config (JSON).
+    #[arg(long)]
+    pub config: PathBuf,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Start from these weights (a model JSON file) instead of a fresh initialisation.
+    #[arg(long)]
+    pub init: Option<PathBuf>,
+    /// Write the trained model here (JSON).
+    #[arg(long)]
+    pub save: Option<PathBuf>,
+    /// Write the per-epoch history here (JSON).
+    #[arg(long)]
+    pub history: Option<PathBuf>,
+    /// Print nothing on stderr but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// The model (JSON, as written by `train --save`).
+    #[arg(long)]
+    pub model: PathBuf,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// regression, binary or multiclass (default: the task saved in the model).
+    #[arg(long)]
+    pub task: Option<String>,
+}

@@ -1,0 +1,28 @@
+//! The `mlp-lab` command line: argument definitions and dispatch. Each command is one file.
+
+mod args;
+mod eval;
+mod files;
+mod load;
+mod train;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+pub use args::{Cli, Command};
+
+/// Parses the arguments, runs the command and turns any error into a message and exit code 1.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Train(a) => train::run(a),
+        Command::Eval(a) => eval::run(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("mlp-lab: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

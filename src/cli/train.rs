@@ -1,0 +1,131 @@
+//! `mlp-lab train`: config + data (+ optional starting weights) → trained model, history, and a
+//! last stdout line with the final metrics as one JSON object.
+
+use super::args::TrainArgs;
+use super::files::{read_text, write_atomically};
+use super::load::load_data;
+use crate::config::Config;
+use crate::model_io::Model;
+use crate::train::clock::now_seconds;
+use crate::train::metrics::Metrics;
+use crate::train::prepare::prepare;
+use crate::train::{EpochRecord, Trainer};
+use serde_json::{Map, Value};
+
+pub fn run(args: TrainArgs) -> Result<(), String> {
+    let started = now_seconds();
+    let config_path = args.config.display().to_string();
+    let config = Config::from_json(&read_text(&args.config, "config")?)
+        .map_err(|e| format!("config {config_path}: {e}"))?;
+    let init = match &args.init {
+        Some(p) => Some(
+            Model::from_json(&read_text(p, "initial model")?)
+                .map_err(|e| format!("{}: {e}", p.display()))?,
+        ),
+        None => None,
+    };
+    let loaded = load_data(&args.data, config.task())?;
+    let class_names = loaded.data.class_names.clone();
+    let prepared = prepare(&config, loaded.data, loaded.test).map_err(|e| e.to_string())?;
+    let scaling = prepared.scaling.clone();
+    let extra_test = match (loaded.extra_test, &scaling) {
+        (Some(mut d), Some(s)) => {
+            s.apply(&mut d).map_err(|e| e.to_string())?;
+            Some(d)
+        }
+        (d, _) => d,
+    };
+    let mut trainer = Trainer::new(&config, prepared.train, prepared.val, init.map(|m| m.network))
+        .map_err(|e| e.to_string())?;
+    if !args.quiet {
+        eprintln!(
+            "training {} parameters on {} rows ({} per batch, {} epochs)",
+            trainer.network().param_count(),
+            trainer.train_set().n,
+            config.batch_size,
+            config.epochs
+        );
+    }
+    let quiet = args.quiet;
+    let outcome = trainer.run(|rec| {
+        if !quiet {
+            eprintln!("{}", epoch_line(rec, config.epochs));
+        }
+    });
+
+    // Whatever happened, the model (the last good weights) and the history are written first.
+    let mut model = Model::new(trainer.network().clone());
+    model.task = Some(config.task());
+    model.loss = Some(config.loss);
+    model.class_names = class_names;
+    model.input_scaling = scaling;
+    if let Some(path) = &args.save {
+        write_atomically(path, &model.to_json())?;
+    }
+    if let Some(path) = &args.history {
+        let text = serde_json::to_string_pretty(trainer.history()).map_err(|e| e.to_string())?;
+        write_atomically(path, &text)?;
+    }
+    outcome.map_err(|e| {
+        let kept = match &args.save {
+            Some(p) => format!(" (the last good weights were saved to {})", p.display()),
+            None => String::new(),
+        };
+        format!("training stopped: {e}{kept}")
+    })?;
+
+    let mut summary = Map::new();
+    let mut add = |prefix: &str, m: &Metrics| add_metrics(&mut summary, prefix, m);
+    add("train", &trainer.evaluate(trainer.train_set()));
+    if let Some(v) = trainer.val_set() {
+        add("val", &trainer.evaluate(v));
+    }
+    if let Some(t) = &prepared.test {
+        add("test", &trainer.evaluate(t));
+    }
+    if let Some(t) = &extra_test {
+        add("official_test", &trainer.evaluate(t));
+    }
+    summary.insert("epochs".into(), Value::from(trainer.history().epochs.len()));
+    summary.insert("seconds".into(), Value::from(round(now_seconds() - started, 3)));
+    println!("{}", Value::Object(summary));
+    Ok(())
+}
+
+fn epoch_line(rec: &EpochRecord, epochs: usize) -> String {
+    let mut s = format!("epoch {}/{epochs}  train_loss {:.5}", rec.epoch, rec.train_loss);
+    if let Some(a) = rec.train_accuracy {
+        s += &format!("  train_acc {:.2}%", 100.0 * a);
+    }
+    if let Some(l) = rec.val_loss {
+        s += &format!("  val_loss {l:.5}");
+    }
+    if let Some(a) = rec.val_accuracy {
+        s += &format!("  val_acc {:.2}%", 100.0 * a);
+    }
+    if let Some(r2) = rec.val_r2 {
+        s += &format!("  val_r2 {r2:.4}");
+    }
+    s + &format!("  ({:.2} s)", rec.seconds)
+}
+
+/// Adds `<prefix>_loss`, `<prefix>_accuracy` (or `_mse`, `_mae`, `_r2`) to the summary.
+pub fn add_metrics(out: &mut Map<String, Value>, prefix: &str, m: &Metrics) {
+    match m {
+        Metrics::Classification { loss, accuracy, .. } => {
+            out.insert(format!("{prefix}_loss"), Value::from(*loss));
+            out.insert(format!("{prefix}_accuracy"), Value::from(*accuracy));
+        }
+        Metrics::Regression { loss, mse, mae, r2 } => {
+            out.insert(format!("{prefix}_loss"), Value::from(*loss));
+            out.insert(format!("{prefix}_mse"), Value::from(*mse));
+            out.insert(format!("{prefix}_mae"), Value::from(*mae));
+            out.insert(format!("{prefix}_r2"), Value::from(*r2));
+        }
+    }
+}
+
+fn round(v: f64, digits: i32) -> f64 {
+    let f = 10f64.powi(digits);
+    (v * f).round() / f
+}
