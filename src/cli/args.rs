@@ -16,6 +16,8 @@ pub enum Command {
     Train(TrainArgs),
     /// Evaluate a saved model on a CSV file or a named data set; prints one JSON object.
     Eval(EvalArgs),
+    /// Measure native speed: GEMM GFLOP/s and training examples/s; prints JSON.
+    Bench(BenchArgs),
 }
 
 /// Where the data comes from: a named set (`mnist`, `digits`, …) or a CSV file.
@@ -64,4 +66,11 @@ pub struct EvalArgs {
     /// regression, binary or multiclass (default: the task saved in the model).
     #[arg(long)]
     pub task: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Timed repeats per measurement (the median is reported).
+    #[arg(long, default_value_t = 5)]
+    pub repeats: usize,
 }

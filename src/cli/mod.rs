@@ -1,6 +1,7 @@
 //! The `mlp-lab` command line: argument definitions and dispatch. Each command is one file.
 
 mod args;
+mod bench;
 mod eval;
 mod files;
 mod load;
@@ -17,6 +18,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Train(a) => train::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::Bench(a) => bench::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
