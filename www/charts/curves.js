@@ -1,0 +1,103 @@
+// Line chart of several series over epochs (loss, accuracy, gradient norms), linear or log y.
+import { prepare, niceTicks, logTicks, tickLabel, scale, text, empty, GRID, MUTED, INK, PALETTE, SMALL_FONT } from './axes.js';
+
+/**
+ * data: {series: [{label, color?, dash?, points: [[x, y], ...]}]}
+ * options: {log?, percent?, xLabel?, yLabel?, yMin?, yMax?, xMax?, emptyText?}
+ */
+export function draw(canvas, data, options = {}) {
+  const { ctx, w, h } = prepare(canvas);
+  const series = (data?.series || []).map((s, i) => ({
+    ...s,
+    color: s.color || PALETTE[i % PALETTE.length],
+    points: (s.points || []).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && (!options.log || y > 0)),
+  }));
+  const all = series.flatMap((s) => s.points);
+  if (all.length === 0) {
+    empty(ctx, w, h, options.emptyText || 'No data yet');
+    return;
+  }
+  const log = !!options.log;
+  let xMin = Math.min(...all.map((p) => p[0]));
+  let xMax = Math.max(options.xMax ?? -Infinity, ...all.map((p) => p[0]));
+  if (xMin === xMax) { xMin -= 0.5; xMax += 0.5; }
+  let yMin = options.yMin ?? Math.min(...all.map((p) => p[1]));
+  let yMax = options.yMax ?? Math.max(...all.map((p) => p[1]));
+  if (yMin === yMax) {
+    if (log) { yMin /= 2; yMax *= 2; } else { yMin -= Math.abs(yMin) * 0.1 || 0.5; yMax += Math.abs(yMax) * 0.1 || 0.5; }
+  } else if (!log && options.yMin === undefined) {
+    const pad = (yMax - yMin) * 0.05;
+    yMin -= pad;
+    yMax += pad;
+  }
+  const yTicks = log ? logTicks(yMin, yMax) : niceTicks(yMin, yMax, 5);
+  const labels = yTicks.map((v) => tickLabel(v, options.percent));
+  ctx.font = SMALL_FONT;
+  const left = Math.max(34, ...labels.map((l) => ctx.measureText(l).width + 12)) + (options.yLabel ? 14 : 0);
+  const legendRows = series.length > 0 ? 1 : 0;
+  const top = 8 + legendRows * 16;
+  const right = 10;
+  const bottom = options.xLabel ? 36 : 24;
+  const X = scale(xMin, xMax, left, w - right);
+  const Y = scale(yMin, yMax, h - bottom, top, log);
+
+  // grid and y ticks
+  ctx.lineWidth = 1;
+  yTicks.forEach((v, i) => {
+    const y = Math.round(Y(v)) + 0.5;
+    ctx.strokeStyle = GRID;
+    ctx.beginPath(); ctx.moveTo(left, y); ctx.lineTo(w - right, y); ctx.stroke();
+    text(ctx, labels[i], left - 6, y, { align: 'right', color: MUTED, font: SMALL_FONT });
+  });
+  const xTicks = niceTicks(xMin, xMax, Math.max(2, Math.floor((w - left) / 60))).filter((v) => Number.isInteger(v) || xMax - xMin < 4);
+  for (const v of xTicks) {
+    const x = Math.round(X(v)) + 0.5;
+    ctx.strokeStyle = GRID;
+    ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, h - bottom); ctx.stroke();
+    text(ctx, tickLabel(v), x, h - bottom + 10, { align: 'center', color: MUTED, font: SMALL_FONT });
+  }
+  ctx.strokeStyle = '#9ca3af';
+  ctx.beginPath(); ctx.moveTo(left + 0.5, top); ctx.lineTo(left + 0.5, h - bottom + 0.5); ctx.lineTo(w - right, h - bottom + 0.5); ctx.stroke();
+  if (options.xLabel) text(ctx, options.xLabel, (left + w - right) / 2, h - 9, { align: 'center', color: MUTED, font: SMALL_FONT });
+  if (options.yLabel) {
+    ctx.save();
+    ctx.translate(10, (top + h - bottom) / 2);
+    ctx.rotate(-Math.PI / 2);
+    text(ctx, options.yLabel + (log ? ' (log)' : ''), 0, 0, { align: 'center', color: MUTED, font: SMALL_FONT });
+    ctx.restore();
+  }
+
+  // lines
+  ctx.save();
+  ctx.beginPath(); ctx.rect(left, top - 2, w - right - left, h - bottom - top + 4); ctx.clip();
+  for (const s of series) {
+    ctx.strokeStyle = s.color;
+    ctx.fillStyle = s.color;
+    ctx.lineWidth = 2;
+    ctx.setLineDash(s.dash ? [6, 4] : []);
+    ctx.beginPath();
+    s.points.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(X(x), Y(y)) : ctx.lineTo(X(x), Y(y))));
+    ctx.stroke();
+    if (s.points.length <= 60) {
+      for (const [x, y] of s.points) { ctx.beginPath(); ctx.arc(X(x), Y(y), 2.5, 0, Math.PI * 2); ctx.fill(); }
+    }
+  }
+  ctx.restore();
+  ctx.setLineDash([]);
+
+  // legend
+  let lx = left;
+  ctx.font = SMALL_FONT;
+  for (const s of series) {
+    if (!s.label) continue;
+    const last = s.points[s.points.length - 1];
+    const label = last ? `${s.label} ${tickLabel(last[1], options.percent)}` : s.label;
+    ctx.strokeStyle = s.color;
+    ctx.lineWidth = 2;
+    ctx.setLineDash(s.dash ? [4, 3] : []);
+    ctx.beginPath(); ctx.moveTo(lx, 9); ctx.lineTo(lx + 16, 9); ctx.stroke();
+    ctx.setLineDash([]);
+    text(ctx, label, lx + 20, 9, { color: INK, font: SMALL_FONT });
+    lx += 20 + ctx.measureText(label).width + 14;
+  }
+}

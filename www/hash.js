@@ -1,0 +1,54 @@
+// The run in the URL hash: `#run=<base64url(JSON {data, config})>`, so a link reproduces a run.
+// Decoding treats the hash as untrusted input: any failure gives null (or an error message), and
+// the config inside still goes through the worker's validation before anything trains.
+
+const KEY = 'run';
+const MAX_HASH_CHARS = 200_000;
+
+function toBase64Url(text) {
+  const bytes = new TextEncoder().encode(text);
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text) {
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
+  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+}
+
+/** The hash fragment (with '#') for a run. `data` is a small description such as {name: 'mnist'}. */
+export function encodeRun({ data, config }) {
+  return `#${KEY}=${toBase64Url(JSON.stringify({ data, config }))}`;
+}
+
+/**
+ * Reads a hash fragment. Returns {run: {data, config}} when one is there and well formed,
+ * {error} when one is there but unreadable, or {} when the hash holds no run.
+ */
+export function decodeRun(hash) {
+  const text = String(hash || '').replace(/^#/, '');
+  if (!text) return {};
+  const params = new URLSearchParams(text);
+  const value = params.get(KEY);
+  if (value === null) return {};
+  if (value.length > MAX_HASH_CHARS) return { error: `the link's run is ${value.length} characters; at most ${MAX_HASH_CHARS} are read` };
+  try {
+    const parsed = JSON.parse(fromBase64Url(value));
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { error: 'the link does not hold a run object' };
+    const config = parsed.config;
+    if (!config || typeof config !== 'object' || Array.isArray(config)) return { error: 'the link holds no config object' };
+    const data = parsed.data && typeof parsed.data === 'object' && !Array.isArray(parsed.data) ? parsed.data : null;
+    return { run: { data, config } };
+  } catch (e) {
+    return { error: `the link's run could not be read: ${e.message}` };
+  }
+}
+
+/** Writes the run into the address bar without adding a history entry per keystroke. */
+export function writeRun(run) {
+  const hash = encodeRun(run);
+  if (location.hash !== hash) history.replaceState(null, '', hash);
+}

@@ -1,0 +1,348 @@
+// Wires the page: one worker that owns the engine, one config object (exactly the engine's
+// Config JSON) edited by the panels, and the live views fed by the worker's messages.
+
+import { decodeRun, writeRun } from './hash.js';
+import { createDataPanel } from './ui/data.js';
+import { createDesignerPanel } from './ui/designer.js';
+import { createOptimizerPanel } from './ui/optimizer.js';
+import { createRunPanel } from './ui/training.js';
+import { createViewsPanel } from './ui/views.js';
+import { createTryPanel } from './ui/try.js';
+import { createFilesPanel } from './ui/files.js';
+import { showProblems } from './ui/problems.js';
+
+const VALIDATE_DELAY_MS = 120;
+const REQUEST_TIMEOUT_MS = 60_000;
+
+class App {
+  constructor() {
+    this.config = null;
+    /** What data the run uses, as it goes in the link: {name, ...generator parameters}. */
+    this.dataRef = null;
+    /** The worker's data-loaded summary. */
+    this.summary = null;
+    this.problems = [];
+    this.problemsFresh = false;
+    this.ready = false;
+    this.run = freshRun('idle');
+    this.runs = [];
+    this.presets = [];
+    this.listeners = new Map();
+    this.pending = [];
+    this.validateSeq = 0;
+    this.validateSent = [];
+    this.validateTimer = 0;
+    this.nextId = 1;
+  }
+
+  on(type, fn) {
+    if (!this.listeners.has(type)) this.listeners.set(type, []);
+    this.listeners.get(type).push(fn);
+  }
+
+  emit(type, payload) {
+    for (const fn of this.listeners.get(type) || []) {
+      try {
+        fn(payload);
+      } catch (e) {
+        console.error(`while handling ${type}:`, e);
+      }
+    }
+  }
+
+  post(message, transfer = []) {
+    this.worker.postMessage(message, transfer);
+  }
+
+  /** Sends a message and resolves with the reply of `replyType` (matched by id when the message has one). */
+  request(message, replyType, transfer = []) {
+    return new Promise((resolve, reject) => {
+      const entry = { replyType, id: message.id, sent: message.type, resolve, reject };
+      entry.timer = setTimeout(() => {
+        this.pending = this.pending.filter((p) => p !== entry);
+        reject(new Error(`no ${replyType} from the worker within ${REQUEST_TIMEOUT_MS / 1000} s`));
+      }, REQUEST_TIMEOUT_MS);
+      this.pending.push(entry);
+      this.post(message, transfer);
+    });
+  }
+
+  id() {
+    this.nextId += 1;
+    return this.nextId;
+  }
+
+  settle(message) {
+    const i = this.pending.findIndex((p) => p.replyType === message.type && (p.id === undefined || p.id === message.id));
+    if (i < 0) return;
+    const [entry] = this.pending.splice(i, 1);
+    clearTimeout(entry.timer);
+    entry.resolve(message);
+  }
+
+  /**
+   * An 'error' that answers a request rejects it: one naming the request's type (a type the worker
+   * does not know), else, for a model or request error, the oldest request still waiting.
+   */
+  failRequest(message) {
+    const text = String(message.message || '');
+    let i = this.pending.findIndex((p) => text.includes(`'${p.sent}'`) || text.includes(`"${p.sent}"`) || text.includes(` ${p.sent}`));
+    if (i < 0 && ['model', 'request', 'worker'].includes(message.where)) i = this.pending.length ? 0 : -1;
+    if (i < 0) return false;
+    const [entry] = this.pending.splice(i, 1);
+    clearTimeout(entry.timer);
+    entry.reject(new Error(text));
+    return true;
+  }
+
+  /**
+   * Changes the config. `mutate` edits it in place (or returns a replacement). With `render`, the
+   * config panels redraw themselves (structure changed); otherwise the editing control already
+   * shows the new value.
+   */
+  setConfig(mutate, { render = false } = {}) {
+    const out = mutate(this.config);
+    if (out !== undefined) this.config = out;
+    this.problemsFresh = false;
+    this.emit('config-changed', { render });
+    this.saveHash();
+    this.scheduleValidate();
+  }
+
+  setDataRef(ref) {
+    this.dataRef = ref;
+    this.saveHash();
+  }
+
+  saveHash() {
+    if (this.config) writeRun({ data: this.dataRef, config: this.config });
+  }
+
+  scheduleValidate() {
+    clearTimeout(this.validateTimer);
+    this.validateTimer = setTimeout(() => this.validate(), VALIDATE_DELAY_MS);
+  }
+
+  validate() {
+    clearTimeout(this.validateTimer);
+    if (!this.ready || !this.config) return;
+    this.validateSeq += 1;
+    this.validateSent.push(this.validateSeq);
+    this.post({ type: 'validate', config: this.config });
+  }
+
+  /** Resolves once the worker has judged the current config. */
+  validated() {
+    if (this.problemsFresh) return Promise.resolve(this.problems);
+    return new Promise((resolve) => {
+      const done = () => resolve(this.problems);
+      this.once('problems', done);
+      this.validate();
+    });
+  }
+
+  once(type, fn) {
+    const wrap = (payload) => {
+      this.listeners.set(type, (this.listeners.get(type) || []).filter((f) => f !== wrap));
+      fn(payload);
+    };
+    this.on(type, wrap);
+  }
+
+  onProblems(problems) {
+    const seq = this.validateSent.shift();
+    if (seq !== this.validateSeq) return; // an answer to an older config
+    this.problems = problems || [];
+    this.problemsFresh = true;
+    showProblems(this.problems);
+    this.emit('problems', this.problems);
+  }
+
+  setStatus(status, extra = {}) {
+    Object.assign(this.run, extra, { status });
+    this.emit('run-status', this.run);
+  }
+
+  async start() {
+    if (this.run.status === 'running' || this.run.status === 'starting' || this.run.status === 'paused') return;
+    if (!this.summary) {
+      this.emit('run-message', { text: 'Load a data set first (panel 1).', bad: true });
+      return;
+    }
+    const problems = await this.validated();
+    if (problems.length > 0) {
+      this.emit('run-message', { text: 'Fix the problems listed below before training.', bad: true });
+      return;
+    }
+    this.run = freshRun('starting');
+    this.run.config = structuredClone(this.config);
+    this.run.dataName = this.summary.name;
+    this.emit('run-reset', this.run);
+    this.emit('run-status', this.run);
+    const message = { type: 'start', config: this.config };
+    if (this.startModel) {
+      message.model = this.startModel;
+    }
+    this.post(message);
+  }
+
+  onWorkerMessage(m) {
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        this.emit('ready', m);
+        this.validate();
+        break;
+      case 'config-problems':
+        this.onProblems(m.problems);
+        break;
+      case 'data-loaded':
+        this.summary = m.summary;
+        this.emit('data-loaded', m.summary);
+        this.scheduleValidate();
+        break;
+      case 'started':
+        this.setStatus('running', { started: m, startedAt: performance.now() });
+        break;
+      case 'progress':
+        this.run.progress = m;
+        this.emit('progress', m);
+        break;
+      case 'epoch':
+        this.run.history.push(m.record);
+        this.emit('epoch', m.record);
+        break;
+      case 'paused':
+        this.setStatus('paused');
+        break;
+      case 'resumed':
+        this.setStatus('running');
+        break;
+      case 'stopped':
+        if (this.run.status !== 'done') this.setStatus('stopped');
+        this.emit('run-finished', this.run);
+        break;
+      case 'done':
+        this.run.history = m.history?.epochs || m.history || this.run.history;
+        this.run.testMetrics = m.test_metrics || null;
+        this.run.valMetrics = m.val_metrics || null;
+        this.setStatus('done');
+        this.emit('done', m);
+        this.emit('run-finished', this.run);
+        break;
+      case 'error':
+        this.onError(m);
+        break;
+      default:
+        break;
+    }
+    this.settle(m);
+    this.emit(`worker:${m.type}`, m);
+  }
+
+  onError(m) {
+    const active = ['starting', 'running', 'paused'].includes(this.run.status);
+    // An error while a run is starting belongs to the run, not to some pending request.
+    if (!(this.run.status === 'starting' && ['config', 'train'].includes(m.where)) && this.failRequest(m)) return;
+    console.warn('worker error', m);
+    // Problems the config causes with this data come back as "layers[2].units: …".
+    const prefixed = /^((?:[a-z_]+)(?:\[\d+\])?(?:\.[a-z_0-9]+(?:\[\d+\])?)*): (.*)$/s.exec(String(m.message || ''));
+    if (m.where === 'config' || (m.where === 'train' && prefixed && this.run.status === 'starting')) {
+      const field = m.field || (prefixed ? prefixed[1] : '');
+      const text = prefixed && (!m.field || m.field === prefixed[1]) ? prefixed[2] : m.message;
+      this.problems = [{ field, message: text }];
+      showProblems(this.problems);
+      if (this.run.status === 'starting') this.setStatus('idle');
+      this.emit('run-message', { text: 'The engine refused to start: see the problem below.', bad: true });
+    } else if (m.where === 'data') {
+      this.emit('data-error', m);
+    } else if (m.where === 'model') {
+      this.emit('model-error', m);
+    } else {
+      if (active) this.setStatus('failed');
+      this.emit('run-message', { text: m.message, bad: true });
+    }
+  }
+}
+
+function freshRun(status) {
+  return { status, history: [], progress: null, started: null, testMetrics: null, valMetrics: null, config: null };
+}
+
+async function loadPresets() {
+  try {
+    const res = await fetch('presets/index.json');
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const index = await res.json();
+    return index.presets || [];
+  } catch (e) {
+    console.warn('presets could not be loaded', e);
+    return [];
+  }
+}
+
+async function main() {
+  const app = new App();
+  window.mlpLab = app; // handy from the console; the e2e test reads nothing from it
+  const panel = (id) => document.querySelector(`#${id} .panel-body`);
+
+  const engine = document.querySelector('[data-testid=engine-status]');
+  app.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  app.worker.addEventListener('message', (e) => app.onWorkerMessage(e.data));
+  app.worker.addEventListener('error', (e) => {
+    engine.textContent = `The engine could not start: ${e.message || 'worker.js failed to load'}. Build it with \`make wasm\`.`;
+    engine.className = 'engine bad';
+    app.emit('engine-failed', e);
+  });
+  app.on('ready', (m) => {
+    engine.textContent = `Engine ready${m.simd ? ' (WebAssembly SIMD)' : ''}`;
+    engine.className = 'engine ok';
+  });
+  app.on('worker:error', (m) => {
+    if (m.where === 'worker' && !app.ready) {
+      engine.textContent = `The engine could not start: ${m.message}`;
+      engine.className = 'engine bad';
+    }
+  });
+
+  app.presets = await loadPresets();
+
+  const { run, error } = decodeRun(location.hash);
+  const dataPanel = createDataPanel(app, panel('data-panel'));
+  createDesignerPanel(app, panel('designer-panel'));
+  createOptimizerPanel(app, panel('optimizer-panel'));
+  createRunPanel(app, panel('run-panel'));
+  createViewsPanel(app, panel('views-panel'));
+  createTryPanel(app, panel('try-panel'));
+  createFilesPanel(app, panel('files-panel'));
+
+  app.post({ type: 'init' });
+
+  if (run) {
+    app.config = run.config;
+    app.emit('config-changed', { render: true });
+    await dataPanel.restore(run.data);
+  } else {
+    if (error) app.emit('run-message', { text: error, bad: true });
+    await dataPanel.choose('mnist', { applyPreset: true });
+  }
+  app.saveHash();
+  app.scheduleValidate();
+
+  window.addEventListener('hashchange', async () => {
+    const next = decodeRun(location.hash);
+    if (!next.run) return;
+    if (JSON.stringify(next.run.config) === JSON.stringify(app.config) && JSON.stringify(next.run.data) === JSON.stringify(app.dataRef)) return;
+    app.setConfig(() => next.run.config, { render: true });
+    await dataPanel.restore(next.run.data);
+  });
+}
+
+main().catch((e) => {
+  console.error(e);
+  const engine = document.querySelector('[data-testid=engine-status]');
+  if (engine) {
+    engine.textContent = `The page failed to start: ${e.message}`;
+    engine.className = 'engine bad';
+  }
+});

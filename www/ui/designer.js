@@ -1,0 +1,248 @@
+// The network designer: layers (units, activation, initialiser, per-neuron activations) and the
+// loss. It edits app.config.layers / loss / fused / task in place.
+import { el, field, select, replace } from './dom.js';
+import { reapplyProblems } from './problems.js';
+
+export const ACTIVATIONS = ['identity', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'softmax'];
+export const INITS = ['xavier_uniform', 'xavier_normal', 'he_uniform', 'he_normal', 'random_uniform', 'random_normal'];
+const LOSSES = [['cross_entropy', 'cross-entropy (softmax output)'], ['binary_cross_entropy', 'binary cross-entropy (sigmoid)'], ['mse', 'mean squared error']];
+const TASKS = [['', 'follow the loss'], ['multiclass', 'multiclass'], ['binary', 'binary'], ['regression', 'regression']];
+/** Per-neuron cells are drawn for layers up to this many units; wider layers use the range tool only. */
+const MAX_CELLS = 512;
+
+export function createDesignerPanel(app, root) {
+  const render = () => {
+    const focused = document.activeElement?.dataset?.field;
+    replace(root, build(app, render));
+    reapplyProblems();
+    if (focused) root.querySelector(`[data-field="${CSS.escape(focused)}"]`)?.focus();
+  };
+  app.on('config-changed', ({ render: full }) => { if (full) render(); });
+  app.on('data-loaded', render);
+  render();
+  return { render };
+}
+
+function layersOf(config) {
+  return Array.isArray(config?.layers) ? config.layers : [];
+}
+
+/** Number input value → number, or `null` for a required field left blank (the engine names it). */
+function readNumber(input, { optional = false } = {}) {
+  const text = input.value.trim();
+  if (text === '') return optional ? undefined : null;
+  const v = Number(text);
+  return Number.isFinite(v) ? v : text;
+}
+
+function expand(activation, units) {
+  if (Array.isArray(activation)) return activation.slice();
+  return Array.from({ length: Math.max(0, units | 0) }, () => activation);
+}
+
+function collapse(list) {
+  return list.length > 0 && list.every((a) => a === list[0]) ? list[0] : list;
+}
+
+function build(app, render) {
+  const config = app.config;
+  if (!config) return el('p', { class: 'muted', text: 'Loading…' });
+  const layers = layersOf(config);
+  const summary = app.summary;
+  const change = (fn, full = false) => app.setConfig((c) => { fn(c); }, { render: full });
+
+  const list = el('div', { class: 'layers', dataset: { field: 'layers' }, tabindex: '-1' });
+  list.append(el('div', { class: 'input-layer', text: summary
+    ? `Input: ${summary.d} features${summary.image_shape ? ` (${summary.image_shape.join('×')} image)` : ''} — from the data`
+    : 'Input: as many units as the data has features' }));
+  layers.forEach((layer, i) => list.append(layerCard(app, layer, i, layers.length, change, summary)));
+  const layersError = el('div', { class: 'field-error', role: 'alert', dataset: { errorFor: 'layers' } });
+
+  const addButton = el('button', {
+    type: 'button',
+    testid: 'add-layer',
+    text: '+ Add hidden layer',
+    onclick: () => change((c) => {
+      if (!Array.isArray(c.layers)) c.layers = [];
+      const at = Math.max(0, c.layers.length - 1);
+      const units = c.layers[at - 1]?.units && Number.isInteger(c.layers[at - 1].units) ? Math.max(4, Math.round(c.layers[at - 1].units / 2)) : 32;
+      c.layers.splice(at, 0, { units, activation: 'relu', init: 'he_uniform' });
+    }, true),
+  });
+
+  const loss = select(LOSSES, config.loss, { testid: 'loss-select' });
+  loss.addEventListener('change', () => change((c) => { c.loss = loss.value; }, true));
+  const fused = el('input', { type: 'checkbox', checked: config.fused !== false, testid: 'fused' });
+  fused.dataset.field = 'fused';
+  fused.addEventListener('change', () => change((c) => { c.fused = fused.checked; }));
+  const task = select(TASKS, config.task ?? '', { testid: 'task-select' });
+  task.addEventListener('change', () => change((c) => {
+    if (task.value) c.task = task.value;
+    else delete c.task;
+  }, true));
+  const fusedId = `fused-${Math.random().toString(36).slice(2, 7)}`;
+  fused.id = fusedId;
+
+  return el('div', {},
+    list,
+    layersError,
+    el('div', { class: 'row', style: 'margin-top:8px' }, addButton,
+      el('span', { class: 'info', text: `${countParams(layers, summary?.d)} parameters` })),
+    el('h3', { text: 'Loss' }),
+    el('div', { class: 'fields' },
+      field('Loss', loss, { field: 'loss', wide: true }),
+      field('Task', task, { field: 'task' }),
+      el('div', { class: 'field' },
+        el('label', { class: 'check', for: fusedId }, fused, 'Fused gradient'),
+        el('span', { class: 'hint', text: fused.checked
+          ? 'softmax+CE / sigmoid+BCE straight from the logits'
+          : 'general path through the activation’s Jacobian' }),
+        el('div', { class: 'field-error', role: 'alert', dataset: { errorFor: 'fused' } }))));
+}
+
+function countParams(layers, d) {
+  if (!d) return '—';
+  let fanIn = d;
+  let total = 0;
+  for (const l of layers) {
+    const u = Number(l?.units) || 0;
+    total += u * (fanIn + 1);
+    fanIn = u;
+  }
+  return total.toLocaleString('en-US');
+}
+
+function layerCard(app, layer, i, count, change, summary) {
+  const isOutput = i === count - 1;
+  const at = (f) => `layers[${i}].${f}`;
+  const units = Number.isInteger(layer?.units) ? layer.units : 0;
+  const mixed = Array.isArray(layer?.activation);
+
+  const unitsInput = el('input', { type: 'number', min: 1, step: 1, value: layer?.units ?? '', testid: `layer-${i}-units` });
+  unitsInput.addEventListener('input', () => change((c) => {
+    const v = readNumber(unitsInput);
+    const l = c.layers[i];
+    l.units = v;
+    if (Array.isArray(l.activation) && Number.isInteger(v) && v > 0 && v <= 100_000) {
+      const list = l.activation.slice(0, v);
+      while (list.length < v) list.push(list[list.length - 1] ?? 'relu');
+      l.activation = list;
+    }
+  }));
+  unitsInput.addEventListener('change', () => change(() => {}, true));
+
+  const actOptions = ACTIVATIONS.map((a) => [a, a]);
+  if (mixed) actOptions.unshift(['__mixed', 'mixed (per neuron)']);
+  const act = select(actOptions, mixed ? '__mixed' : layer?.activation, { testid: `layer-${i}-activation` });
+  act.addEventListener('change', () => {
+    if (act.value === '__mixed') return;
+    change((c) => { c.layers[i].activation = act.value; }, true);
+  });
+
+  const init = select(INITS, layer?.init ?? 'xavier_uniform', { testid: `layer-${i}-init` });
+  init.addEventListener('change', () => change((c) => {
+    c.layers[i].init = init.value;
+    if (!['random_uniform', 'random_normal'].includes(init.value)) delete c.layers[i].scale;
+  }, true));
+  const takesScale = ['random_uniform', 'random_normal'].includes(layer?.init);
+  let scaleField = null;
+  if (takesScale || layer?.scale !== undefined) {
+    const scale = el('input', { type: 'number', step: 'any', min: 0, value: layer?.scale ?? '', placeholder: '0.05' });
+    scale.addEventListener('input', () => change((c) => {
+      const v = readNumber(scale, { optional: true });
+      if (v === undefined) delete c.layers[i].scale;
+      else c.layers[i].scale = v;
+    }));
+    scaleField = field('Scale', scale, { field: at('scale') });
+  }
+
+  const move = (delta) => change((c) => {
+    const [l] = c.layers.splice(i, 1);
+    c.layers.splice(i + delta, 0, l);
+  }, true);
+  const title = isOutput ? 'Output layer' : `Hidden layer ${i + 1}`;
+  const hint = isOutput && summary ? outputHint(summary) : null;
+
+  return el('div', { class: `layer${isOutput ? ' output' : ''}`, dataset: { field: `layers[${i}]` }, tabindex: '-1', testid: `layer-${i}` },
+    el('div', { class: 'layer-head' },
+      el('span', { text: title }),
+      hint ? el('span', { class: 'info', text: hint }) : null,
+      el('span', { class: 'spacer' }),
+      el('button', { type: 'button', class: 'small', text: '↑', title: 'Move up', 'aria-label': `Move ${title} up`, disabled: i === 0, onclick: () => move(-1) }),
+      el('button', { type: 'button', class: 'small', text: '↓', title: 'Move down', 'aria-label': `Move ${title} down`, disabled: i === count - 1, onclick: () => move(1) }),
+      el('button', { type: 'button', class: 'small', text: '✕', title: 'Remove layer', 'aria-label': `Remove ${title}`, testid: `layer-${i}-remove`,
+        onclick: () => change((c) => { c.layers.splice(i, 1); }, true) })),
+    el('div', { class: `fields${scaleField ? ' with-scale' : ''}` },
+      field('Units', unitsInput, { field: at('units') }),
+      field('Activation', act, { field: at('activation') }),
+      field('Init', init, { field: at('init') }),
+      scaleField),
+    el('div', { class: 'field-error', role: 'alert', dataset: { errorFor: `layers[${i}]` } }),
+    neuronStrip(layer, i, units, change));
+}
+
+function outputHint(summary) {
+  if (summary.n_classes && summary.n_classes > 2) return `data: ${summary.n_classes} classes`;
+  if (summary.n_classes === 2) return 'data: 2 classes (1 sigmoid or 2 softmax units)';
+  if (summary.task_hint === 'regression') return 'data: regression target';
+  return null;
+}
+
+function neuronStrip(layer, i, units, change) {
+  const acts = expand(layer?.activation, units);
+  const box = el('details', { class: 'neuron-box', open: Array.isArray(layer?.activation) });
+  box.append(el('summary', { class: 'small-text muted', text: 'Per-neuron activations' }));
+  if (units > 0 && units <= MAX_CELLS) {
+    const strip = el('div', { class: 'neurons', role: 'group', 'aria-label': `Units of layer ${i + 1}; activate a cell to change its activation` });
+    acts.forEach((a, j) => {
+      const cell = el('button', {
+        type: 'button',
+        class: `neuron act-${ACTIVATIONS.includes(a) ? a : 'identity'}`,
+        title: `unit ${j + 1}: ${a} — click for the next activation`,
+        'aria-label': `unit ${j + 1}: ${a}`,
+        dataset: { field: `layers[${i}].activation[${j}]` },
+        testid: `neuron-${i}-${j}`,
+        onclick: () => change((c) => {
+          const list = expand(c.layers[i].activation, units);
+          const k = ACTIVATIONS.indexOf(list[j]);
+          list[j] = ACTIVATIONS[(k + 1) % ACTIVATIONS.length];
+          c.layers[i].activation = collapse(list);
+        }, true),
+      });
+      strip.append(cell);
+    });
+    box.append(strip);
+  } else if (units > MAX_CELLS) {
+    box.append(el('p', { class: 'info', text: `${units} units: too many cells to draw; use the range tool.` }));
+  }
+  // assign an activation to a run of units
+  const from = el('input', { type: 'number', min: 1, max: units, value: 1, 'aria-label': 'first unit' });
+  const to = el('input', { type: 'number', min: 1, max: units, value: Math.max(1, Math.floor(units / 2)), 'aria-label': 'last unit' });
+  const which = select(ACTIVATIONS, 'tanh', { 'aria-label': 'activation for the run' });
+  box.append(el('div', { class: 'neuron-tools' },
+    el('label', {}, 'units from', from),
+    el('label', {}, 'to', to),
+    el('label', {}, 'activation', which),
+    el('button', {
+      type: 'button',
+      class: 'small',
+      text: 'Assign run',
+      testid: `layer-${i}-assign-run`,
+      onclick: () => change((c) => {
+        const list = expand(c.layers[i].activation, units);
+        const a = Math.max(1, Math.min(units, Number(from.value) || 1));
+        const b = Math.max(a, Math.min(units, Number(to.value) || a));
+        for (let j = a - 1; j < b; j++) list[j] = which.value;
+        c.layers[i].activation = collapse(list);
+      }, true),
+    }),
+    el('button', {
+      type: 'button',
+      class: 'small',
+      text: 'One for all',
+      title: 'Use the first unit’s activation for the whole layer',
+      onclick: () => change((c) => { c.layers[i].activation = expand(c.layers[i].activation, units)[0] ?? 'relu'; }, true),
+    })));
+  box.append(el('div', { class: 'legend', 'aria-hidden': 'true' }, ACTIVATIONS.map((a) => el('span', { class: `act-${a}`, text: a }))));
+  return box;
+}
