@@ -14,7 +14,16 @@ export function draw(canvas, data, options = {}) {
     return;
   }
   const [ih, iw, ch = 1] = data.shape;
-  const cols = options.columns || Math.max(1, Math.floor(w / 56));
+  // the column count that gives the largest cells for this canvas
+  let cols = options.columns || 1;
+  if (!options.columns) {
+    let best = 0;
+    for (let c = 1; c <= images.length; c++) {
+      const r = Math.ceil(images.length / c);
+      const size = Math.min(w / c, h / r);
+      if (size > best) { best = size; cols = c; }
+    }
+  }
   const rows = Math.ceil(images.length / cols);
   const bare = !!options.bare;
   const cell = bare ? Math.min(w / cols, h / rows) : Math.floor(Math.min(w / cols, (h - 2) / rows));

@@ -139,6 +139,7 @@ export function createRunPanel(app, root) {
     if (last) showRecord(last);
     bar.value = bar.max;
     barText.textContent = '100%';
+    show('eta', '0 s');
     showTest(m.test_metrics);
     const seconds = (performance.now() - (app.run.startedAt || performance.now())) / 1000;
     message.textContent = m.test_metrics

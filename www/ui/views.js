@@ -27,8 +27,8 @@ export function createViewsPanel(app, root) {
     confusion: chart('confusion', 'Confusion matrix', 'confusion-matrix', { tall: true }),
     boundary: chart('boundary', 'Decision boundary (training points)', 'boundary-chart', { tall: true }),
     scatter: chart('scatter', 'Predicted vs true (test split)', 'scatter-chart', { tall: true }),
-    grads: chart('grads', 'Gradient norm per layer', 'grad-chart'),
     hist: chart('hist', 'Weight histograms per layer over epochs', 'histogram-chart', { tall: true }),
+    grads: chart('grads', 'Gradient norm per layer', 'grad-chart'),
   };
   const note = el('p', { class: 'info', testid: 'views-note' });
   replace(root,
@@ -79,7 +79,7 @@ export function createViewsPanel(app, root) {
 
   function paint(key) {
     const h = app.run.history;
-    const epochs = app.run.config?.epochs;
+    const epochs = (app.run.config?.epochs ?? 0) <= 30 ? app.run.config?.epochs : undefined;
     switch (key) {
       case 'loss':
         drawCurves(charts.loss.canvas, {
