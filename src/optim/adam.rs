@@ -31,7 +31,11 @@ impl Optimizer for Adam {
         self.t += 1;
         let step_size = (self.lr / (1.0 - self.beta1.powi(self.t))) as Real;
         let bc2_sqrt = (1.0 - self.beta2.powi(self.t)).sqrt() as Real;
-        let (b1, b2, eps) = (self.beta1 as Real, self.beta2 as Real, self.eps as Real);
+        let (b2, eps) = (self.beta2 as Real, self.eps as Real);
+        // 1 − β in f64, then rounded, as PyTorch passes the Python float 1 − β to lerp_ and
+        // addcmul_ (1 − f32(0.999) is 1.3e-5 away from f32(0.001)).
+        let one_minus_b1 = (1.0 - self.beta1) as Real;
+        let one_minus_b2 = (1.0 - self.beta2) as Real;
         let wd = self.weight_decay as Real;
         let decay = (1.0 - self.lr * self.weight_decay) as Real;
         for (i, (p, g)) in params.iter_mut().zip(grads).enumerate() {
@@ -44,8 +48,8 @@ impl Optimizer for Adam {
                     g + wd * *p
                 };
                 // m.lerp_(g, 1 − β1) in PyTorch: m + (1 − β1)(g − m).
-                *m += (1.0 - b1) * (g - *m);
-                *v = b2 * *v + (1.0 - b2) * g * g;
+                *m += one_minus_b1 * (g - *m);
+                *v = b2 * *v + one_minus_b2 * g * g;
                 let denom = v.sqrt() / bc2_sqrt + eps;
                 *p -= step_size * *m / denom;
             }

@@ -24,6 +24,8 @@ impl RmsProp {
 impl Optimizer for RmsProp {
     fn step(&mut self, params: &mut [&mut [Real]], grads: &[&[Real]]) {
         let (lr, alpha, eps) = (self.lr as Real, self.alpha as Real, self.eps as Real);
+        // 1 − α in f64 before rounding, as PyTorch passes the Python float 1 − α to addcmul_.
+        let one_minus_alpha = (1.0 - self.alpha) as Real;
         let (mu, wd) = (self.momentum as Real, self.weight_decay as Real);
         state_for(&mut self.square_avg, params);
         if mu > 0.0 {
@@ -33,7 +35,7 @@ impl Optimizer for RmsProp {
             for (j, (p, g)) in p.iter_mut().zip(g.iter()).enumerate() {
                 let g = g + wd * *p;
                 let v = &mut self.square_avg[i][j];
-                *v = alpha * *v + (1.0 - alpha) * g * g;
+                *v = alpha * *v + one_minus_alpha * g * g;
                 let avg = v.sqrt() + eps;
                 if mu > 0.0 {
                     let b = &mut self.buf[i][j];
