@@ -119,7 +119,12 @@ pub fn load_named(name: &str, dir: &Path) -> Result<NamedData, DataError> {
 }
 
 /// The first of `candidates` present in `dir`, else a message naming them all.
-fn find(dir: &Path, set: &str, groups: &[&[&str]], origin: &str) -> Result<Vec<PathBuf>, DataError> {
+fn find(
+    dir: &Path,
+    set: &str,
+    groups: &[&[&str]],
+    origin: &str,
+) -> Result<Vec<PathBuf>, DataError> {
     let mut found = Vec::new();
     let mut missing = Vec::new();
     for candidates in groups {
@@ -168,7 +173,9 @@ fn mnist(dir: &Path, set: &str, classes: &[&str]) -> Result<NamedData, DataError
         origin,
     )?;
     let [train_images, train_labels, test_images, test_labels] = &files[..] else {
-        return Err(DataError::Request(format!("{set}: expected four IDX files")));
+        return Err(DataError::Request(format!(
+            "{set}: expected four IDX files"
+        )));
     };
     Ok(NamedData {
         name: set.to_string(),
@@ -198,7 +205,9 @@ fn cifar10(dir: &Path) -> Result<NamedData, DataError> {
         origin,
     )?;
     let [meta, batches @ ..] = &files[..] else {
-        return Err(DataError::Request("cifar10: expected batches.meta.txt and five batches".to_string()));
+        return Err(DataError::Request(
+            "cifar10: expected batches.meta.txt and five batches".to_string(),
+        ));
     };
     let (train_batches, held_out) = batches.split_at(batches.len().saturating_sub(1));
     let train = load_cifar(train_batches, meta)?;
@@ -242,12 +251,16 @@ fn breast_cancer(dir: &Path) -> Result<NamedData, DataError> {
             set: "breast-cancer".to_string(),
             dir: dir.to_path_buf(),
             files: vec!["breast-cancer/wdbc.data or sklearn/breast_cancer.csv".to_string()],
-            origin: "https://archive.ics.uci.edu/dataset/17/breast+cancer+wisconsin+diagnostic, or ".to_string()
-                + SKLEARN_ORIGIN,
+            origin: "https://archive.ics.uci.edu/dataset/17/breast+cancer+wisconsin+diagnostic, or "
+                .to_string() + SKLEARN_ORIGIN,
         });
     };
     name_features(&mut data, &BREAST_CANCER_FEATURES);
-    let from = if uci.is_file() { "breast-cancer/wdbc.data" } else { "sklearn/breast_cancer.csv" };
+    let from = if uci.is_file() {
+        "breast-cancer/wdbc.data"
+    } else {
+        "sklearn/breast_cancer.csv"
+    };
     Ok(NamedData {
         name: "breast-cancer".to_string(),
         train: data,
@@ -283,8 +296,15 @@ fn wdbc(path: &Path) -> Result<Dataset, DataError> {
 }
 
 fn diabetes(dir: &Path) -> Result<NamedData, DataError> {
-    let files = find(dir, "diabetes", &[&["sklearn/diabetes.csv"]], SKLEARN_ORIGIN)?;
-    let path = files.first().ok_or_else(|| DataError::Request("diabetes: no file".to_string()))?;
+    let files = find(
+        dir,
+        "diabetes",
+        &[&["sklearn/diabetes.csv"]],
+        SKLEARN_ORIGIN,
+    )?;
+    let path = files
+        .first()
+        .ok_or_else(|| DataError::Request("diabetes: no file".to_string()))?;
     Ok(NamedData {
         name: "diabetes".to_string(),
         train: load_csv(path, TargetSpec::values("target"))?,
@@ -297,17 +317,31 @@ fn diabetes(dir: &Path) -> Result<NamedData, DataError> {
 }
 
 fn digits(dir: &Path) -> Result<NamedData, DataError> {
-    let files = find(dir, "digits", &[&["sklearn/digits.csv.gz", "sklearn/digits.csv"]], SKLEARN_ORIGIN)?;
-    let path = files.first().ok_or_else(|| DataError::Request("digits: no file".to_string()))?;
+    let files = find(
+        dir,
+        "digits",
+        &[&["sklearn/digits.csv.gz", "sklearn/digits.csv"]],
+        SKLEARN_ORIGIN,
+    )?;
+    let path = files
+        .first()
+        .ok_or_else(|| DataError::Request("digits: no file".to_string()))?;
     let file = path.display().to_string();
     let mut data = load_csv(path, TargetSpec::classes(Column::Last).without_header())?;
     if data.d != 64 {
         return Err(DataError::invalid(
             &file,
-            format!("rows have {} pixel columns; 8×8 digits need 64 (plus the label)", data.d),
+            format!(
+                "rows have {} pixel columns; 8×8 digits need 64 (plus the label)",
+                data.d
+            ),
         ));
     }
-    if let Some(i) = data.features.iter().position(|&v| !(0.0..=16.0).contains(&v)) {
+    if let Some(i) = data
+        .features
+        .iter()
+        .position(|&v| !(0.0..=16.0).contains(&v))
+    {
         return Err(DataError::invalid(
             &file,
             format!(
@@ -333,15 +367,28 @@ fn digits(dir: &Path) -> Result<NamedData, DataError> {
     })
 }
 
-fn small_classes(dir: &Path, set: &str, file: &str, features: &[&str]) -> Result<NamedData, DataError> {
+fn small_classes(
+    dir: &Path,
+    set: &str,
+    file: &str,
+    features: &[&str],
+) -> Result<NamedData, DataError> {
     let files = find(&dir.join("sklearn"), set, &[&[file]], SKLEARN_ORIGIN)?;
-    let path = files.first().ok_or_else(|| DataError::Request(format!("{set}: no file")))?;
+    let path = files
+        .first()
+        .ok_or_else(|| DataError::Request(format!("{set}: no file")))?;
     let mut data = load_csv(path, TargetSpec::classes(Column::Last))?;
     name_features(&mut data, features);
     let (source, licence) = if set == "iris" {
-        ("Iris (R.A. Fisher 1936), as bundled with scikit-learn", "CC BY 4.0 (UCI)")
+        (
+            "Iris (R.A. Fisher 1936), as bundled with scikit-learn",
+            "CC BY 4.0 (UCI)",
+        )
     } else {
-        ("Wine recognition (Forina et al., PARVUS), UCI, as bundled with scikit-learn", "CC BY 4.0 (UCI)")
+        (
+            "Wine recognition (Forina et al., PARVUS), UCI, as bundled with scikit-learn",
+            "CC BY 4.0 (UCI)",
+        )
     };
     Ok(NamedData {
         name: set.to_string(),
