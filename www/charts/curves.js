@@ -2,7 +2,7 @@
 import { prepare, niceTicks, logTicks, tickLabel, scale, text, empty, GRID, MUTED, INK, PALETTE, SMALL_FONT } from './axes.js';
 
 /**
- * data: {series: [{label, color?, dash?, points: [[x, y], ...]}]}
+ * data: {series: [{label, color?, dash?, thin?, points: [[x, y], ...]}]}
  * options: {log?, percent?, xLabel?, yLabel?, yMin?, yMax?, xMax?, emptyText?}
  */
 export function draw(canvas, data, options = {}) {
@@ -70,15 +70,15 @@ export function draw(canvas, data, options = {}) {
   // lines
   ctx.save();
   ctx.beginPath(); ctx.rect(left, top - 2, w - right - left, h - bottom - top + 4); ctx.clip();
-  for (const s of series) {
+  for (const s of [...series.filter((x) => x.thin), ...series.filter((x) => !x.thin)]) {
     ctx.strokeStyle = s.color;
     ctx.fillStyle = s.color;
-    ctx.lineWidth = 2;
+    ctx.lineWidth = s.thin ? 1 : 2;
     ctx.setLineDash(s.dash ? [6, 4] : []);
     ctx.beginPath();
     s.points.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(X(x), Y(y)) : ctx.lineTo(X(x), Y(y))));
     ctx.stroke();
-    if (s.points.length <= 60) {
+    if (!s.thin && s.points.length <= 60) {
       for (const [x, y] of s.points) { ctx.beginPath(); ctx.arc(X(x), Y(y), 2.5, 0, Math.PI * 2); ctx.fill(); }
     }
   }

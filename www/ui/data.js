@@ -373,7 +373,7 @@ export function createDataPanel(app, root) {
     csvState.name = file.name;
     csvState.header = header;
     const target = select(header.map((h, i) => [h, h || `column ${i + 1}`]), header[header.length - 1], { testid: 'csv-target' });
-    const task = select([['', 'decide from the column'], ['multiclass', 'classes'], ['regression', 'values (regression)']], '', { testid: 'csv-task' });
+    const task = select([['', 'auto'], ['multiclass', 'classes'], ['regression', 'values']], '', { testid: 'csv-task' });
     const load = el('button', { type: 'button', class: 'primary', text: 'Use this target', testid: 'csv-load', onclick: () => sendCsv(target.value, task.value) });
     const box = customBox.csvBox;
     replace(box,

@@ -18,9 +18,49 @@ export function createDesignerPanel(app, root) {
     if (focused) root.querySelector(`[data-field="${CSS.escape(focused)}"]`)?.focus();
   };
   app.on('config-changed', ({ render: full }) => { if (full) render(); });
-  app.on('data-loaded', render);
+  app.on('data-loaded', (summary) => {
+    // a file of the user's own has no preset: shape the output layer (and loss) to fit it
+    if (app.dataRef?.name === 'custom' && outputMismatch(app.config, summary)) fitOutput(app, summary);
+    else render();
+  });
   render();
   return { render };
+}
+
+/** What the output layer should be for the loaded data: {units, activation, loss, task}. */
+export function outputFor(summary) {
+  if (!summary) return null;
+  if (summary.task_hint === 'regression') return { units: summary.k || 1, activation: 'identity', loss: 'mse', task: 'regression' };
+  if (summary.n_classes === 2) return { units: 1, activation: 'sigmoid', loss: 'binary_cross_entropy', task: 'binary' };
+  return { units: summary.n_classes, activation: 'softmax', loss: 'cross_entropy', task: 'multiclass' };
+}
+
+function outputMismatch(config, summary) {
+  const want = outputFor(summary);
+  const last = layersOf(config).at(-1);
+  if (!want || !last) return false;
+  if (want.task === 'binary' && last.units === 2 && config.loss === 'cross_entropy') return false;
+  return last.units !== want.units || (config.task && config.task !== want.task);
+}
+
+/** Makes the output layer, loss and task fit the loaded data. */
+export function fitOutput(app, summary) {
+  const want = outputFor(summary);
+  if (!want) return;
+  app.setConfig((c) => {
+    if (!Array.isArray(c.layers)) c.layers = [];
+    if (c.layers.length === 0) c.layers.push({ units: 16, activation: 'relu', init: 'he_uniform' });
+    const last = c.layers[c.layers.length - 1];
+    last.units = want.units;
+    last.activation = want.activation;
+    last.init = 'xavier_uniform';
+    delete last.scale;
+    c.loss = want.loss;
+    c.task = want.task;
+    // the user's own table: standardise it, and hold out a test share when it has no test set
+    if (app.dataRef?.name === 'custom' && !summary.image_shape) c.standardize = true;
+    if (!summary.test_n && !(c.test_split > 0)) c.test_split = 0.2;
+  }, { render: true });
 }
 
 function layersOf(config) {
@@ -162,11 +202,15 @@ function layerCard(app, layer, i, count, change, summary) {
   }, true);
   const title = isOutput ? 'Output layer' : `Hidden layer ${i + 1}`;
   const hint = isOutput && summary ? outputHint(summary) : null;
+  const fit = isOutput && summary && outputMismatch(app.config, summary)
+    ? el('button', { type: 'button', class: 'small', testid: 'fit-output', text: 'Fit to data', title: 'Set the units, activation, loss and task the data needs', onclick: () => fitOutput(app, summary) })
+    : null;
 
   return el('div', { class: `layer${isOutput ? ' output' : ''}`, dataset: { field: `layers[${i}]` }, tabindex: '-1', testid: `layer-${i}` },
     el('div', { class: 'layer-head' },
       el('span', { text: title }),
       hint ? el('span', { class: 'info', text: hint }) : null,
+      fit,
       el('span', { class: 'spacer' }),
       el('button', { type: 'button', class: 'small', text: '↑', title: 'Move up', 'aria-label': `Move ${title} up`, disabled: i === 0, onclick: () => move(-1) }),
       el('button', { type: 'button', class: 'small', text: '↓', title: 'Move down', 'aria-label': `Move ${title} down`, disabled: i === count - 1, onclick: () => move(1) }),

@@ -43,6 +43,8 @@ export function createViewsPanel(app, root) {
     boundary: null, // {grid, points}
     scatter: null, // {truth, predicted, r2, label}
     busy: { confusion: false, boundary: false, scatter: false },
+    live: [], // [fractional epoch, running train loss] from progress messages
+    liveDrawn: 0,
     unsupported: new Set(),
   };
   const dirty = new Set();
@@ -84,8 +86,9 @@ export function createViewsPanel(app, root) {
       case 'loss':
         drawCurves(charts.loss.canvas, {
           series: [
-            { label: 'train', points: series((r) => r.train_loss), color: PALETTE[0] },
+            { label: 'train (epoch mean)', points: series((r) => r.train_loss), color: PALETTE[0] },
             { label: 'validation', points: series((r) => r.val_loss), color: PALETTE[1], dash: true },
+            { label: 'batches', points: view.live, color: '#93c5fd', thin: true },
           ].filter((s) => s.points.length),
         }, { log: logLoss.checked, xLabel: 'epoch', yLabel: 'loss', xMax: epochs, emptyText: 'Loss curves appear after the first epoch' });
         break;
@@ -213,7 +216,18 @@ export function createViewsPanel(app, root) {
   }
 
   // --- wiring -------------------------------------------------------------------------------
+  app.on('progress', (p) => {
+    if (!Number.isFinite(p.train_loss) || !p.batches_per_epoch) return;
+    view.live.push([p.epoch - 1 + p.batch / p.batches_per_epoch, p.train_loss]);
+    if (view.live.length > 4000) view.live = view.live.filter((_, i) => i % 2 === 0);
+    const now = performance.now();
+    if (now - view.liveDrawn > 250) {
+      view.liveDrawn = now;
+      redraw('loss');
+    }
+  });
   app.on('run-reset', () => {
+    view.live = [];
     view.confusion = null;
     view.scatter = null;
     if (view.boundary) view.boundary.grid = null;

@@ -1,0 +1,340 @@
+// End-to-end tests of the page (www/) in headless Chromium: the real worker and wasm engine,
+// driven through the controls a person uses. Screenshots of the main views go to
+// tests/e2e/screenshots/ (gitignored) for a person to look at.
+//
+// Run: node --test tests/e2e/   (needs `make wasm`; the MNIST test also needs www/data/mnist*)
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as harness from './harness.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SHOTS = path.join(ROOT, 'tests/e2e/screenshots');
+const MNIST_PRESENT = existsSync(path.join(ROOT, 'www/data/mnist.json'));
+const MAX_FRAME_GAP_MS = 200;
+
+let server;
+let browser;
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  server = await harness.startServer();
+  browser = await harness.launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close?.();
+  await server?.stop?.();
+});
+
+function baseUrl() {
+  const url = server.url || server.origin || `http://127.0.0.1:${server.port}`;
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+/**
+ * Opens the page with a recorder of every message the worker sends (installed before any page
+ * script runs, independent of the page's own code), and collects console errors.
+ */
+async function openPage(hash = '', viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.addInitScript(() => {
+    const keep = new Set(['ready', 'data-loaded', 'config-problems', 'started', 'epoch', 'paused', 'resumed', 'stopped', 'done', 'evaluation', 'prediction', 'error']);
+    window.__workerMessages = [];
+    const Base = window.Worker;
+    window.Worker = class extends Base {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('message', (e) => {
+          const m = e.data;
+          if (!m || !keep.has(m.type)) return;
+          const copy = { ...m };
+          if (copy.record) copy.record = { ...copy.record, weight_histograms: undefined };
+          if (copy.history) copy.history = undefined;
+          window.__workerMessages.push(copy);
+        });
+      }
+    };
+  });
+  await page.goto(baseUrl() + hash);
+  await page.waitForSelector('.engine.ok', { timeout: 30_000 });
+  return { page, errors, context };
+}
+
+const messages = (page, type) => page.evaluate((t) => window.__workerMessages.filter((m) => m.type === t), type);
+
+async function waitForMessage(page, type, timeout = 30_000, after = 0) {
+  await page.waitForFunction(([t, n]) => window.__workerMessages.filter((m) => m.type === t).length > n, [type, after], { timeout, polling: 100 });
+  const all = await messages(page, type);
+  return all[all.length - 1];
+}
+
+async function shot(page, name, selector) {
+  const file = path.join(SHOTS, `${name}.png`);
+  if (selector) await page.locator(selector).screenshot({ path: file });
+  else await page.screenshot({ path: file, fullPage: true });
+}
+
+/** Starts measuring the gaps between animation frames. */
+async function startFrameProbe(page) {
+  await page.evaluate(() => {
+    window.__frameGaps = [];
+    window.__probeOn = true;
+    let last = performance.now();
+    const tick = (t) => {
+      window.__frameGaps.push(t - last);
+      last = t;
+      if (window.__probeOn) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+
+async function stopFrameProbe(page) {
+  return page.evaluate(() => {
+    window.__probeOn = false;
+    const gaps = window.__frameGaps.slice(1);
+    return { frames: gaps.length, max: Math.max(0, ...gaps) };
+  });
+}
+
+async function chooseData(page, id) {
+  const before = (await messages(page, 'data-loaded')).length;
+  await page.selectOption('[data-testid=dataset-select]', id);
+  if (id !== 'custom') await waitForMessage(page, 'data-loaded', 60_000, before);
+}
+
+async function setField(page, testid, value) {
+  await page.fill(`[data-testid=${testid}]`, String(value));
+  await page.locator(`[data-testid=${testid}]`).dispatchEvent('change');
+}
+
+/** Waits until the page has the worker's verdict on the current config with no problems. */
+async function waitStartable(page) {
+  await page.waitForSelector('[data-testid=start]:not([disabled])', { timeout: 30_000 });
+}
+
+test('the page loads with no console errors and the engine ready', async () => {
+  const { page, errors, context } = await openPage();
+  await page.waitForSelector('[data-testid=dataset-select]');
+  await page.waitForTimeout(1000);
+  for (const id of ['dataset-select', 'preset-select', 'start', 'pause', 'resume', 'stop', 'epoch', 'train-loss', 'val-accuracy',
+    'test-accuracy', 'examples-per-second', 'loss-chart', 'confusion-matrix', 'config-error', 'draw-canvas', 'prediction', 'export-model', 'import-model']) {
+    assert.equal(await page.locator(`[data-testid=${id}]`).count(), 1, `one element with data-testid=${id}`);
+  }
+  await shot(page, 'page-loaded');
+  await context.close();
+  assert.deepEqual(errors, [], 'no console errors');
+});
+
+test('a bad config shows the engine’s message next to the field and does not start', async () => {
+  const { page, errors, context } = await openPage();
+  await chooseData(page, 'spirals');
+  await waitStartable(page);
+  await page.fill('[data-testid=lr]', '-1');
+  const box = page.locator('[data-testid=config-error]');
+  await box.getByText('optimizer.lr').waitFor({ timeout: 10_000 });
+  assert.match(await box.textContent(), /greater than 0/);
+  const slot = page.locator('[data-error-for="optimizer.lr"]');
+  assert.match(await slot.textContent(), /must be a number greater than 0, found -1/);
+  assert.equal(await page.locator('[data-testid=start]').isDisabled(), true, 'Start is refused');
+  await page.locator('[data-testid=start]').click({ force: true });
+  await page.waitForTimeout(500);
+  assert.equal((await messages(page, 'started')).length, 0, 'no run started');
+
+  // a per-neuron problem lands on its neuron cell: softmax mixed into a hidden layer's cells is fine
+  // for the engine, so use an output layer that no longer matches the loss instead
+  await page.fill('[data-testid=lr]', '0.01');
+  await page.selectOption('[data-testid=layer-2-activation]', 'tanh');
+  await box.getByText('loss').first().waitFor({ timeout: 10_000 });
+  assert.match(await page.locator('[data-error-for=loss]').textContent(), /binary_cross_entropy needs sigmoid outputs/);
+  await shot(page, 'config-error', '#designer-panel');
+  await context.close();
+  assert.deepEqual(errors, []);
+});
+
+test('pause, resume and stop a run on the spirals', async () => {
+  const { page, errors, context } = await openPage();
+  await chooseData(page, 'spirals');
+  await setField(page, 'epochs', 2000);
+  await waitStartable(page);
+  await page.click('[data-testid=start]');
+  await waitForMessage(page, 'epoch', 30_000);
+  await page.waitForTimeout(300);
+
+  await page.click('[data-testid=pause]');
+  await waitForMessage(page, 'paused');
+  await page.waitForSelector('[data-testid=resume]:not([disabled])');
+  const epochsAtPause = (await messages(page, 'epoch')).length;
+  await page.waitForTimeout(700);
+  assert.equal((await messages(page, 'epoch')).length, epochsAtPause, 'no epoch finishes while paused');
+  assert.equal(await page.textContent('[data-testid=run-state]'), 'paused');
+
+  await page.click('[data-testid=resume]');
+  await waitForMessage(page, 'resumed');
+  await waitForMessage(page, 'epoch', 30_000, epochsAtPause);
+  assert.equal(await page.textContent('[data-testid=run-state]'), 'running');
+  await page.waitForTimeout(1500);
+  await shot(page, 'spirals-boundary', '#views-panel');
+
+  await page.click('[data-testid=stop]');
+  await waitForMessage(page, 'stopped');
+  await page.waitForSelector('[data-testid=start]:not([disabled])');
+  assert.equal(await page.textContent('[data-testid=run-state]'), 'stopped');
+  const n = (await messages(page, 'epoch')).length;
+  await page.waitForTimeout(700);
+  assert.equal((await messages(page, 'epoch')).length, n, 'no epoch after stop');
+  await context.close();
+  assert.deepEqual(errors, []);
+});
+
+test('a CSV picked from disk trains', async () => {
+  const { page, errors, context } = await openPage();
+  await chooseData(page, 'custom');
+  // three Gaussian blobs in 4-D with a text label column in the middle
+  let seed = 7;
+  const rand = () => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
+  const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+  const rows = ['x1,x2,species,x3,x4'];
+  const centres = { alpha: [0, 0, 0, 0], beta: [3, 3, 0, 1], gamma: [0, 3, 3, -2] };
+  for (let i = 0; i < 300; i++) {
+    const name = Object.keys(centres)[i % 3];
+    const c = centres[name];
+    const v = c.map((m) => (m + gauss() * 0.6).toFixed(4));
+    rows.push([v[0], v[1], name, v[2], v[3]].join(','));
+  }
+  const before = (await messages(page, 'data-loaded')).length;
+  await page.setInputFiles('[data-testid=file-input]', { name: 'blobs.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+  await page.selectOption('[data-testid=csv-target]', 'species');
+  await page.click('[data-testid=csv-load]');
+  const loaded = await waitForMessage(page, 'data-loaded', 30_000, before + 1);
+  assert.equal(loaded.summary.d, 4);
+  assert.equal(loaded.summary.n_classes, 3);
+  await page.waitForFunction(() => document.querySelector('[data-testid=layer-2-units]')?.value === '3');
+  await setField(page, 'epochs', 30);
+  await waitStartable(page);
+  await page.click('[data-testid=start]');
+  const done = await waitForMessage(page, 'done', 120_000);
+  const acc = done.test_metrics.accuracy;
+  assert.ok(acc > 0.9, `blobs test accuracy ${acc}`);
+  assert.equal(await page.textContent('[data-testid=test-accuracy]'), `${(acc * 100).toFixed(2)}%`);
+  await shot(page, 'csv-trained');
+  await context.close();
+  assert.deepEqual(errors, []);
+});
+
+test('the config in the URL hash reloads identically', async () => {
+  const { page, errors, context } = await openPage();
+  await chooseData(page, 'circles');
+  await page.click('[data-testid=add-layer]');
+  await page.fill('[data-testid=lr]', '0.005');
+  await page.selectOption('[data-testid=optimizer-select]', 'rmsprop');
+  await page.fill('[data-testid=optimizer-momentum]', '0.5');
+  await page.selectOption('[data-testid=regularization-select]', 'l2');
+  await setField(page, 'batch-size', 48);
+  await waitStartable(page);
+  const url = page.url();
+  assert.match(url, /#run=/);
+  const values = async (p) => p.evaluate(() => [...document.querySelectorAll('#designer-panel [data-field], #optimizer-panel [data-field]')]
+    .map((e) => `${e.dataset.field}=${e.type === 'checkbox' ? e.checked : e.value ?? ''}`));
+  const original = await values(page);
+
+  const second = await openPage(url.slice(url.indexOf('#')));
+  await second.page.waitForFunction(() => document.querySelector('[data-testid=batch-size]')?.value === '48');
+  await second.page.waitForSelector('[data-testid=start]:not([disabled])', { timeout: 30_000 });
+  assert.equal(second.page.url(), url, 'the reloaded page writes back the same link');
+  assert.deepEqual(await values(second.page), original);
+  assert.equal(await second.page.inputValue('[data-testid=dataset-select]'), 'circles');
+  await second.context.close();
+
+  // an unreadable link is refused with a message, not a crash
+  const third = await openPage('#run=not-base64!!');
+  assert.match(await third.page.textContent('[data-testid=run-message]'), /could not be read|does not hold/);
+  await third.context.close();
+  await context.close();
+  assert.deepEqual(errors, []);
+  assert.deepEqual(second.errors, []);
+});
+
+test('MNIST with its preset reaches 95% test accuracy, the page stays responsive, and the drawing predicts', async (t) => {
+  if (!MNIST_PRESENT) {
+    const reason = 'www/data/mnist.json is absent: run `make serve` with ../shared/data present (or mlp-lab prepare-data) to add the prepared MNIST subset';
+    console.log(`# skipping the MNIST test: ${reason}`);
+    t.skip(reason);
+    return;
+  }
+  const { page, errors, context } = await openPage();
+  await page.waitForSelector('[data-testid=samples]:not([hidden])', { timeout: 60_000 });
+  assert.equal(await page.inputValue('[data-testid=preset-select]'), 'mnist.json');
+  await waitStartable(page);
+  await startFrameProbe(page);
+  await page.click('[data-testid=start]');
+  await waitForMessage(page, 'epoch', 120_000);
+  await page.waitForTimeout(500);
+  await shot(page, 'mnist-training');
+  const done = await waitForMessage(page, 'done', 400_000);
+  const probe = await stopFrameProbe(page);
+  assert.ok(probe.frames > 20, `the probe saw ${probe.frames} frames`);
+  assert.ok(probe.max <= MAX_FRAME_GAP_MS, `longest gap between animation frames ${probe.max.toFixed(0)} ms (limit ${MAX_FRAME_GAP_MS})`);
+
+  const acc = done.test_metrics.accuracy;
+  assert.ok(acc >= 0.95, `MNIST test accuracy ${acc}`);
+  assert.equal(await page.textContent('[data-testid=test-accuracy]'), `${(acc * 100).toFixed(2)}%`, 'shown as the worker reported it');
+  const lastEpoch = (await messages(page, 'epoch')).at(-1).record;
+  assert.equal(await page.textContent('[data-testid=epoch]'), String(lastEpoch.epoch));
+  if (lastEpoch.val_accuracy !== undefined) {
+    assert.equal(await page.textContent('[data-testid=val-accuracy]'), `${(lastEpoch.val_accuracy * 100).toFixed(2)}%`);
+  }
+  assert.match(await page.textContent('[data-testid=examples-per-second]'), /^\d+$/);
+  await page.waitForTimeout(800);
+  await shot(page, 'mnist-done');
+  await shot(page, 'mnist-loss', '[data-chart=loss]');
+  await shot(page, 'mnist-confusion', '[data-chart=confusion]');
+  await shot(page, 'mnist-histograms', '[data-chart=hist]');
+  await shot(page, 'mnist-gradients', '[data-chart=grads]');
+
+  // draw a "1": a vertical stroke in the middle of the canvas
+  const canvas = page.locator('[data-testid=draw-canvas]');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  const before = (await messages(page, 'prediction')).length;
+  await page.mouse.move(box.x + box.width * 0.52, box.y + box.height * 0.15);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.48, box.y + box.height * 0.85, { steps: 12 });
+  await page.mouse.up();
+  const reply = await waitForMessage(page, 'prediction', 10_000, before);
+  const probs = reply.outputs;
+  const best = probs.indexOf(Math.max(...probs));
+  await page.waitForFunction(() => /%/.test(document.querySelector('[data-testid=prediction]').textContent));
+  assert.match(await page.textContent('[data-testid=prediction]'), new RegExp(`^${best} \\(`));
+  assert.equal(best, 1, `a vertical stroke reads as 1 (probabilities ${probs.map((p) => p.toFixed(2)).join(' ')})`);
+  await shot(page, 'mnist-draw', '#try-panel');
+
+  // a picked test image predicts too
+  const n = (await messages(page, 'prediction')).length;
+  await page.click('[data-testid=test-example-0]');
+  await waitForMessage(page, 'prediction', 10_000, n);
+  await context.close();
+  assert.deepEqual(errors, []);
+});
+
+test('the narrow layout stacks the panels', async () => {
+  const { page, errors, context } = await openPage('', { width: 390, height: 844 });
+  const data = await page.locator('#data-panel').boundingBox();
+  const run = await page.locator('#run-panel').boundingBox();
+  assert.ok(run.y > data.y + data.height - 1, 'the run panel comes below the data panel');
+  assert.ok(data.width <= 390, 'no horizontal overflow of the panels');
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(scrollWidth <= 392, `page is ${scrollWidth}px wide at a 390px viewport`);
+  await shot(page, 'narrow');
+  await context.close();
+  assert.deepEqual(errors, []);
+});
