@@ -210,11 +210,14 @@ impl Config {
     ///
     /// [`problems`]: Config::problems
     pub fn parse_json(text: &str) -> Result<Config, ConfigError> {
+        // serde_json files a wrong type where an enum name belongs (`"loss": 3`) as a syntax
+        // error; only text that is not JSON at all should lose the path.
+        let is_json = serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok();
         let mut de = serde_json::Deserializer::from_str(text);
         let config: Config = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            if inner.is_syntax() || inner.is_eof() {
+            if !is_json && (inner.is_syntax() || inner.is_eof()) {
                 ConfigError::Syntax { message: inner.to_string() }
             } else {
                 ConfigError::Parse { path, message: strip_position(&inner.to_string()) }
