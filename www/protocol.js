@@ -1,54 +1,97 @@
 // The messages between the page (main.js) and the training worker (worker.js). Every message is
 // a plain object with a `type`; this file is the one place that lists them.
 //
+// Any page → worker message may carry an `id`; the worker copies it into its answer (and into an
+// 'error' answering it), so the page can match replies to requests.
+//
 // Page → worker
 //   {type: 'init'}                                   load the wasm; answered by 'ready'
 //   {type: 'load-data', source}                      source is one of
-//        {kind: 'prepared', name, train: ArrayBuffer, test?: ArrayBuffer}   (mlp-lab prepare-data output)
-//        {kind: 'csv', name, text, target}           (target: column name; task decides classes/values)
-//        {kind: 'idx', name, images: ArrayBuffer, labels: ArrayBuffer}
-//        {kind: 'cifar', name, batches: [ArrayBuffer]}
-//        {kind: 'toy', name: 'spirals'|'circles', n, noise, seed}
-//     answered by 'data-loaded' or 'error' (where: 'data')
+//        {kind: 'prepared', name, train: ArrayBuffer, test?: ArrayBuffer, manifest?: string}
+//             (mlp-lab prepare-data output; manifest: the text of <name>.json, which supplies the
+//             class names, feature names and image shape the .bin files do not carry)
+//        {kind: 'csv', name, text, target, task?}    (text: string, or gzip bytes as an ArrayBuffer;
+//             target: column name, '' for the last column; task: 'regression' reads the target as
+//             values, 'binary'/'multiclass' as classes; without it, a numeric column of at most 20
+//             distinct whole numbers ≥ 0 is read as classes, another numeric column as values, and
+//             anything else as class names. 'start' re-reads the CSV when the config's task needs
+//             the other reading)
+//        {kind: 'idx', name, images: ArrayBuffer, labels: ArrayBuffer, test_images?, test_labels?,
+//             class_names?: string[]}            (class names default to Fashion-MNIST's when the
+//             name is fashion-mnist, else the digits 0–9)
+//        {kind: 'cifar', name, batches: [ArrayBuffer], test_batches?: [ArrayBuffer], meta?: string}
+//             (meta: the text of batches.meta.txt; default: CIFAR-10's class names)
+//        {kind: 'toy', name: 'spirals'|'circles', n, noise, seed}   (defaults 1000, 0.1, 42)
+//     answered by 'data-loaded' or 'error' (where: 'data'); a run in progress is stopped first
 //   {type: 'validate', config}                       answered by 'config-problems'
-//   {type: 'start', config, model?}                  model: engine model JSON text to start from
-//   {type: 'pause'} | {type: 'resume'} | {type: 'stop'}
-//   {type: 'evaluate', split: 'train'|'val'|'test'}  answered by 'evaluation'
-//   {type: 'predict', features: Float32Array}        one row of raw (unscaled) features → 'prediction'
+//   {type: 'start', config, model?}                  model: engine model JSON text to start from;
+//                                                    answered by 'started' or 'error'
+//   {type: 'pause'} | {type: 'resume'} | {type: 'stop'}   (ignored when there is nothing to pause,
+//                                                    resume or stop)
+//   {type: 'evaluate', split: 'train'|'val'|'test'}  answered by 'evaluation'. Without a run but
+//                                                    with an imported model: 'train' is every
+//                                                    loaded row, 'test' the official test set
+//   {type: 'confusion-matrix', split}                answered by 'confusion-matrix' (classification)
+//   {type: 'predict', features: Float32Array}        raw (unscaled) features → 'prediction'; whole
+//                                                    rows, several rows give row-major outputs
+//   {type: 'histograms', bins?}                      the current run's weight histograms and
+//                                                    gradient norms → 'histograms'
 //   {type: 'export-model'}                           answered by 'model'
-//   {type: 'import-model', json}                     answered by 'model-imported' or 'error'
+//   {type: 'import-model', json}                     answered by 'model-imported' or 'error'; ends
+//                                                    the current run (predict/evaluate/export then
+//                                                    use the imported model)
 //
 // Worker → page
-//   {type: 'ready', simd}
-//   {type: 'data-loaded', summary: {name, n, d, task_hint, n_classes, class_names, image_shape, test_n}}
-//   {type: 'config-problems', problems: [{field, message}]}
-//   {type: 'started', batches_per_epoch, epochs, train_n, val_n, test_n}
+//   {type: 'ready', simd, version}
+//   {type: 'data-loaded', summary: {name, n, d, task_hint, n_classes, class_names, feature_names,
+//        image_shape, test_n}}                      task_hint: 'regression'|'binary'|'multiclass';
+//                                                    test_n: rows in the official test set, or null
+//   {type: 'config-problems', problems: [{field, message}]}   empty when the config is valid
+//   {type: 'started', batches_per_epoch, epochs, train_n, val_n, test_n, parameters}
 //   {type: 'progress', epoch, epochs, batch, batches_per_epoch, examples, examples_per_second,
-//        eta_seconds, train_loss, grad_norms: [per layer]}
+//        eta_seconds, train_loss, epoch_train_loss, grad_norms: [per layer], slice_batches}
+//        about every 150 ms while training. train_loss: the current weights' loss on a fixed
+//        sample of (up to 512) training rows, a live reading; epoch_train_loss: the mean over the
+//        epoch that just ended, when one ended in this slice (else null); eta_seconds from the
+//        average speed so far (null until measurable)
 //   {type: 'epoch', record}                          an EpochRecord (see src/train/history.rs)
 //   {type: 'paused'} | {type: 'resumed'} | {type: 'stopped'}
-//   {type: 'done', history, test_metrics, val_metrics}  metrics as src/train/metrics.rs serialises them
+//   {type: 'done', history, test_metrics, val_metrics, error?}  metrics as src/train/metrics.rs
+//        serialises them (null without that split). After divergence, an 'error' (where: 'train')
+//        comes first and 'done' repeats its message in `error`; the weights are the last finite ones
 //   {type: 'evaluation', split, metrics}
+//   {type: 'confusion-matrix', split, matrix: number[][] (matrix[true][predicted]), class_names}
 //   {type: 'prediction', outputs: number[]}
+//   {type: 'histograms', weights: [{min, max, counts}], grad_norms: number[]}
 //   {type: 'model', json}
-//   {type: 'model-imported'}
-//   {type: 'error', where: 'data'|'config'|'train'|'model'|'worker', field?, message}
+//   {type: 'model-imported', summary: {input, layers: [units], outputs, parameters, task, loss,
+//        class_names, standardized}}
+//   {type: 'error', where: 'data'|'config'|'train'|'model'|'request'|'worker', field?, message,
+//        request?, id?}
+//        field: the config or model-file path at fault ('layers[1].activation'); the message starts
+//        with it too. request: the type of the message that failed. where 'request': a request
+//        (evaluate, predict, predict-batch, predict-split, confusion-matrix, histograms,
+//        export-model) could not be answered; a run in progress goes on. where 'worker': the
+//        engine could not load, a message type is unknown, or the engine crashed (reload)
 
 export const MESSAGE_TYPES = Object.freeze({
-  toWorker: ['init', 'load-data', 'validate', 'start', 'pause', 'resume', 'stop', 'evaluate', 'predict',
-    'export-model', 'import-model'],
+  toWorker: ['init', 'load-data', 'validate', 'start', 'pause', 'resume', 'stop', 'evaluate', 'confusion-matrix',
+    'predict', 'predict-batch', 'predict-split', 'histograms', 'export-model', 'import-model'],
   toPage: ['ready', 'data-loaded', 'config-problems', 'started', 'progress', 'epoch', 'paused', 'resumed',
-    'stopped', 'done', 'evaluation', 'prediction', 'model', 'model-imported', 'error'],
+    'stopped', 'done', 'evaluation', 'confusion-matrix', 'prediction', 'predictions', 'split-predictions',
+    'histograms', 'model', 'model-imported', 'error'],
 });
 //
-// Appended by the page (main.js) — requests for the live views; the worker answers 'error'
-// (where: 'worker') to a type it does not know, and the page then falls back or hides the view.
+// Appended by the page (main.js) — requests for the live views (implemented by the worker; an
+// error answering them has where: 'request').
 // Page → worker
 //   {type: 'predict-batch', id, features: Float32Array, rows}   rows × d raw features, row-major
 //        (the decision-boundary grid of a 2-D set, a batch of test images) → 'predictions'
 //   {type: 'predict-split', id, split: 'train'|'val'|'test', limit, features: bool}
 //        the first `limit` rows of a split as the run divided them, with the model's outputs
-//        (predicted-vs-true scatter, the points under the decision boundary) → 'split-predictions'
+//        (predicted-vs-true scatter, the points under the decision boundary) → 'split-predictions'.
+//        Before any run: 'train' is every loaded row, 'test' the official test set (outputs from
+//        an imported model, else empty)
 // Worker → page
 //   {type: 'predictions', id, outputs: Float32Array, rows, cols}
 //   {type: 'split-predictions', id, split, rows, d, features?: Float32Array (rows × d, raw, only

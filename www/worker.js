@@ -1,0 +1,399 @@
+// The training worker: owns the WebAssembly engine and the training loop, and speaks the
+// protocol in ./protocol.js. The page never trains; it sends requests and draws what comes back.
+//
+// Training runs in slices of about SLICE_MS: each slice calls Trainer.step(n) with n adapted to
+// the measured time per batch, posts progress (and any finished epochs), then yields through a
+// MessageChannel so pause/stop/evaluate/predict messages are handled between slices.
+
+import init, * as wasm from './pkg/mlp_lab.js';
+
+const SLICE_MS = 150;
+const PROBE_MS = 100;
+const MAX_GROWTH = 4;
+const DEFAULT_HISTOGRAM_BINS = 30;
+
+const state = {
+  ready: null, // Promise of the instantiated module
+  broken: null, // message of a panic; the module must be reloaded
+  data: null, // wasm DataSet
+  source: null, // the load-data source it came from (CSV is re-read when the task changes)
+  summary: null,
+  trainer: null, // wasm Trainer of the current or last run
+  model: null, // wasm Model from import-model, used when there is no run
+  run: null, // {id, paused, batches, msPerBatch, activeMs, startExamples, ...} while training
+  runs: 0,
+};
+
+const post = (msg) => self.postMessage(msg);
+
+// A task queue of its own, so slices interleave with incoming messages (setTimeout(0) would be
+// clamped to 4 ms after a few nested calls).
+const tick = new MessageChannel();
+tick.port1.onmessage = (e) => slice(e.data);
+const schedule = (id) => tick.port2.postMessage(id);
+
+function ensureReady() {
+  if (!state.ready) {
+    state.ready = init().then(() => true);
+  }
+  return state.ready;
+}
+
+/** Requests that read the model or data; their errors never end a run. */
+const REQUESTS = new Set(['evaluate', 'confusion-matrix', 'predict', 'predict-batch', 'predict-split', 'histograms',
+  'export-model']);
+
+/**
+ * An {type:'error'} for any thrown value; engine errors carry `kind` and maybe `field`. An error
+ * answering a request says where: 'request' and echoes the request's type and id.
+ */
+function errorMessage(e, where, request, id) {
+  if (e instanceof WebAssembly.RuntimeError) {
+    let panic = null;
+    try {
+      panic = wasm.last_panic();
+    } catch {
+      // the module may be unusable
+    }
+    state.broken = panic ?? `the engine crashed: ${e.message}`;
+    return withId({ type: 'error', where: 'worker', request, message: `${state.broken} (reload the page to continue)` }, id);
+  }
+  const kindToWhere = { config: 'config', data: 'data', model: 'model', train: 'train' };
+  const msg = {
+    type: 'error',
+    where: REQUESTS.has(request) ? 'request' : kindToWhere[e?.kind] ?? where,
+    request,
+    message: String(e?.message ?? e),
+  };
+  if (e?.field) msg.field = e.field;
+  return withId(msg, id);
+}
+
+function withId(msg, id) {
+  if (id !== undefined) msg.id = id;
+  return msg;
+}
+
+function u8(buf, what) {
+  if (buf instanceof Uint8Array) return buf;
+  if (buf instanceof ArrayBuffer) return new Uint8Array(buf);
+  if (ArrayBuffer.isView(buf)) return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  throw Object.assign(new Error(`${what} must be an ArrayBuffer`), { kind: 'data' });
+}
+
+const opt = (v, f) => (v === undefined || v === null ? undefined : f(v));
+
+function loadSource(source, task) {
+  if (!source || typeof source !== 'object') {
+    throw Object.assign(new Error('load-data needs a source object'), { kind: 'data' });
+  }
+  const name = source.name ?? source.kind;
+  switch (source.kind) {
+    case 'toy':
+      return wasm.DataSet.toy(source.name ?? 'spirals', source.n ?? 1000, source.noise ?? 0.1, source.seed ?? 42);
+    case 'csv':
+      return wasm.DataSet.from_csv(name, source.text, source.target ?? '', task ?? source.task ?? undefined);
+    case 'idx':
+      return wasm.DataSet.from_idx(name, u8(source.images, 'images'), u8(source.labels, 'labels'),
+        opt(source.test_images, (b) => u8(b, 'test_images')), opt(source.test_labels, (b) => u8(b, 'test_labels')),
+        source.class_names);
+    case 'cifar':
+      return wasm.DataSet.from_cifar(name, source.batches, source.test_batches, source.meta ?? undefined);
+    case 'prepared':
+      return wasm.DataSet.from_prepared(name, u8(source.train, 'train'), opt(source.test, (b) => u8(b, 'test')),
+        source.manifest ?? undefined);
+    default:
+      throw Object.assign(new Error(`unknown data source kind ${JSON.stringify(source.kind)}; ` +
+        'expected prepared, csv, idx, cifar or toy'), { kind: 'data' });
+  }
+}
+
+function free(obj) {
+  try {
+    obj?.free();
+  } catch {
+    // already freed
+  }
+}
+
+/** Ends the current run, if any; `announce` posts 'stopped'. */
+function endRun(announce) {
+  if (!state.run) return;
+  state.run = null;
+  if (announce) post({ type: 'stopped' });
+}
+
+function predictor() {
+  return state.trainer ?? needModel();
+}
+
+// Each handler answers through `reply`, which echoes the request's id.
+const handlers = {
+  init(msg, reply) {
+    reply({ type: 'ready', simd: wasm.simd_enabled(), version: wasm.version() });
+  },
+
+  'load-data'(msg, reply) {
+    const data = loadSource(msg.source);
+    endRun(true);
+    free(state.trainer);
+    state.trainer = null;
+    free(state.data);
+    state.data = data;
+    state.source = msg.source;
+    state.summary = data.summary();
+    reply({ type: 'data-loaded', summary: state.summary });
+  },
+
+  validate(msg, reply) {
+    reply({ type: 'config-problems', problems: wasm.validate_config(msg.config) });
+  },
+
+  start(msg, reply) {
+    if (!state.data) throw Object.assign(new Error('load a data set before starting'), { kind: 'data' });
+    // A CSV target is read as classes or values; the config's task decides.
+    const task = wasm.config_task(msg.config);
+    if (task && state.source?.kind === 'csv' && (task === 'regression') !== (state.summary.task_hint === 'regression')) {
+      const data = loadSource(state.source, task);
+      free(state.data);
+      state.data = data;
+      state.summary = data.summary();
+    }
+    const trainer = new wasm.Trainer(msg.config, state.data, msg.model ?? undefined);
+    endRun(false);
+    free(state.trainer);
+    state.trainer = trainer;
+    const sizes = trainer.sizes();
+    const id = ++state.runs;
+    state.run = {
+      id, paused: false, batches: 1, msPerBatch: null, activeMs: 0, posted: 0,
+      total: sizes.epochs * sizes.train_n, lastRate: null, lastExamples: 0, lastProbe: -Infinity, probeLoss: null,
+    };
+    reply({ type: 'started', ...sizes });
+    schedule(id);
+  },
+
+  pause() {
+    if (!state.run || state.run.paused) return;
+    state.run.paused = true;
+    post({ type: 'paused' });
+  },
+
+  resume() {
+    if (!state.run || !state.run.paused) return;
+    state.run.paused = false;
+    post({ type: 'resumed' });
+    schedule(state.run.id);
+  },
+
+  stop() {
+    endRun(true);
+  },
+
+  evaluate(msg, reply) {
+    const split = msg.split ?? 'val';
+    const metrics = state.trainer ? state.trainer.evaluate(split) : needModel().evaluate(needData(), split);
+    reply({ type: 'evaluation', split, metrics });
+  },
+
+  'confusion-matrix'(msg, reply) {
+    const split = msg.split ?? 'val';
+    const matrix = state.trainer
+      ? state.trainer.confusion_matrix(split)
+      : needModel().confusion_matrix(needData(), split);
+    reply({ type: 'confusion-matrix', split, matrix, class_names: state.summary?.class_names ?? [] });
+  },
+
+  predict(msg, reply) {
+    const outputs = predictor().predict(floats(msg.features));
+    reply({ type: 'prediction', outputs: Array.from(outputs) });
+  },
+
+  'predict-batch'(msg, reply) {
+    const features = floats(msg.features);
+    const outputs = predictor().predict(features);
+    const rows = msg.rows ?? 1;
+    reply({ type: 'predictions', outputs, rows, cols: rows > 0 ? outputs.length / rows : 0 }, [outputs.buffer]);
+  },
+
+  'predict-split'(msg, reply) {
+    const split = msg.split ?? 'test';
+    const limit = Math.max(0, Math.min(msg.limit ?? 1000, 0xffffffff));
+    const features = Boolean(msg.features);
+    let part;
+    if (state.trainer) part = state.trainer.split_rows(split, limit, features);
+    else if (state.model) part = state.model.split_rows(needData(), split, limit, features);
+    else part = needData().split_rows(split, limit, features);
+    const transfer = [part.targets.buffer, part.outputs.buffer];
+    if (part.features) transfer.push(part.features.buffer);
+    reply({ type: 'split-predictions', split, ...part }, transfer);
+  },
+
+  histograms(msg, reply) {
+    if (!state.trainer) throw Object.assign(new Error('there is no training run yet'), { kind: 'train' });
+    reply({
+      type: 'histograms',
+      weights: state.trainer.weight_histograms(msg.bins ?? DEFAULT_HISTOGRAM_BINS),
+      grad_norms: Array.from(state.trainer.grad_norms()),
+    });
+  },
+
+  'export-model'(msg, reply) {
+    const json = state.trainer ? state.trainer.export_model() : needModel().to_json();
+    reply({ type: 'model', json });
+  },
+
+  'import-model'(msg, reply) {
+    const model = wasm.import_model(msg.json);
+    endRun(true);
+    free(state.trainer);
+    state.trainer = null;
+    free(state.model);
+    state.model = model;
+    reply({ type: 'model-imported', summary: model.summary() });
+  },
+};
+
+function needData() {
+  if (!state.data) throw Object.assign(new Error('load a data set first'), { kind: 'data' });
+  return state.data;
+}
+
+function needModel() {
+  if (!state.model) throw Object.assign(new Error('there is no model yet: train one or import one first'), { kind: 'model' });
+  return state.model;
+}
+
+function floats(values) {
+  if (values instanceof Float32Array) return values;
+  if (Array.isArray(values) || ArrayBuffer.isView(values)) return Float32Array.from(values);
+  throw Object.assign(new Error('features must be a Float32Array or an array of numbers'), { kind: 'request' });
+}
+
+const WHERE = { init: 'worker', 'load-data': 'data', validate: 'config', start: 'train', 'import-model': 'model' };
+
+self.onmessage = async (event) => {
+  const msg = event.data ?? {};
+  const { type, id } = msg;
+  const fail = (message) => post(withId({ type: 'error', where: 'worker', request: type, message }, id));
+  try {
+    await ensureReady();
+  } catch (e) {
+    state.ready = null; // let a later message try again
+    fail(`cannot load the WebAssembly engine (build it with \`make wasm\`): ${e?.message ?? e}`);
+    return;
+  }
+  if (state.broken) {
+    fail(`${state.broken} (reload the page to continue)`);
+    return;
+  }
+  const handler = Object.hasOwn(handlers, type) ? handlers[type] : null;
+  if (!handler) {
+    fail(`unknown message type ${JSON.stringify(type)}`);
+    return;
+  }
+  try {
+    handler(msg, (answer, transfer = []) => self.postMessage(withId(answer, id), transfer));
+  } catch (e) {
+    post(errorMessage(e, WHERE[type] ?? 'worker', type, id));
+  }
+};
+
+/** One training slice of the run `id` (stale slices of an ended run do nothing). */
+function slice(id) {
+  const run = state.run;
+  if (!run || run.id !== id || run.paused || state.broken) return;
+  const trainer = state.trainer;
+  const t0 = performance.now();
+  let progress;
+  try {
+    progress = trainer.step(run.batches);
+  } catch (e) {
+    state.run = null;
+    postNewEpochs(run, trainer);
+    const err = errorMessage(e, 'train', 'start');
+    post(err);
+    if (!state.broken) finish(trainer, err.message);
+    return;
+  }
+  const ms = performance.now() - t0;
+  run.activeMs += ms;
+  const stepped = progress.examples - run.lastExamples;
+  run.lastExamples = progress.examples;
+  adapt(run, ms);
+  for (const record of progress.finished) post({ type: 'epoch', record });
+  run.posted += progress.finished.length;
+
+  const rate = ms > 0 ? (stepped * 1000) / ms : null;
+  if (rate !== null) run.lastRate = run.lastRate === null ? rate : 0.7 * run.lastRate + 0.3 * rate;
+  const average = run.activeMs > 0 ? (progress.examples * 1000) / run.activeMs : null;
+  const remaining = Math.max(0, run.total - progress.examples);
+  // A live loss reading: the current weights on a fixed training sample, at most every PROBE_MS.
+  const now = performance.now();
+  if (now - run.lastProbe >= PROBE_MS || progress.done) {
+    run.probeLoss = trainer.probe_loss();
+    run.lastProbe = now;
+  }
+  const last = progress.finished[progress.finished.length - 1];
+  post({
+    type: 'progress',
+    epoch: progress.epoch,
+    epochs: progress.epochs,
+    batch: progress.batch,
+    batches_per_epoch: progress.batches_per_epoch,
+    examples: progress.examples,
+    examples_per_second: run.lastRate,
+    eta_seconds: progress.done ? 0 : average ? remaining / average : null,
+    train_loss: run.probeLoss,
+    epoch_train_loss: last ? last.train_loss : null,
+    grad_norms: Array.from(trainer.grad_norms()),
+    slice_batches: run.batches,
+  });
+  if (progress.done) {
+    state.run = null;
+    finish(trainer, null);
+  } else {
+    schedule(id);
+  }
+}
+
+/** Next slice size from the measured time per batch (smoothed; grows at most MAX_GROWTH×). */
+function adapt(run, ms) {
+  const per = ms / run.batches;
+  run.msPerBatch = run.msPerBatch === null ? per : 0.5 * run.msPerBatch + 0.5 * per;
+  const want = Math.round(SLICE_MS / Math.max(run.msPerBatch, 1e-3));
+  run.batches = Math.max(1, Math.min(want, run.batches * MAX_GROWTH, 1_000_000));
+}
+
+/** Epoch records finished in a step that then threw (divergence) were not returned; post them. */
+function postNewEpochs(run, trainer) {
+  try {
+    const epochs = trainer.history().epochs;
+    for (const record of epochs.slice(run.posted)) post({ type: 'epoch', record });
+    run.posted = epochs.length;
+  } catch {
+    // nothing more to report
+  }
+}
+
+function finish(trainer, error) {
+  const metrics = (split) => {
+    try {
+      return trainer.evaluate(split);
+    } catch {
+      return null;
+    }
+  };
+  try {
+    const done = {
+      type: 'done',
+      history: trainer.history(),
+      val_metrics: metrics('val'),
+      test_metrics: metrics('test'),
+    };
+    if (error) done.error = error;
+    post(done);
+  } catch (e) {
+    post(errorMessage(e, 'train', 'start'));
+  }
+}
