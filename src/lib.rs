@@ -11,6 +11,7 @@ pub mod data;
 pub mod model_io;
 pub mod nn;
 pub mod optim;
+pub mod sweep;
 pub mod train;
 
 #[cfg(target_arch = "wasm32")]
