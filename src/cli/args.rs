@@ -3,6 +3,8 @@
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+pub use super::sweep::SweepArgs;
+
 #[derive(Parser, Debug)]
 #[command(name = "mlp-lab", version, about = "Train and evaluate multilayer perceptrons")]
 pub struct Cli {
@@ -18,6 +20,9 @@ pub enum Command {
     Eval(EvalArgs),
     /// Measure native speed: GEMM GFLOP/s and training examples/s; prints JSON.
     Bench(BenchArgs),
+    /// Run a hyper-parameter sweep (grid, random or Bayesian) from a JSON spec on parallel
+    /// threads; prints one JSON object with every trial and the best.
+    Sweep(SweepArgs),
 }
 
 /// Where the data comes from: a named set (`mnist`, `digits`, …) or a CSV file.

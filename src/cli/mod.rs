@@ -5,6 +5,7 @@ mod bench;
 mod eval;
 mod files;
 mod load;
+mod sweep;
 mod train;
 
 use clap::Parser;
@@ -19,6 +20,7 @@ pub fn main() -> ExitCode {
         Command::Train(a) => train::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Bench(a) => bench::run(a),
+        Command::Sweep(a) => sweep::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,276 @@
+//! `mlp-lab sweep`: a sweep spec + data → trials on parallel threads, each finished trial
+//! appended to `DIR/trials.jsonl` at once with `--out DIR` (a rerun with the same `--out` resumes:
+//! finished trials are loaded, not rerun), progress on stderr, and as the last stdout line one
+//! JSON object with every trial and the best.
+
+use super::args::DataArgs;
+use super::files::{read_text, write_atomically};
+use super::load::load_data;
+use crate::sweep::runner::{self, Event, SweepData};
+use crate::sweep::{Sweep, SweepSpec, TrialRecord};
+use crate::train::clock::now_seconds;
+use crate::train::trainer::check_targets;
+use clap::Args;
+use serde_json::Value;
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+pub const TRIALS_FILE: &str = "trials.jsonl";
+pub const SPEC_FILE: &str = "spec.json";
+
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// The sweep spec (JSON): method, metric, goal, max_trials, seed, base config, parameters.
+    #[arg(long)]
+    pub spec: PathBuf,
+    /// A data set name or a CSV file with a header row (default: the spec's "dataset").
+    #[arg(long)]
+    pub data: Option<String>,
+    /// The CSV column holding the target (required for CSV files).
+    #[arg(long)]
+    pub target: Option<String>,
+    /// Where the named data sets live (default: $MLP_LAB_DATA, else ../shared/data).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// Trials trained at once (default: the spec's "workers", else the number of cores).
+    #[arg(long)]
+    pub workers: Option<usize>,
+    /// Keep the sweep here: spec.json and trials.jsonl (one finished trial per line). Running
+    /// again with the same directory resumes the sweep.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print nothing on stderr but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub fn run(args: SweepArgs) -> Result<(), String> {
+    let started = now_seconds();
+    let spec_path = args.spec.display().to_string();
+    let text = read_text(&args.spec, "sweep spec")?;
+    let spec = SweepSpec::from_json(&text).map_err(|e| format!("spec {spec_path}: {e}"))?;
+    if args.workers == Some(0) {
+        return Err("--workers: must be at least 1".into());
+    }
+    let data = args
+        .data
+        .clone()
+        .or_else(|| spec.dataset.clone())
+        .ok_or_else(|| {
+            "--data: name a data set or a CSV file (the spec has no \"dataset\")".to_string()
+        })?;
+    let data_args = DataArgs {
+        data,
+        target: args.target.clone(),
+        data_dir: args.data_dir.clone(),
+    };
+    let base = &spec.base;
+    let loaded = load_data(&data_args, base.task())?;
+    let swept = |p: &str| spec.parameters.iter().any(|q| q.path == p);
+    if !swept("loss") && !swept("task") {
+        let outputs = base.layers.last().map_or(0, |l| l.units);
+        check_targets(&loaded.data, base.task(), outputs, &data_args.data)
+            .map_err(|e| format!("spec base: {e}"))?;
+    }
+    let finished = match &args.out {
+        Some(dir) => open_out(dir, &spec, &text)?,
+        None => Vec::new(),
+    };
+    let quiet = args.quiet;
+    let resumed = finished.len();
+    let max_trials = spec.max_trials;
+    let method = spec.method;
+    let mut sweep = Sweep::new(spec, finished);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = args
+        .workers
+        .or(sweep.spec().workers)
+        .unwrap_or(cores)
+        .min(sweep.remaining())
+        .max(1);
+    if !quiet {
+        if resumed > 0 {
+            let dir = args
+                .out
+                .as_deref()
+                .unwrap_or(Path::new("."))
+                .join(TRIALS_FILE);
+            eprintln!(
+                "resuming: {resumed} finished trial(s) loaded from {}",
+                dir.display()
+            );
+        }
+        eprintln!(
+            "sweep: {} search, {} trial(s) to run of {max_trials}, {workers} worker(s), judged by {} ({})",
+            json_name(&method),
+            sweep.remaining(),
+            sweep.spec().metric,
+            json_name(&sweep.spec().goal),
+        );
+    }
+
+    let jsonl = match &args.out {
+        Some(dir) => {
+            let path = dir.join(TRIALS_FILE);
+            let file = OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+            Some((Mutex::new(file), path))
+        }
+        None => None,
+    };
+    let done = AtomicUsize::new(resumed);
+    let total = resumed + sweep.remaining();
+    let on_event = |event: Event| -> Result<(), String> {
+        match event {
+            Event::Started { id, params } => {
+                if !quiet {
+                    eprintln!("trial {id} started: {}", params_text(params));
+                }
+                Ok(())
+            }
+            Event::Finished(record) => {
+                let written = match &jsonl {
+                    Some((file, path)) => append(file, path, record),
+                    None => Ok(()),
+                };
+                let n = done.fetch_add(1, Ordering::SeqCst) + 1;
+                if !quiet {
+                    eprintln!("[{n}/{total}] {}", finished_line(record));
+                }
+                written
+            }
+        }
+    };
+    let data = SweepData {
+        data: loaded.data,
+        test: loaded.test,
+    };
+    runner::run(&mut sweep, &data, workers, &on_event)?;
+
+    let summary = sweep.summary();
+    if !quiet {
+        let ran = sweep.finished().count() - resumed;
+        let minutes = (now_seconds() - started) / 60.0;
+        match &summary.best {
+            Some(b) => eprintln!(
+                "best: trial {} with {} {:.5}: {}  ({ran} trial(s) in {:.2} min, {:.2} trials/min)",
+                b.id,
+                summary.metric,
+                b.metric,
+                params_text(&b.params),
+                minutes,
+                ran as f64 / minutes.max(1e-9)
+            ),
+            None => eprintln!("no trial produced a metric"),
+        }
+    }
+    println!(
+        "{}",
+        serde_json::to_string(&summary).map_err(|e| e.to_string())?
+    );
+    Ok(())
+}
+
+/// The name serde gives a unit variant (`"random"` → random).
+fn json_name<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+fn params_text(params: &crate::sweep::Params) -> String {
+    Value::from(serde_json::Map::from_iter(params.clone())).to_string()
+}
+
+fn finished_line(r: &TrialRecord) -> String {
+    let metric = r.metric.map_or("-".to_string(), |m| format!("{m:.5}"));
+    let mut s = format!(
+        "trial {} {}: metric {metric} after {} epoch(s), {:.2} s",
+        r.id,
+        r.status.name(),
+        r.epochs,
+        r.seconds
+    );
+    if let Some(m) = &r.message {
+        s += &format!(" ({m})");
+    }
+    s
+}
+
+/// Appends one record as a line and syncs it, so a finished trial survives an interruption.
+fn append(file: &Mutex<fs::File>, path: &Path, record: &TrialRecord) -> Result<(), String> {
+    let mut line = serde_json::to_string(record).map_err(|e| e.to_string())?;
+    line.push('\n');
+    let mut f = file
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    f.write_all(line.as_bytes())
+        .and_then(|_| f.sync_data())
+        .map_err(|e| format!("cannot append to {}: {e}", path.display()))
+}
+
+/// Prepares `dir` for the sweep: refuses one holding a different sweep, records the spec, and
+/// loads the trials already finished there. A torn last line (an interrupted write) is dropped
+/// and the file repaired; any other unreadable line is an error.
+fn open_out(dir: &Path, spec: &SweepSpec, text: &str) -> Result<Vec<TrialRecord>, String> {
+    fs::create_dir_all(dir).map_err(|e| format!("cannot create --out {}: {e}", dir.display()))?;
+    let spec_file = dir.join(SPEC_FILE);
+    if spec_file.is_file() {
+        let old = read_text(&spec_file, "recorded spec")?;
+        let old =
+            SweepSpec::from_json(&old).map_err(|e| format!("{}: {e}", spec_file.display()))?;
+        spec.same_sweep(&old).map_err(|field| {
+            format!(
+                "--out {} holds a different sweep (its spec's `{field}` differs); resuming needs the \
+                 same spec apart from max_trials and workers, so use another --out",
+                dir.display()
+            )
+        })?;
+    }
+    write_atomically(&spec_file, text)?;
+
+    let path = dir.join(TRIALS_FILE);
+    if !path.is_file() {
+        return Ok(Vec::new());
+    }
+    let content = read_text(&path, "trial log")?;
+    let mut records: Vec<TrialRecord> = Vec::new();
+    let lines: Vec<&str> = content.lines().collect();
+    let torn = !content.is_empty() && !content.ends_with('\n');
+    for (i, line) in lines.iter().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<TrialRecord>(line) {
+            Ok(r) if records.iter().any(|q| q.id == r.id) => {}
+            Ok(r) => records.push(r),
+            Err(_) if torn && i + 1 == lines.len() => {}
+            Err(e) => {
+                return Err(format!(
+                    "{} line {}: not a trial record: {e}",
+                    path.display(),
+                    i + 1
+                ))
+            }
+        }
+    }
+    if torn {
+        let mut repaired: String = records
+            .iter()
+            .map(|r| serde_json::to_string(r).map_err(|e| e.to_string()))
+            .collect::<Result<Vec<_>, _>>()?
+            .join("\n");
+        if !repaired.is_empty() {
+            repaired.push('\n');
+        }
+        write_atomically(&path, &repaired)?;
+    }
+    Ok(records)
+}
