@@ -1,0 +1,804 @@
+//! Hyper-parameter sweeps: the grid covers its grid exactly once; random draws respect bounds,
+//! log scales and conditional parameters; the Bayesian sampler beats random search on Branin;
+//! ASHA stops exactly the trials a synthetic learning curve says it should; spec errors name the
+//! field; and the `mlp-lab sweep` binary runs end to end on a generated CSV with two workers,
+//! marks a diverging trial failed without stopping, and resumes from `--out` without rerunning
+//! finished trials.
+
+use mlp_lab::config::Config;
+use mlp_lab::sweep::space::build_config;
+use mlp_lab::sweep::{
+    run_trial, Asha, Decision, Goal, Method, Observation, Param, Params, Sampler, SweepSpec,
+    TrialStatus,
+};
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A small valid base config (2 inputs → 8 tanh → 2-class softmax).
+fn base() -> Value {
+    json!({
+        "seed": 3,
+        "layers": [
+            {"units": 8, "activation": "tanh", "init": "xavier_uniform"},
+            {"units": 2, "activation": "softmax", "init": "xavier_uniform"}
+        ],
+        "loss": "cross_entropy",
+        "optimizer": {"name": "adam", "lr": 0.01},
+        "batch_size": 16,
+        "epochs": 4,
+        "validation_split": 0.25,
+        "standardize": true
+    })
+}
+
+fn spec(method: &str, max_trials: usize, parameters: Value) -> Value {
+    json!({
+        "method": method,
+        "metric": "val_accuracy",
+        "goal": "maximize",
+        "max_trials": max_trials,
+        "seed": 11,
+        "base": base(),
+        "parameters": parameters
+    })
+}
+
+fn parse(v: &Value) -> SweepSpec {
+    SweepSpec::from_json(&v.to_string()).unwrap_or_else(|e| panic!("the spec should parse: {e}"))
+}
+
+fn key(p: &Params) -> String {
+    Value::from(serde_json::Map::from_iter(p.clone())).to_string()
+}
+
+#[test]
+fn grid_search_runs_every_combination_exactly_once_and_truncates_at_max_trials() {
+    let parameters = json!({
+        "optimizer.name": {"values": ["sgd", "adam"]},
+        "optimizer.lr": {"values": [0.1, 0.01, 0.001]},
+        "batch_size": {"values": [16, 32]},
+        "hidden_units": {"min": 4, "max": 5}
+    });
+    let s = parse(&spec("grid", 1000, parameters.clone()));
+    let sampler = Sampler::from_spec(&s);
+    let mut expected = BTreeSet::new();
+    for name in ["sgd", "adam"] {
+        for lr in [0.1, 0.01, 0.001] {
+            for bs in [16, 32] {
+                for units in [4, 5] {
+                    let p: Params = [
+                        ("optimizer.name".to_string(), json!(name)),
+                        ("optimizer.lr".to_string(), json!(lr)),
+                        ("batch_size".to_string(), json!(bs)),
+                        ("hidden_units".to_string(), json!(units)),
+                    ]
+                    .into_iter()
+                    .collect();
+                    expected.insert(key(&p));
+                }
+            }
+        }
+    }
+    let got: Vec<String> = (0..1000)
+        .map_while(|id| sampler.suggest(id, &[], &[]))
+        .map(|p| key(&p))
+        .collect();
+    assert_eq!(
+        got.len(),
+        24,
+        "2 × 3 × 2 × 2 trials, then the grid is exhausted"
+    );
+    assert_eq!(
+        got.iter().cloned().collect::<BTreeSet<_>>(),
+        expected,
+        "exactly the grid, each point once"
+    );
+
+    // Conditional parameters: beta1 means nothing to sgd, so sgd's points are not doubled.
+    let mut with_beta = parameters.clone();
+    with_beta["optimizer.beta1"] = json!({"values": [0.9, 0.99]});
+    let s = parse(&spec("grid", 1000, with_beta));
+    let grid = Sampler::from_spec(&s).grid().to_vec();
+    assert_eq!(grid.len(), 12 + 24, "sgd: 3·2·2 points; adam: 3·2·2·2");
+    assert_eq!(
+        grid.iter().map(key).collect::<BTreeSet<_>>().len(),
+        grid.len(),
+        "no point twice"
+    );
+    for p in &grid {
+        let sgd = p["optimizer.name"] == "sgd";
+        assert_eq!(
+            p.contains_key("optimizer.beta1"),
+            !sgd,
+            "beta1 exactly on adam trials: {p:?}"
+        );
+        build_config(&s.base, p).unwrap_or_else(|e| panic!("{p:?} makes an invalid config: {e}"));
+    }
+
+    let s = parse(&spec("grid", 5, parameters));
+    let first: Vec<String> = Sampler::from_spec(&s).grid().iter().map(key).collect();
+    assert_eq!(
+        first,
+        got[..5].to_vec(),
+        "max_trials keeps the first points, in order"
+    );
+}
+
+#[test]
+fn random_search_respects_bounds_log_scale_and_conditions() {
+    let s = parse(&spec(
+        "random",
+        10,
+        json!({
+            "optimizer.name": {"values": ["sgd", "momentum", "adam"]},
+            "optimizer.lr": {"min": 1e-4, "max": 1e-1, "scale": "log"},
+            "optimizer.momentum": {"min": 0.5, "max": 0.99},
+            "optimizer.beta1": {"min": 0.8, "max": 0.99},
+            "hidden_units": {"min": 3, "max": 40, "type": "int"},
+            "regularization.kind": {"values": ["none", "l2"]},
+            "regularization.lambda": {"min": 1e-5, "max": 1e-2, "scale": "log"}
+        }),
+    ));
+    let sampler = Sampler::from_spec(&s);
+    let draws: Vec<Params> = (0..3000)
+        .map(|id| {
+            sampler
+                .suggest(id, &[], &[])
+                .expect("random never runs out")
+        })
+        .collect();
+    assert_eq!(
+        sampler.random(17),
+        draws[17],
+        "trial 17's params depend on its id alone"
+    );
+
+    let mut log_lr = Vec::new();
+    let mut momentum = Vec::new();
+    let mut units = BTreeSet::new();
+    for p in &draws {
+        let lr = p["optimizer.lr"].as_f64().unwrap();
+        assert!((1e-4..=1e-1).contains(&lr), "lr {lr} out of bounds");
+        log_lr.push(lr.log10());
+        let u = p["hidden_units"]
+            .as_u64()
+            .expect("an int range gives whole numbers");
+        assert!((3..=40).contains(&u));
+        units.insert(u);
+        let name = p["optimizer.name"].as_str().unwrap();
+        assert_eq!(
+            p.contains_key("optimizer.beta1"),
+            name == "adam",
+            "beta1 only on adam trials: {p:?}"
+        );
+        assert_eq!(
+            p.contains_key("optimizer.momentum"),
+            name == "momentum",
+            "momentum only where it applies: {p:?}"
+        );
+        if let Some(m) = p.get("optimizer.momentum") {
+            let m = m.as_f64().unwrap();
+            assert!((0.5..0.99).contains(&m));
+            momentum.push(m);
+        }
+        let l2 = p["regularization.kind"] == "l2";
+        assert_eq!(
+            p.contains_key("regularization.lambda"),
+            l2,
+            "lambda only with l1/l2: {p:?}"
+        );
+        build_config(&s.base, p).unwrap_or_else(|e| panic!("{p:?} makes an invalid config: {e}"));
+    }
+    log_lr.sort_by(f64::total_cmp);
+    let median = log_lr[log_lr.len() / 2];
+    assert!(
+        (median + 2.5).abs() < 0.1,
+        "log-uniform on [1e-4, 1e-1] has median 10^-2.5; got 10^{median}"
+    );
+    let below = log_lr.iter().filter(|l| **l < -3.0).count() as f64 / log_lr.len() as f64;
+    assert!(
+        (below - 1.0 / 3.0).abs() < 0.04,
+        "a third of the draws below 1e-3, got {below}"
+    );
+    let mean = momentum.iter().sum::<f64>() / momentum.len() as f64;
+    assert!(
+        (mean - 0.745).abs() < 0.02,
+        "uniform momentum on [0.5, 0.99] averages 0.745, got {mean}"
+    );
+    assert_eq!(units.len(), 38, "every integer in [3, 40] is drawn");
+}
+
+#[test]
+fn a_trial_on_another_optimizer_drops_the_base_fields_that_stop_applying() {
+    let mut v = spec("random", 3, json!({"optimizer.name": {"values": ["sgd"]}}));
+    v["base"]["optimizer"] = json!({"name": "adam", "lr": 0.01, "beta1": 0.8, "eps": 1e-7});
+    v["base"]["regularization"] = json!({"kind": "l2", "lambda": 0.001});
+    v["parameters"]["regularization.kind"] = json!({"values": ["none"]});
+    let s = parse(&v);
+    let p = Sampler::from_spec(&s).random(0);
+    let c = build_config(&s.base, &p).expect("a valid config");
+    assert_eq!(c.optimizer.beta1, None);
+    assert_eq!(c.optimizer.eps, None);
+    assert_eq!(c.regularization.lambda, None);
+    assert_eq!(c.optimizer.lr, Some(0.01), "what still applies is kept");
+}
+
+/// Branin-Hoo on x1 ∈ [-5, 10], x2 ∈ [0, 15]; its minimum is 0.397887 (at three points).
+fn branin(x1: f64, x2: f64) -> f64 {
+    use std::f64::consts::PI;
+    let (a, b, c, r, s, t) = (
+        1.0,
+        5.1 / (4.0 * PI * PI),
+        5.0 / PI,
+        6.0,
+        10.0,
+        1.0 / (8.0 * PI),
+    );
+    a * (x2 - b * x1 * x1 + c * x1 - r).powi(2) + s * (1.0 - t) * x1.cos() + s
+}
+
+/// The best Branin value minus the optimum after `budget` trials of `method`.
+fn regret(method: Method, seed: u64, budget: usize) -> f64 {
+    let params = vec![
+        Param::range("x1", -5.0, 10.0, false, false),
+        Param::range("x2", 0.0, 15.0, false, false),
+    ];
+    let sampler = Sampler::new(
+        method,
+        Goal::Minimize,
+        seed,
+        Config::default(),
+        params,
+        budget,
+    );
+    let mut seen: Vec<Observation> = Vec::new();
+    for id in 0..budget {
+        let p = sampler.suggest(id, &seen, &[]).expect("a suggestion");
+        let (x1, x2) = (p["x1"].as_f64().unwrap(), p["x2"].as_f64().unwrap());
+        assert!((-5.0..=10.0).contains(&x1) && (0.0..=15.0).contains(&x2));
+        seen.push(Observation {
+            params: p,
+            value: Some(branin(x1, x2)),
+        });
+    }
+    seen.iter()
+        .filter_map(|o| o.value)
+        .fold(f64::INFINITY, f64::min)
+        - 0.397887
+}
+
+#[test]
+fn bayes_finds_lower_branin_values_than_random_search_on_the_same_budget() {
+    let seeds = 0..10u64;
+    let n = seeds.clone().count() as f64;
+    let random: f64 = seeds
+        .clone()
+        .map(|s| regret(Method::Random, s, 25))
+        .sum::<f64>()
+        / n;
+    let bayes: f64 = seeds.map(|s| regret(Method::Bayes, s, 25)).sum::<f64>() / n;
+    eprintln!("mean best regret over 25 trials: bayes {bayes:.4}, random {random:.4}");
+    assert!(bayes < random, "bayes {bayes} should beat random {random}");
+    assert!(
+        bayes < 0.5 * random,
+        "and clearly: bayes {bayes}, random {random}"
+    );
+}
+
+#[test]
+fn bayes_spreads_parallel_suggestions_away_from_running_trials() {
+    let params = vec![
+        Param::range("x1", -5.0, 10.0, false, false),
+        Param::range("x2", 0.0, 15.0, false, false),
+    ];
+    let sampler = Sampler::new(
+        Method::Bayes,
+        Goal::Minimize,
+        4,
+        Config::default(),
+        params,
+        30,
+    );
+    let seen: Vec<Observation> = (0..8)
+        .map(|id| {
+            let p = sampler.random(id);
+            let v = branin(p["x1"].as_f64().unwrap(), p["x2"].as_f64().unwrap());
+            Observation {
+                params: p,
+                value: Some(v),
+            }
+        })
+        .collect();
+    let first = sampler.suggest(8, &seen, &[]).unwrap();
+    let second = sampler
+        .suggest(9, &seen, std::slice::from_ref(&first))
+        .unwrap();
+    assert_ne!(
+        key(&first),
+        key(&second),
+        "a running trial's point is not proposed again"
+    );
+}
+
+/// `q · (1 − e^(−epoch/3))`: a curve that rises to `q`; curves of different `q` never cross.
+fn curve(q: f64, epoch: usize) -> f64 {
+    q * (1.0 - (-(epoch as f64) / 3.0).exp())
+}
+
+/// Runs trials one after another for up to `epochs` epochs under ASHA; returns, per trial, the
+/// epoch it was stopped at (None: ran to the end).
+fn asha_run(qualities: &[f64], goal: Goal, epochs: usize) -> Vec<Option<usize>> {
+    let mut asha = Asha::new(1, 3, goal);
+    qualities
+        .iter()
+        .enumerate()
+        .map(|(id, q)| {
+            (1..=epochs).find(|&e| {
+                let v = curve(*q, e);
+                let v = if goal == Goal::Minimize { 1.0 - v } else { v };
+                asha.report(id, e, v) == Decision::Stop && e < epochs
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn asha_stops_exactly_the_trials_a_synthetic_learning_curve_says_it_should() {
+    let asha = Asha::new(1, 3, Goal::Maximize);
+    assert_eq!(
+        asha.rungs_below(27),
+        vec![1, 3, 9],
+        "rungs at min_epochs · η^k"
+    );
+    assert!(asha.is_rung(9) && !asha.is_rung(6));
+
+    // Each trial better than all before: nobody is stopped.
+    let rising: Vec<f64> = (1..=9).map(|i| i as f64 / 10.0).collect();
+    assert!(asha_run(&rising, Goal::Maximize, 27)
+        .iter()
+        .all(Option::is_none));
+    // Each trial worse than all before: all but the first stop at the first rung.
+    let falling: Vec<f64> = rising.iter().rev().copied().collect();
+    let out = asha_run(&falling, Goal::Maximize, 27);
+    assert_eq!(out[0], None);
+    assert!(out[1..].iter().all(|s| *s == Some(1)), "{out:?}");
+
+    // Mixed, worked by hand: at rung 1 the k-th arrival goes on only if among the best
+    // max(1, ⌊k/3⌋); trial 8 (0.85) passes rung 1 (best 3 of 9) but not rung 3 (best 1 of 4).
+    let mixed = [0.5, 0.9, 0.3, 0.7, 0.8, 0.95, 0.1, 0.6, 0.85];
+    let expected = vec![
+        None,
+        None,
+        Some(1),
+        Some(1),
+        Some(1),
+        None,
+        Some(1),
+        Some(1),
+        Some(3),
+    ];
+    assert_eq!(asha_run(&mixed, Goal::Maximize, 27), expected);
+    assert_eq!(
+        asha_run(&mixed, Goal::Minimize, 27),
+        expected,
+        "the same with losses to minimise"
+    );
+}
+
+#[track_caller]
+fn refused(v: &Value, field: &str, fragment: &str) {
+    let err = SweepSpec::from_json(&v.to_string()).expect_err("the spec should be refused");
+    assert_eq!(err.field, field, "wrong field in: {err}");
+    assert!(
+        err.to_string().contains(fragment),
+        "{err:?} lacks {fragment:?}"
+    );
+}
+
+#[test]
+fn spec_validation_errors_name_the_field() {
+    let ok = spec(
+        "random",
+        5,
+        json!({"optimizer.lr": {"min": 1e-4, "max": 1e-1, "scale": "log"}}),
+    );
+    parse(&ok);
+    let edit = |f: &dyn Fn(&mut Value)| {
+        let mut v = ok.clone();
+        f(&mut v);
+        v
+    };
+    let lr = |p: Value| edit(&|v| v["parameters"]["optimizer.lr"] = p.clone());
+    refused(
+        &lr(json!({"min": -1.0, "max": 0.1, "scale": "log"})),
+        "parameters.optimizer.lr.min",
+        "log scale needs min > 0",
+    );
+    refused(
+        &lr(json!({"min": 0.0, "max": 0.1})),
+        "parameters.optimizer.lr.min",
+        "greater than 0",
+    );
+    refused(
+        &lr(json!({"min": 0.1, "max": 0.01})),
+        "parameters.optimizer.lr.max",
+        "greater than min",
+    );
+    refused(
+        &lr(json!({"min": 0.1})),
+        "parameters.optimizer.lr.max",
+        "required",
+    );
+    refused(
+        &lr(json!({"values": [0.1], "min": 0.1})),
+        "parameters.optimizer.lr.min",
+        "not both",
+    );
+    refused(
+        &lr(json!({"values": [0.1, "fast"]})),
+        "parameters.optimizer.lr.values[1]",
+        "must be a number",
+    );
+    refused(
+        &lr(json!({"min": 0.1, "max": 1, "scale": "cubic"})),
+        "parameters.optimizer.lr.scale",
+        "unknown variant",
+    );
+    refused(
+        &lr(json!({"min": 0.1, "max": 1, "step": 2})),
+        "parameters.optimizer.lr.step",
+        "unknown field `step`",
+    );
+    refused(
+        &edit(&|v| v["parameters"]["optimizer.momentum"] = json!({"min": 0.5, "max": 1.5})),
+        "parameters.optimizer.momentum.max",
+        "[0, 1)",
+    );
+    refused(
+        &edit(&|v| v["parameters"]["optimizer.name"] = json!({"values": ["adam", "adamm"]})),
+        "parameters.optimizer.name.values[1]",
+        "must be one of sgd",
+    );
+    refused(
+        &edit(&|v| v["parameters"]["optimizer.learning_rate"] = json!({"values": [1]})),
+        "parameters.optimizer.learning_rate",
+        "unknown parameter",
+    );
+    refused(
+        &edit(&|v| v["parameters"]["hidden_units"] = json!({"min": 4, "max": 9, "type": "float"})),
+        "parameters.hidden_units.type",
+        "whole numbers",
+    );
+    refused(
+        &edit(&|v| v["parameters"]["hidden_activation"] = json!({"min": 0, "max": 1})),
+        "parameters.hidden_activation.min",
+        "list its choices",
+    );
+    refused(
+        &edit(&|v| v["method"] = json!("grid")),
+        "parameters.optimizer.lr",
+        "grid search needs a values list",
+    );
+    refused(
+        &edit(&|v| v["method"] = json!("anneal")),
+        "method",
+        "unknown variant",
+    );
+    refused(
+        &edit(&|v| v["max_trials"] = json!(0)),
+        "max_trials",
+        "at least 1",
+    );
+    refused(
+        &edit(&|v| v["metric"] = json!("val_acc")),
+        "metric",
+        "unknown variant",
+    );
+    refused(
+        &edit(&|v| v["metric"] = json!("val_r2")),
+        "metric",
+        "does not fit",
+    );
+    refused(
+        &edit(&|v| v["base"]["validation_split"] = json!(0.0)),
+        "metric",
+        "needs a validation set",
+    );
+    refused(
+        &edit(&|v| v["base"]["layers"][0]["units"] = json!(0)),
+        "base.layers[0].units",
+        "at least 1",
+    );
+    refused(
+        &edit(&|v| v["base"]["optimizer"]["lr"] = json!("big")),
+        "base.optimizer.lr",
+        "",
+    );
+    refused(
+        &edit(&|v| v["early_termination"] = json!({"kind": "asha", "reduction_factor": 1})),
+        "early_termination.reduction_factor",
+        "at least 2",
+    );
+    refused(
+        &edit(&|v| v["parameters"] = json!({})),
+        "parameters",
+        "at least one",
+    );
+    refused(
+        &edit(&|v| v["parameters"]["regularization.kind"] = json!({"values": ["none", "l2"]})),
+        "base.regularization.lambda",
+        "required",
+    );
+}
+
+// ---- the binary ----
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mlp-lab-sweep-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// 200 rows: two features, class 1 when x + y > 0 (with a little label noise); `value` is
+/// 2x − y for regression.
+fn write_csv(dir: &Path) -> PathBuf {
+    let mut text = String::from("x,y,value,label\n");
+    let mut state: u64 = 12345;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
+    };
+    for i in 0..200 {
+        let (x, y) = (next(), next());
+        let label = u8::from(x + y > 0.0) ^ u8::from(i % 29 == 0);
+        text += &format!("{x:.5},{y:.5},{:.5},{label}\n", 2.0 * x - y);
+    }
+    let path = dir.join("data.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+struct Run {
+    stderr: String,
+    last: Value,
+}
+
+fn sweep(spec: &Value, dir: &Path, extra: &[&str]) -> Run {
+    let spec_path = dir.join("spec-in.json");
+    std::fs::write(&spec_path, spec.to_string()).unwrap();
+    let csv = write_csv(dir);
+    let out = Command::new(env!("CARGO_BIN_EXE_mlp-lab"))
+        .args(["sweep", "--spec"])
+        .arg(&spec_path)
+        .arg("--data")
+        .arg(&csv)
+        .args(extra)
+        .output()
+        .expect("the binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "sweep failed:\n{stderr}");
+    let line = stdout.lines().last().expect("a last stdout line");
+    let last = serde_json::from_str(line)
+        .unwrap_or_else(|e| panic!("the last line is JSON ({e}): {line}"));
+    Run { stderr, last }
+}
+
+#[test]
+fn a_sweep_on_a_generated_csv_runs_end_to_end_through_the_cli_with_two_workers() {
+    let dir = temp_dir("e2e");
+    let s = spec(
+        "random",
+        4,
+        json!({
+            "optimizer.lr": {"min": 1e-3, "max": 1e-1, "scale": "log"},
+            "hidden_units": {"min": 2, "max": 12},
+            "optimizer.name": {"values": ["sgd", "adam"]}
+        }),
+    );
+    let run = sweep(&s, &dir, &["--target", "label", "--workers", "2"]);
+    assert!(run.stderr.contains("2 worker(s)"), "{}", run.stderr);
+    let last = &run.last;
+    assert_eq!(last["method"], "random");
+    assert_eq!(last["metric"], "val_accuracy");
+    assert_eq!(last["goal"], "maximize");
+    let trials = last["trials"].as_array().unwrap();
+    assert_eq!(trials.len(), 4);
+    let sampler = Sampler::from_spec(&parse(&s));
+    for (i, t) in trials.iter().enumerate() {
+        assert_eq!(t["id"], i);
+        assert_eq!(t["status"], "completed", "{t}");
+        let m = t["metric"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&m));
+        assert_eq!(
+            t["params"],
+            json!(sampler.random(i)),
+            "trial {i} ran the sampler's params"
+        );
+    }
+    let best = &last["best"];
+    let best_metric = trials
+        .iter()
+        .map(|t| t["metric"].as_f64().unwrap())
+        .fold(0.0, f64::max);
+    assert_eq!(best["metric"].as_f64().unwrap(), best_metric);
+    assert_eq!(
+        trials[best["id"].as_u64().unwrap() as usize]["params"],
+        best["params"]
+    );
+    assert!(
+        best_metric > 0.8,
+        "some trial learns x + y > 0: {best_metric}"
+    );
+}
+
+#[test]
+fn a_diverging_trial_is_marked_failed_and_the_sweep_goes_on() {
+    let dir = temp_dir("diverge");
+    let mut s = spec(
+        "grid",
+        10,
+        json!({"optimizer.lr": {"values": [1e30, 0.01]}, "optimizer.name": {"values": ["sgd"]}}),
+    );
+    s["metric"] = json!("val_loss");
+    s["goal"] = json!("minimize");
+    s["base"]["loss"] = json!("mse");
+    s["base"]["task"] = json!("regression");
+    s["base"]["layers"][1] = json!({"units": 1, "activation": "identity"});
+    let run = sweep(&s, &dir, &["--target", "value", "--workers", "2"]);
+    let trials = run.last["trials"].as_array().unwrap();
+    assert_eq!(trials.len(), 2);
+    assert_eq!(trials[0]["status"], "failed", "{}", trials[0]);
+    assert!(
+        trials[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("learning rate"),
+        "{}",
+        trials[0]
+    );
+    assert_eq!(trials[0]["metric"], Value::Null);
+    assert_eq!(trials[1]["status"], "completed");
+    assert_eq!(run.last["best"]["id"], 1);
+}
+
+#[test]
+fn a_sweep_resumed_with_the_same_out_does_not_rerun_finished_trials() {
+    let dir = temp_dir("resume");
+    let out = dir.join("out");
+    let out_arg = out.to_str().unwrap();
+    let params = json!({
+        "optimizer.lr": {"min": 1e-3, "max": 1e-1, "scale": "log"},
+        "batch_size": {"values": [8, 16, 32]}
+    });
+    let first = sweep(
+        &spec("random", 4, params.clone()),
+        &dir,
+        &["--target", "label", "--workers", "2", "--out", out_arg],
+    );
+    let log = out.join("trials.jsonl");
+    let before = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(before.lines().count(), 4, "one line per finished trial");
+    assert!(
+        out.join("spec.json").is_file(),
+        "the spec is kept beside the trials"
+    );
+
+    let second = sweep(
+        &spec("random", 6, params.clone()),
+        &dir,
+        &["--target", "label", "--workers", "2", "--out", out_arg],
+    );
+    assert!(
+        second.stderr.contains("resuming: 4 finished trial(s)"),
+        "{}",
+        second.stderr
+    );
+    assert!(
+        second.stderr.contains("2 trial(s) to run of 6"),
+        "{}",
+        second.stderr
+    );
+    let after = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        after.starts_with(&before),
+        "the first four records are untouched"
+    );
+    assert_eq!(
+        after.lines().count(),
+        6,
+        "only two trials were run the second time"
+    );
+    let ids: BTreeSet<u64> = after
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(ids, (0..6).collect(), "every id once");
+    let trials = second.last["trials"].as_array().unwrap();
+    assert_eq!(trials.len(), 6);
+    for (a, b) in first.last["trials"].as_array().unwrap().iter().zip(trials) {
+        assert_eq!(a, b, "a resumed trial is reported as it finished");
+    }
+
+    // A third run has nothing left to do; a different spec is refused rather than mixed in.
+    let third = sweep(
+        &spec("random", 6, params.clone()),
+        &dir,
+        &["--target", "label", "--out", out_arg],
+    );
+    assert!(
+        third.stderr.contains("0 trial(s) to run"),
+        "{}",
+        third.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), after);
+    let mut other = spec("random", 6, params);
+    other["seed"] = json!(99);
+    std::fs::write(dir.join("other.json"), other.to_string()).unwrap();
+    let refused = Command::new(env!("CARGO_BIN_EXE_mlp-lab"))
+        .args(["sweep", "--spec"])
+        .arg(dir.join("other.json"))
+        .arg("--data")
+        .arg(dir.join("data.csv"))
+        .args(["--target", "label", "--out", out_arg])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("`seed` differs"));
+}
+
+#[test]
+fn run_trial_stops_when_told_and_reports_the_metric_at_that_epoch() {
+    let s = parse(&spec(
+        "random",
+        1,
+        json!({"optimizer.lr": {"values": [0.01]}}),
+    ));
+    let p = Sampler::from_spec(&s).random(0);
+    let config = build_config(&s.base, &p).unwrap();
+    let (features, labels): (Vec<f32>, Vec<u32>) = (0..80)
+        .map(|i| {
+            let x = (i as f32 / 40.0) - 1.0;
+            ([x, -x], u32::from(x > 0.0))
+        })
+        .fold((Vec::new(), Vec::new()), |(mut f, mut l), (x, y)| {
+            f.extend(x);
+            l.push(y);
+            (f, l)
+        });
+    let data = mlp_lab::data::Dataset {
+        features,
+        n: 80,
+        d: 2,
+        targets: mlp_lab::data::Targets::Classes {
+            labels,
+            n_classes: 2,
+        },
+        class_names: vec![],
+        feature_names: vec![],
+        image_shape: None,
+    };
+    let mut seen = Vec::new();
+    let record = run_trial(0, p, &config, data.clone(), Some(data), s.metric, |e, v| {
+        seen.push((e, v));
+        if e == 2 {
+            Decision::Stop
+        } else {
+            Decision::Continue
+        }
+    });
+    assert_eq!(record.status, TrialStatus::StoppedEarly);
+    assert_eq!(record.epochs, 2);
+    assert_eq!(seen.len(), 2);
+    assert_eq!(record.metric, Some(seen[1].1));
+    assert_eq!(record.curve.len(), 2);
+}
