@@ -9,7 +9,7 @@ use mlp_lab::config::Config;
 use mlp_lab::sweep::space::build_config;
 use mlp_lab::sweep::{
     run_trial, Asha, Decision, Goal, Method, Observation, Param, Params, Sampler, SweepSpec,
-    TrialStatus,
+    TrialRun, TrialStatus,
 };
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -788,17 +788,54 @@ fn run_trial_stops_when_told_and_reports_the_metric_at_that_epoch() {
         image_shape: None,
     };
     let mut seen = Vec::new();
-    let record = run_trial(0, p, &config, data.clone(), Some(data), s.metric, |e, v| {
-        seen.push((e, v));
-        if e == 2 {
-            Decision::Stop
-        } else {
-            Decision::Continue
-        }
-    });
+    let record = run_trial(
+        0,
+        p,
+        &config,
+        data.clone(),
+        Some(data.clone()),
+        s.metric,
+        |e, v| {
+            seen.push((e, v));
+            if e == 2 {
+                Decision::Stop
+            } else {
+                Decision::Continue
+            }
+        },
+    );
     assert_eq!(record.status, TrialStatus::StoppedEarly);
     assert_eq!(record.epochs, 2);
     assert_eq!(seen.len(), 2);
     assert_eq!(record.metric, Some(seen[1].1));
     assert_eq!(record.curve.len(), 2);
+
+    // Stepped a few batches at a time (as a browser worker would), the trial learns the same.
+    let whole = run_trial(
+        1,
+        Params::new(),
+        &config,
+        data.clone(),
+        Some(data.clone()),
+        s.metric,
+        |_, _| Decision::Continue,
+    );
+    let mut sliced = TrialRun::new(
+        1,
+        Params::new(),
+        &config,
+        data.clone(),
+        Some(data),
+        s.metric,
+    );
+    let mut slices = 0;
+    let record = loop {
+        slices += 1;
+        if let Some(r) = sliced.step(3, |_, _| Decision::Continue) {
+            break r;
+        }
+    };
+    assert_eq!(record.status, TrialStatus::Completed);
+    assert_eq!(record.curve, whole.curve);
+    assert!(slices > config.epochs, "several slices per epoch");
 }

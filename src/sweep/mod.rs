@@ -1,7 +1,8 @@
 //! Hyper-parameter sweeps: a spec ([`SweepSpec`]), samplers that propose trials ([`Sampler`]:
 //! grid, random, Bayesian), ASHA early termination ([`Asha`]), a thread-free coordinator
 //! ([`Sweep`]) that hands out trials and collects their results, one trial's training loop
-//! ([`run_trial`]) and, natively, a parallel runner on scoped threads ([`runner`]).
+//! ([`TrialRun`], stepped a slice of batches at a time, or [`run_trial`] to the end) and,
+//! natively, a parallel runner on scoped threads ([`runner`]).
 //!
 //! Everything but [`runner`] is free of threads and files, so the browser worker can drive the
 //! same [`Sweep`] one trial (and one epoch) at a time.
@@ -91,4 +92,4 @@ pub use asha::{Asha, Decision};
 pub use coordinator::{Best, Summary, Sweep, TrialPlan};
 pub use sampler::{Observation, Sampler};
 pub use spec::{Domain, EarlyTermination, Goal, Method, Metric, Param, SpecError, SweepSpec};
-pub use trial::{run_trial, TrialRecord, TrialStatus};
+pub use trial::{run_trial, TrialRecord, TrialRun, TrialStatus};
