@@ -8,7 +8,7 @@
 use mlp_lab::config::Config;
 use mlp_lab::sweep::space::build_config;
 use mlp_lab::sweep::{
-    run_trial, Asha, Decision, Goal, Method, Observation, Param, Params, Sampler, SweepSpec,
+    run_trial, Asha, Decision, Goal, Method, Observation, Param, Params, Sampler, Sweep, SweepSpec,
     TrialRun, TrialStatus,
 };
 use serde_json::{json, Value};
@@ -102,6 +102,14 @@ fn grid_search_runs_every_combination_exactly_once_and_truncates_at_max_trials()
     let s = parse(&spec("grid", 1000, with_beta));
     let grid = Sampler::from_spec(&s).grid().to_vec();
     assert_eq!(grid.len(), 12 + 24, "sgd: 3·2·2 points; adam: 3·2·2·2");
+    let mut sweep = Sweep::new(s.clone(), Vec::new());
+    assert_eq!(
+        sweep.remaining(),
+        36,
+        "a sweep hands out each grid point once"
+    );
+    let handed: Vec<Params> = std::iter::from_fn(|| sweep.next_trial().map(|t| t.params)).collect();
+    assert_eq!(handed, grid);
     assert_eq!(
         grid.iter().map(key).collect::<BTreeSet<_>>().len(),
         grid.len(),

@@ -77,9 +77,11 @@ impl Sweep {
                 }
             }
         }
-        let todo = (0..spec.max_trials)
-            .filter(|id| !finished.contains_key(id))
-            .collect();
+        let limit = match spec.method {
+            Method::Grid => sampler.grid().len(),
+            _ => spec.max_trials,
+        };
+        let todo = (0..limit).filter(|id| !finished.contains_key(id)).collect();
         Sweep {
             spec,
             sampler,
@@ -98,7 +100,7 @@ impl Sweep {
         &self.sampler
     }
 
-    /// Trials still to hand out (an upper bound for a grid).
+    /// Trials still to hand out.
     pub fn remaining(&self) -> usize {
         self.todo.len()
     }
