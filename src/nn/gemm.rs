@@ -1,13 +1,28 @@
 //! The one matrix product the engine uses: C ← α·op(A)·op(B) + β·C on column-major nalgebra
 //! matrices, where op is the identity or the transpose. A transpose is only a swap of strides
 //! here, so backpropagation's two transposed products cost no copies.
+//!
+//! Natively the product is matrixmultiply's (AVX/FMA kernels). In WebAssembly, where
+//! matrixmultiply has no SIMD kernel, it is [`packed::sgemm`], a packed, register-blocked
+//! kernel written for wasm SIMD that allocates nothing once warmed up.
 
 use crate::{Matrix, Real};
 
+#[path = "gemm_wasm.rs"]
+pub mod packed;
+
 /// C ← α·op(A)·op(B) + β·C. Panics only on a shape mismatch, which is a bug in the caller.
 pub fn gemm(alpha: Real, a: &Matrix, ta: bool, b: &Matrix, tb: bool, beta: Real, c: &mut Matrix) {
-    let (m, k) = if ta { (a.ncols(), a.nrows()) } else { (a.nrows(), a.ncols()) };
-    let (kb, n) = if tb { (b.ncols(), b.nrows()) } else { (b.nrows(), b.ncols()) };
+    let (m, k) = if ta {
+        (a.ncols(), a.nrows())
+    } else {
+        (a.nrows(), a.ncols())
+    };
+    let (kb, n) = if tb {
+        (b.ncols(), b.nrows())
+    } else {
+        (b.nrows(), b.ncols())
+    };
     assert!(
         k == kb && c.nrows() == m && c.ncols() == n,
         "gemm shapes: op(A) {m}×{k}, op(B) {kb}×{n}, C {}×{}",
@@ -25,12 +40,12 @@ pub fn gemm(alpha: Real, a: &Matrix, ta: bool, b: &Matrix, tb: bool, beta: Real,
     };
     let (rsa, csa) = strides(a, ta);
     let (rsb, csb) = strides(b, tb);
-    let (rsc, csc) = (1isize, m as isize);
     if m == 0 || n == 0 {
         return;
     }
     // SAFETY: the pointers come from live matrices whose shapes were checked above against
-    // m, k, n and the strides describe their column-major layout exactly.
+    // m, k, n and the strides describe their column-major layout exactly; C is borrowed
+    // mutably, so it overlaps neither A nor B.
     unsafe {
         kernel(
             m,
@@ -45,13 +60,134 @@ pub fn gemm(alpha: Real, a: &Matrix, ta: bool, b: &Matrix, tb: bool, beta: Real,
             csb,
             beta,
             c.as_mut_ptr(),
-            rsc,
-            csc,
         )
     }
 }
 
-#[cfg(not(feature = "f64"))]
-use matrixmultiply::sgemm as kernel;
-#[cfg(feature = "f64")]
-use matrixmultiply::dgemm as kernel;
+/// The wasm SIMD kernel (f32 builds for wasm32 with simd128).
+#[cfg(all(
+    target_arch = "wasm32",
+    target_feature = "simd128",
+    not(feature = "f64")
+))]
+#[allow(clippy::too_many_arguments)]
+#[inline]
+unsafe fn kernel(
+    m: usize,
+    k: usize,
+    n: usize,
+    alpha: Real,
+    a: *const Real,
+    rsa: isize,
+    csa: isize,
+    b: *const Real,
+    rsb: isize,
+    csb: isize,
+    beta: Real,
+    c: *mut Real,
+) {
+    packed::sgemm(m, k, n, alpha, a, rsa, csa, b, rsb, csb, beta, c, m)
+}
+
+/// matrixmultiply everywhere else (C column-major: row stride 1, column stride m).
+#[cfg(not(all(
+    target_arch = "wasm32",
+    target_feature = "simd128",
+    not(feature = "f64")
+)))]
+#[allow(clippy::too_many_arguments)]
+#[inline]
+unsafe fn kernel(
+    m: usize,
+    k: usize,
+    n: usize,
+    alpha: Real,
+    a: *const Real,
+    rsa: isize,
+    csa: isize,
+    b: *const Real,
+    rsb: isize,
+    csb: isize,
+    beta: Real,
+    c: *mut Real,
+) {
+    #[cfg(feature = "f64")]
+    use matrixmultiply::dgemm as mm;
+    #[cfg(not(feature = "f64"))]
+    use matrixmultiply::sgemm as mm;
+    mm(
+        m, k, n, alpha, a, rsa, csa, b, rsb, csb, beta, c, 1, m as isize,
+    )
+}
+
+/// The three products of a dense layer's training step at a given size, for measuring the
+/// kernel (the browser bench page and `mlp-lab bench`).
+pub mod bench {
+    use super::gemm;
+    use crate::{Matrix, Real};
+
+    /// Operands and outputs of X·Wᵀ (forward), dZᵀ·X (weight gradient) and dZ·W (input
+    /// gradient) for a `batch × inputs` input and a `units × inputs` weight matrix.
+    pub struct Products {
+        x: Matrix,
+        w: Matrix,
+        dz: Matrix,
+        z: Matrix,
+        dw: Matrix,
+        dx: Matrix,
+    }
+
+    /// What each product computes, in [`Products::run`]'s numbering.
+    pub const NAMES: [&str; 3] = [
+        "forward X·Wᵀ",
+        "weight gradient dZᵀ·X",
+        "input gradient dZ·W",
+    ];
+
+    impl Products {
+        pub fn new(batch: usize, inputs: usize, units: usize) -> Products {
+            let mut s = 0x9E37_79B9u32;
+            let mut fill = |r: usize, c: usize| {
+                Matrix::from_fn(r, c, |_, _| {
+                    s ^= s << 13;
+                    s ^= s >> 17;
+                    s ^= s << 5;
+                    (s as Real / u32::MAX as Real) * 2.0 - 1.0
+                })
+            };
+            Products {
+                x: fill(batch, inputs),
+                w: fill(units, inputs),
+                dz: fill(batch, units),
+                z: Matrix::zeros(batch, units),
+                dw: Matrix::zeros(units, inputs),
+                dx: Matrix::zeros(batch, inputs),
+            }
+        }
+
+        /// Floating-point operations of one product (all three have the same count).
+        pub fn flops(&self) -> f64 {
+            2.0 * (self.x.nrows() * self.x.ncols() * self.w.nrows()) as f64
+        }
+
+        /// Runs product `which` (0 forward, 1 weight gradient, 2 input gradient) `times` times.
+        pub fn run(&mut self, which: u32, times: u32) {
+            let p = self;
+            for _ in 0..times {
+                match which {
+                    0 => gemm(1.0, &p.x, false, &p.w, true, 0.0, &mut p.z),
+                    1 => gemm(1.0, &p.dz, true, &p.x, false, 0.0, &mut p.dw),
+                    _ => gemm(1.0, &p.dz, false, &p.w, false, 0.0, &mut p.dx),
+                }
+            }
+        }
+
+        /// A checksum of the outputs, so the work cannot be optimised away.
+        pub fn checksum(&self) -> f64 {
+            [&self.z, &self.dw, &self.dx]
+                .iter()
+                .map(|m| m.iter().map(|v| *v as f64).sum::<f64>())
+                .sum()
+        }
+    }
+}
