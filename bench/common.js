@@ -1,0 +1,91 @@
+// Shared by the bench workers: timing and synthetic data. (Loaded as a module by the MLP Lab
+// worker and with importScripts by the classic TensorFlow.js worker, so no exports: it defines
+// globals on `self`.)
+
+/** Median of a list of numbers. */
+self.median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+};
+
+/**
+ * Throughput of `run(k)`, which does k units of work (batches, products): a warm-up (compiles
+ * and tiers up the code, sizes buffers; never timed) that also finds k so one timed repeat
+ * takes at least `minMs`, then `repeats` timed repeats. Returns per-unit milliseconds of each
+ * repeat and their median. `sync()` (if given) waits for queued work before the clock stops.
+ */
+self.measure = async (run, { repeats = 5, minMs = 400, warmupMs = 300, sync = async () => {} } = {}) => {
+  // Warm-up: double k until one call takes ≥ 50 ms (the clock is coarse in a worker that is not
+  // cross-origin isolated), and go on until warmupMs have passed.
+  let k = 1;
+  let perUnit = null;
+  const w0 = performance.now();
+  for (;;) {
+    const t0 = performance.now();
+    run(k);
+    await sync();
+    const t = performance.now() - t0;
+    if (t >= 50) perUnit = t / k;
+    else k *= 2;
+    if (perUnit !== null && performance.now() - w0 >= warmupMs) break;
+  }
+  const units = Math.max(1, Math.ceil(minMs / perUnit));
+  const msPerUnit = [];
+  for (let r = 0; r < repeats; r++) {
+    const t0 = performance.now();
+    run(units);
+    await sync();
+    msPerUnit.push((performance.now() - t0) / units);
+  }
+  return { unitsPerRepeat: units, msPerUnit, medianMsPerUnit: self.median(msPerUnit) };
+};
+
+/** A seeded generator of floats in [0, 1) (mulberry32). */
+self.seeded = (seed) => {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
+
+/**
+ * Synthetic MNIST-like data: n images of 28×28 bytes whose labels a linear rule decides (so the
+ * network has something to learn), as {pixels: Uint8Array(n·784), labels: Uint8Array(n)}.
+ */
+self.mnistLike = (n, seed = 1) => {
+  const rnd = self.seeded(seed);
+  const d = 784;
+  const pixels = new Uint8Array(n * d);
+  const labels = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const label = Math.floor(rnd() * 10);
+    labels[i] = label;
+    for (let j = 0; j < d; j++) {
+      // A bright band whose position is the label, on noise.
+      const band = Math.floor((j % 28) / 2.8) === label ? 128 : 0;
+      pixels[i * d + j] = Math.min(255, band + Math.floor(rnd() * 128));
+    }
+  }
+  return { pixels, labels };
+};
+
+/** Two interleaved spirals in the plane, labels 0/1, as {points: Float32Array(2n), labels}. */
+self.spirals = (n, seed = 1) => {
+  const rnd = self.seeded(seed);
+  const points = new Float32Array(2 * n);
+  const labels = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = i % 2;
+    const t = rnd() * 3 * Math.PI;
+    const r = t / (3 * Math.PI);
+    points[2 * i] = r * Math.cos(t + c * Math.PI) + 0.05 * (rnd() - 0.5);
+    points[2 * i + 1] = r * Math.sin(t + c * Math.PI) + 0.05 * (rnd() - 0.5);
+    labels[i] = c;
+  }
+  return { points, labels };
+};

@@ -1,0 +1,148 @@
+// Bench worker for TensorFlow.js (a classic worker: the UMD bundles are loaded with
+// importScripts). The job's `engine` picks the backend: `tfjs-wasm` (XNNPACK, SIMD, one thread:
+// the page is not cross-origin isolated, and the flag below says so too) or `tfjs-cpu`.
+//
+// TensorFlow.js gets the fastest honest training step we know for it: variables of a
+// tf.sequential model, `optimizer.minimize` on the fused softmax (or sigmoid) cross-entropy of
+// the logits, and batches built once as tensors before timing (no shuffling, no gathering).
+
+importScripts('/tfjs/tf.min.js', '/tfjs-wasm/tf-backend-wasm.min.js', 'common.js');
+
+const log = (line) => self.postMessage({ type: 'log', line });
+
+async function setup(engine) {
+  if (engine === 'tfjs-wasm') {
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    tf.wasm.setWasmPaths('/tfjs-wasm/');
+    await tf.setBackend('wasm');
+  } else {
+    await tf.setBackend('cpu');
+  }
+  await tf.ready();
+  if (tf.getBackend() !== engine.slice(5)) throw new Error(`backend ${tf.getBackend()} instead of ${engine}`);
+}
+
+function buildModel(widths) {
+  const model = tf.sequential();
+  const hidden = widths.slice(1, -1);
+  hidden.forEach((units, i) =>
+    model.add(tf.layers.dense({ units, activation: 'relu', kernelInitializer: 'heUniform', ...(i === 0 ? { inputShape: [widths[0]] } : {}) })),
+  );
+  // Logits: the loss below applies softmax (sigmoid) itself, fused.
+  model.add(tf.layers.dense({ units: widths.at(-1), ...(hidden.length === 0 ? { inputShape: [widths[0]] } : {}) }));
+  return model;
+}
+
+/** Up to 16 distinct batches as tensors: [{x, y}]. */
+function batchesFor(widths, batch, n) {
+  const count = Math.max(1, Math.min(16, Math.floor(n / batch)));
+  const out = [];
+  const d = widths[0];
+  const k = widths.at(-1);
+  if (d === 784) {
+    const { pixels, labels } = self.mnistLike(count * batch);
+    for (let b = 0; b < count; b++) {
+      const x = new Float32Array(batch * d);
+      for (let i = 0; i < batch * d; i++) x[i] = pixels[b * batch * d + i] / 255;
+      const y = new Float32Array(batch * k);
+      for (let i = 0; i < batch; i++) y[i * k + labels[b * batch + i]] = 1;
+      out.push({ x: tf.tensor2d(x, [batch, d]), y: tf.tensor2d(y, [batch, k]) });
+    }
+  } else if (d === 2) {
+    const { points, labels } = self.spirals(count * batch);
+    for (let b = 0; b < count; b++) {
+      const x = points.slice(b * batch * 2, (b + 1) * batch * 2);
+      const y = Float32Array.from(labels.slice(b * batch, (b + 1) * batch));
+      out.push({ x: tf.tensor2d(x, [batch, 2]), y: tf.tensor2d(y, [batch, 1]) });
+    }
+  } else {
+    throw new Error(`no bench data for ${d} inputs`);
+  }
+  return out;
+}
+
+async function train({ case: c, repeats, minRepeatMs }) {
+  const model = buildModel(c.widths);
+  const batches = batchesFor(c.widths, c.batch, c.n);
+  const optimizer = tf.train.adam(0.001);
+  const lossOf = c.widths.at(-1) === 1 ? tf.losses.sigmoidCrossEntropy : tf.losses.softmaxCrossEntropy;
+  let next = 0;
+  let last = null;
+  const run = (k) => {
+    for (let i = 0; i < k; i++) {
+      const { x, y } = batches[next];
+      next = (next + 1) % batches.length;
+      const cost = optimizer.minimize(() => lossOf(y, model.apply(x)), true);
+      if (last) last.dispose();
+      last = cost;
+    }
+  };
+  const sync = async () => {
+    if (last) await last.data();
+  };
+  const before = tf.memory().numTensors;
+  const m = await self.measure(run, { repeats, minMs: minRepeatMs, sync });
+  const loss = (await last.data())[0];
+  const leaked = tf.memory().numTensors - before;
+  return {
+    examplesPerSecond: c.batch / (m.medianMsPerUnit / 1000),
+    examplesPerSecondEach: m.msPerUnit.map((ms) => c.batch / (ms / 1000)),
+    batchesPerRepeat: m.unitsPerRepeat,
+    lastBatchLoss: loss,
+    tensorsLeaked: leaked,
+  };
+}
+
+/** tf.matMul speed of the same three products (TF.js is row-major; the shapes are the same). */
+async function kernels({ sizes, repeats }) {
+  const out = [];
+  for (const [batch, inputs, units] of sizes) {
+    const x = tf.randomUniform([batch, inputs], -1, 1);
+    const w = tf.randomUniform([units, inputs], -1, 1);
+    const dz = tf.randomUniform([batch, units], -1, 1);
+    const products = [() => tf.matMul(x, w, false, true), () => tf.matMul(dz, x, true, false), () => tf.matMul(dz, w)];
+    const flops = 2 * batch * inputs * units;
+    const row = { batch, inputs, units, gflops: [] };
+    for (const f of products) {
+      let last = null;
+      const run = (k) => {
+        for (let i = 0; i < k; i++) {
+          const r = f();
+          if (last) last.dispose();
+          last = r;
+        }
+      };
+      const m = await self.measure(run, { repeats, minMs: 200, sync: async () => last && (await last.data()) });
+      last.dispose();
+      row.gflops.push(flops / (m.medianMsPerUnit / 1000) / 1e9);
+    }
+    log(`tfjs ${batch}×${inputs}·${units}: ${row.gflops.map((g) => g.toFixed(1)).join(' / ')} GFLOP/s`);
+    out.push(row);
+  }
+  return { sizes: out };
+}
+
+self.onmessage = async (e) => {
+  const job = e.data;
+  try {
+    await setup(job.engine);
+    let result;
+    if (job.type === 'info') {
+      result = {
+        version: tf.version.tfjs,
+        wasmSimd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
+        wasmThreads: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
+        backend: tf.getBackend(),
+      };
+    } else if (job.type === 'train') {
+      result = await train(job);
+    } else if (job.type === 'kernels') {
+      result = await kernels(job);
+    } else {
+      throw new Error(`unknown job ${job.type}`);
+    }
+    self.postMessage({ type: 'result', result });
+  } catch (err) {
+    self.postMessage({ type: 'error', message: `${err?.message ?? err}${err?.stack ? '\n' + err.stack : ''}` });
+  }
+};
