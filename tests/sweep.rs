@@ -157,6 +157,11 @@ fn random_search_respects_bounds_log_scale_and_conditions() {
                 .expect("random never runs out")
         })
         .collect();
+    for p in &draws {
+        let text = serde_json::to_string(p).unwrap();
+        let back: Params = serde_json::from_str(&text).unwrap();
+        assert_eq!(&back, p, "a drawn trial reads back from JSON unchanged");
+    }
     assert_eq!(
         sampler.random(17),
         draws[17],
@@ -697,6 +702,9 @@ fn a_sweep_resumed_with_the_same_out_does_not_rerun_finished_trials() {
         "the spec is kept beside the trials"
     );
 
+    // An interrupted append leaves a torn last line: it is dropped, and the file repaired.
+    std::fs::write(&log, format!("{before}{{\"id\": 5, \"params\": {{\"optim")).unwrap();
+
     let second = sweep(
         &spec("random", 6, params.clone()),
         &dir,
@@ -715,7 +723,7 @@ fn a_sweep_resumed_with_the_same_out_does_not_rerun_finished_trials() {
     let after = std::fs::read_to_string(&log).unwrap();
     assert!(
         after.starts_with(&before),
-        "the first four records are untouched"
+        "the first four records are untouched (and the torn line gone)"
     );
     assert_eq!(
         after.lines().count(),
@@ -846,4 +854,99 @@ fn run_trial_stops_when_told_and_reports_the_metric_at_that_epoch() {
     assert_eq!(record.status, TrialStatus::Completed);
     assert_eq!(record.curve, whole.curve);
     assert!(slices > config.epochs, "several slices per epoch");
+}
+
+#[test]
+fn a_sweep_killed_mid_run_resumes_without_losing_or_rerunning_a_finished_trial() {
+    let dir = temp_dir("kill");
+    let out = dir.join("out");
+    let mut s = spec(
+        "random",
+        6,
+        json!({"optimizer.lr": {"min": 1e-3, "max": 1e-1, "scale": "log"}}),
+    );
+    s["base"]["epochs"] = json!(1500);
+    let spec_path = dir.join("spec-in.json");
+    std::fs::write(&spec_path, s.to_string()).unwrap();
+    let csv = write_csv(&dir);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mlp-lab"))
+        .args(["sweep", "--spec"])
+        .arg(&spec_path)
+        .arg("--data")
+        .arg(&csv)
+        .args(["--target", "label", "--workers", "2", "--out"])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let log = out.join("trials.jsonl");
+    let started = std::time::Instant::now();
+    while std::fs::read_to_string(&log).map_or(0, |t| t.lines().count()) == 0 {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "no trial finished within a minute"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().expect("the sweep can be killed");
+    child.wait().unwrap();
+    let text = std::fs::read_to_string(&log).unwrap();
+    // Only whole lines count as finished (a kill mid-append may leave a torn one).
+    let kept: Vec<&str> = text
+        .split_inclusive('\n')
+        .filter(|l| l.ends_with('\n'))
+        .collect();
+    let k = kept.len();
+    assert!((1..6).contains(&k), "killed after {k} of 6 trials");
+
+    let run = sweep(
+        &s,
+        &dir,
+        &[
+            "--target",
+            "label",
+            "--workers",
+            "2",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        run.stderr
+            .contains(&format!("resuming: {k} finished trial(s)")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains(&format!("{} trial(s) to run of 6", 6 - k)),
+        "{}",
+        run.stderr
+    );
+    let after = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        after.starts_with(&kept.concat()),
+        "finished trials are kept as they were"
+    );
+    let ids: Vec<u64> = after
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(ids.len(), 6, "each trial recorded once: {ids:?}");
+    assert_eq!(ids.iter().collect::<BTreeSet<_>>().len(), 6);
+    let trials = run.last["trials"].as_array().unwrap();
+    let sampler = Sampler::from_spec(&parse(&s));
+    for t in trials {
+        let id = t["id"].as_u64().unwrap() as usize;
+        assert_eq!(
+            t["params"],
+            json!(sampler.random(id)),
+            "trial {id} kept its params"
+        );
+    }
 }

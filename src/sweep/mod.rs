@@ -51,7 +51,8 @@
 //!   parameters are dropped are run once. `max_trials` truncates.
 //! - `random`: independent draws, uniform, log-uniform (`"scale": "log"`) or uniform integers
 //!   (`"type": "int"`), from a stream seeded by (seed, trial id), so trial `i` has the same
-//!   params however the sweep is run, resumed or parallelised.
+//!   params however the sweep is run, resumed or parallelised. Drawn floats keep 10 significant
+//!   digits, so a trial's JSON reads back as exactly the same numbers when a sweep resumes.
 //! - `bayes`: a Gaussian process with a Matérn-5/2 kernel and expected improvement. Each trial is
 //!   encoded in [0, 1]^d (ranges linearly or in log space; numeric value lists by index; other
 //!   value lists one-hot; an inactive parameter sits at 0.5, or all-zero one-hot). The first

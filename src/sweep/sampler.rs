@@ -295,12 +295,10 @@ pub fn sample<R: Rng + ?Sized>(domain: &Domain, rng: &mut R) -> Value {
         Domain::Range { min, max, log, int } => {
             let u: f64 = rng.random();
             match (*log, *int) {
-                (false, false) => Value::from(min + (max - min) * u),
-                (true, false) => Value::from(
-                    (min.ln() + (max.ln() - min.ln()) * u)
-                        .exp()
-                        .clamp(*min, *max),
-                ),
+                (false, false) => float_value(min + (max - min) * u, *min, *max),
+                (true, false) => {
+                    float_value((min.ln() + (max.ln() - min.ln()) * u).exp(), *min, *max)
+                }
                 (false, true) => int_value(rng.random_range(*min as i64..=*max as i64) as f64),
                 // Log-uniform over [min, max + 1), floored: each integer weighted by its width.
                 (true, true) => {
@@ -340,10 +338,19 @@ fn from_unit(domain: &Domain, u: f64) -> Value {
     } else {
         min + (max - min) * u
     };
-    let x = x.clamp(*min, *max);
     if *int {
-        int_value(x.round())
+        int_value(x.clamp(*min, *max).round())
     } else {
-        Value::from(x)
+        float_value(x, *min, *max)
     }
+}
+
+/// Significant digits a drawn float keeps: plenty for a hyper-parameter, and few enough that
+/// its JSON text reads back as exactly the same number (so a resumed trial has the same params).
+const FLOAT_DIGITS: usize = 10;
+
+/// `x` rounded to [`FLOAT_DIGITS`] significant digits and kept in [min, max].
+fn float_value(x: f64, min: f64, max: f64) -> Value {
+    let rounded: f64 = format!("{:.*e}", FLOAT_DIGITS - 1, x).parse().unwrap_or(x);
+    Value::from(rounded.clamp(min, max))
 }
