@@ -950,3 +950,45 @@ fn a_sweep_killed_mid_run_resumes_without_losing_or_rerunning_a_finished_trial()
         );
     }
 }
+
+#[test]
+fn layer_shortcuts_reshape_the_network_and_apply_only_where_there_are_hidden_layers() {
+    let mut v = spec(
+        "grid",
+        100,
+        json!({
+            "hidden_layers": {"values": [0, 3]},
+            "hidden_units": {"values": [5, 7]},
+            "hidden_activation": {"values": ["relu"]},
+            "init": {"values": ["he_normal"]},
+            "loss": {"values": ["binary_cross_entropy"]}
+        }),
+    );
+    v["base"]["task"] = json!("binary");
+    let s = parse(&v);
+    let grid = Sampler::from_spec(&s).grid().to_vec();
+    assert_eq!(
+        grid.len(),
+        3,
+        "no hidden layer: units and activation do not apply: {grid:?}"
+    );
+    for p in &grid {
+        let c = build_config(&s.base, p).unwrap();
+        let hidden = p["hidden_layers"].as_u64().unwrap() as usize;
+        assert_eq!(c.layers.len(), hidden + 1);
+        assert_eq!(p.contains_key("hidden_units"), hidden > 0);
+        for l in &c.layers[..hidden] {
+            assert_eq!(json!(l.units), p["hidden_units"]);
+            assert_eq!(serde_json::to_value(&l.activation).unwrap(), "relu");
+        }
+        assert!(c
+            .layers
+            .iter()
+            .all(|l| serde_json::to_value(l.init).unwrap() == "he_normal"));
+        let output = serde_json::to_value(&c.layers[hidden].activation).unwrap();
+        assert_eq!(
+            output, "sigmoid",
+            "binary_cross_entropy brings a sigmoid output"
+        );
+    }
+}
