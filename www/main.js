@@ -81,13 +81,15 @@ class App {
   }
 
   /**
-   * An 'error' that answers a request rejects it: one naming the request's type (a type the worker
-   * does not know), else, for a model or request error, the oldest request still waiting.
+   * An 'error' that answers a request rejects it: matched by the echoed id, else by the request
+   * type the worker names (`request`), else by a type quoted in the message.
    */
   failRequest(message) {
     const text = String(message.message || '');
-    let i = this.pending.findIndex((p) => text.includes(`'${p.sent}'`) || text.includes(`"${p.sent}"`) || text.includes(` ${p.sent}`));
-    if (i < 0 && ['model', 'request', 'worker'].includes(message.where)) i = this.pending.length ? 0 : -1;
+    let i = -1;
+    if (message.id !== undefined) i = this.pending.findIndex((p) => p.id === message.id);
+    if (i < 0 && message.request) i = this.pending.findIndex((p) => p.sent === message.request && p.id === undefined);
+    if (i < 0) i = this.pending.findIndex((p) => text.includes(`"${p.sent}"`));
     if (i < 0) return false;
     const [entry] = this.pending.splice(i, 1);
     clearTimeout(entry.timer);
@@ -323,8 +325,8 @@ async function main() {
     app.emit('config-changed', { render: true });
     await dataPanel.restore(run.data);
   } else {
-    if (error) app.emit('run-message', { text: error, bad: true });
     await dataPanel.choose('mnist', { applyPreset: true });
+    if (error) app.emit('run-message', { text: `${error}; showing the MNIST preset instead.`, bad: true });
   }
   app.saveHash();
   app.scheduleValidate();

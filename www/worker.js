@@ -280,7 +280,9 @@ self.onmessage = async (event) => {
     await ensureReady();
   } catch (e) {
     state.ready = null; // let a later message try again
-    fail(`cannot load the WebAssembly engine (build it with \`make wasm\`): ${e?.message ?? e}`);
+    const simd = e instanceof WebAssembly.CompileError
+      ? ' (this browser may lack WebAssembly SIMD, which the engine is built with)' : '';
+    fail(`cannot load the WebAssembly engine${simd} (build it with \`make wasm\`): ${e?.message ?? e}`);
     return;
   }
   if (state.broken) {
@@ -301,6 +303,16 @@ self.onmessage = async (event) => {
 
 /** One training slice of the run `id` (stale slices of an ended run do nothing). */
 function slice(id) {
+  try {
+    trainSlice(id);
+  } catch (e) {
+    // Not a training error (those end the run in trainSlice) but a failure around it.
+    state.run = null;
+    post(errorMessage(e, 'worker', 'start'));
+  }
+}
+
+function trainSlice(id) {
   const run = state.run;
   if (!run || run.id !== id || run.paused || state.broken) return;
   const trainer = state.trainer;

@@ -21,8 +21,12 @@ export function draw(canvas, data, options = {}) {
   let xMin = Math.min(...all.map((p) => p[0]));
   let xMax = Math.max(options.xMax ?? -Infinity, ...all.map((p) => p[0]));
   if (xMin === xMax) { xMin -= 0.5; xMax += 0.5; }
-  let yMin = options.yMin ?? Math.min(...all.map((p) => p[1]));
-  let yMax = options.yMax ?? Math.max(...all.map((p) => p[1]));
+  // thin series (per-batch noise) do not stretch the y range when thicker ones exist
+  const main = series.filter((s) => !s.thin).flatMap((s) => s.points);
+  const forY = main.length >= 2 ? main : all;
+  let yMin = options.yMin ?? Math.min(...forY.map((p) => p[1]));
+  let yMax = options.yMax ?? Math.max(...forY.map((p) => p[1]));
+  if (forY !== all && options.yMax === undefined) yMax += (yMax - yMin) * 0.25;
   if (yMin === yMax) {
     if (log) { yMin /= 2; yMax *= 2; } else { yMin -= Math.abs(yMin) * 0.1 || 0.5; yMax += Math.abs(yMax) * 0.1 || 0.5; }
   } else if (!log && options.yMin === undefined) {
@@ -34,7 +38,21 @@ export function draw(canvas, data, options = {}) {
   const labels = yTicks.map((v) => tickLabel(v, options.percent));
   ctx.font = SMALL_FONT;
   const left = Math.max(34, ...labels.map((l) => ctx.measureText(l).width + 12)) + (options.yLabel ? 14 : 0);
-  const legendRows = series.length > 0 ? 1 : 0;
+  // legend entries, wrapped into rows that fit the width
+  ctx.font = SMALL_FONT;
+  const entries = series.filter((s) => s.label).map((s) => {
+    const last = s.points[s.points.length - 1];
+    const label = last && !s.thin ? `${s.label} ${tickLabel(last[1], options.percent)}` : s.label;
+    return { s, label, width: 20 + ctx.measureText(label).width + 14 };
+  });
+  let rowX = 0;
+  let legendRows = entries.length ? 1 : 0;
+  for (const e of entries) {
+    if (rowX > 0 && rowX + e.width > w - 40) { legendRows += 1; rowX = 0; }
+    e.row = legendRows - 1;
+    e.x = rowX;
+    rowX += e.width;
+  }
   const top = 8 + legendRows * 16;
   const right = 10;
   const bottom = options.xLabel ? 36 : 24;
@@ -86,18 +104,14 @@ export function draw(canvas, data, options = {}) {
   ctx.setLineDash([]);
 
   // legend
-  let lx = left;
-  ctx.font = SMALL_FONT;
-  for (const s of series) {
-    if (!s.label) continue;
-    const last = s.points[s.points.length - 1];
-    const label = last ? `${s.label} ${tickLabel(last[1], options.percent)}` : s.label;
-    ctx.strokeStyle = s.color;
-    ctx.lineWidth = 2;
-    ctx.setLineDash(s.dash ? [4, 3] : []);
-    ctx.beginPath(); ctx.moveTo(lx, 9); ctx.lineTo(lx + 16, 9); ctx.stroke();
+  for (const e of entries) {
+    const lx = left + e.x;
+    const ly = 9 + e.row * 16;
+    ctx.strokeStyle = e.s.color;
+    ctx.lineWidth = e.s.thin ? 1 : 2;
+    ctx.setLineDash(e.s.dash ? [4, 3] : []);
+    ctx.beginPath(); ctx.moveTo(lx, ly); ctx.lineTo(lx + 16, ly); ctx.stroke();
     ctx.setLineDash([]);
-    text(ctx, label, lx + 20, 9, { color: INK, font: SMALL_FONT });
-    lx += 20 + ctx.measureText(label).width + 14;
+    text(ctx, e.label, lx + 20, ly, { color: INK, font: SMALL_FONT });
   }
 }

@@ -25,7 +25,7 @@ export const DATASETS = [
   { id: 'custom', group: 'Your data', label: 'Your file — CSV, IDX or CIFAR .bin', custom: true },
 ];
 const SAMPLE_COUNT = 24;
-const TEST_EXAMPLES = 16;
+const TEST_EXAMPLES = 12;
 const MAX_USER_FILE = 256 << 20;
 
 /** A preset file from presets/ ({dataset, title, note, config, data?}). */
@@ -242,8 +242,10 @@ export function createDataPanel(app, root) {
       say(`Sending ${spec.label} to the engine…`);
       await sendToWorker(source, source.kind === 'prepared' ? [train, ...(test ? [test] : [])] : []);
       if (seq !== loadSeq) return;
-      const extra = [manifest.subset, manifest.note].filter(Boolean).join(' ');
-      say(extra ? `Loaded. ${extra}` : 'Loaded.');
+      const rows = manifest.train && manifest.train.of > manifest.train.n
+        ? `a subset of ${manifest.train.n.toLocaleString('en-US')} of ${manifest.train.of.toLocaleString('en-US')} training rows`
+        : `${manifest.train?.n?.toLocaleString('en-US') ?? '?'} rows`;
+      say(`Loaded ${rows}${manifest.note ? ` (${manifest.note})` : ''}.`);
     } catch (e) {
       if (seq !== loadSeq) return;
       say(`Could not load ${spec.label}: ${e.message}`, true);
@@ -372,7 +374,14 @@ export function createDataPanel(app, root) {
     csvState.text = text;
     csvState.name = file.name;
     csvState.header = header;
-    const target = select(header.map((h, i) => [h, h || `column ${i + 1}`]), header[header.length - 1], { testid: 'csv-target' });
+    // features must be numbers: a column of words is the likely target, else the last column
+    const lines = text.split('\n', 12).slice(1).filter((l) => l.trim());
+    const words = header.filter((_, j) => lines.some((l) => {
+      const cell = splitCsvLine(l.replace(/\r$/, ''))[j] ?? '';
+      return cell !== '' && !Number.isFinite(Number(cell));
+    }));
+    const guess = words.length === 1 ? words[0] : header[header.length - 1];
+    const target = select(header.map((h, i) => [h, h || `column ${i + 1}`]), guess, { testid: 'csv-target' });
     const task = select([['', 'auto'], ['multiclass', 'classes'], ['regression', 'values']], '', { testid: 'csv-task' });
     const load = el('button', { type: 'button', class: 'primary', text: 'Use this target', testid: 'csv-load', onclick: () => sendCsv(target.value, task.value) });
     const box = customBox.csvBox;

@@ -73,7 +73,7 @@ export function createRunPanel(app, root) {
     frame = requestAnimationFrame(() => {
       frame = 0;
       const p = app.run.progress;
-      if (!p) return;
+      if (!p || !['running', 'starting'].includes(app.run.status)) return;
       const total = (p.epochs || 1) * (p.batches_per_epoch || 1);
       const doneBatches = Math.max(0, (p.epoch - 1)) * (p.batches_per_epoch || 1) + (p.batch || 0);
       bar.max = total;

@@ -4,7 +4,7 @@ import { el, replace, fmt } from './dom.js';
 import { draw as drawProbs } from '../charts/probabilities.js';
 import { draw as drawSamples } from '../charts/samples.js';
 
-const PICKS = 16;
+const PICKS = 12;
 const DRAW_SIZE = 280;
 
 export function createTryPanel(app, root) {
@@ -131,7 +131,7 @@ export function createTryPanel(app, root) {
       }
     }
     state.examples = examples;
-    source.textContent = examples.length ? '' : 'Test examples appear once the data is loaded.';
+    source.textContent = examples.length ? '' : 'Test examples appear here once a run has split off the test rows.';
     const s = shape();
     examples.forEach((ex, i) => {
       if (s) {
@@ -216,7 +216,14 @@ export function createTryPanel(app, root) {
     drawProbs(probs, {}, {});
     loadExamples();
   });
-  app.on('epoch', () => predict());
+  app.on('epoch', () => {
+    // sets without a test file get their test rows when the run splits the data
+    if (state.examples.length === 0 && !state.loading) {
+      state.loading = true;
+      loadExamples().finally(() => { state.loading = false; });
+    }
+    predict();
+  });
   app.on('done', () => predict());
   app.on('model-imported', () => predict());
   layout();

@@ -86,9 +86,9 @@ export function createViewsPanel(app, root) {
       case 'loss':
         drawCurves(charts.loss.canvas, {
           series: [
-            { label: 'train (epoch mean)', points: series((r) => r.train_loss), color: PALETTE[0] },
+            { label: 'train', points: series((r) => r.train_loss), color: PALETTE[0] },
             { label: 'validation', points: series((r) => r.val_loss), color: PALETTE[1], dash: true },
-            { label: 'batches', points: view.live, color: '#93c5fd', thin: true },
+            { label: 'per batch', points: view.live, color: '#93c5fd', thin: true },
           ].filter((s) => s.points.length),
         }, { log: logLoss.checked, xLabel: 'epoch', yLabel: 'loss', xMax: epochs, emptyText: 'Loss curves appear after the first epoch' });
         break;
@@ -140,16 +140,14 @@ export function createViewsPanel(app, root) {
   }
 
   // --- data the charts need from the worker ---------------------------------------------------
-  async function refreshConfusion(final) {
+  async function refreshConfusion() {
     if (!isClassification() || view.busy.confusion) return;
-    if (final) {
-      setConfusion(final, 'test');
-      return;
-    }
     const split = app.run.started?.val_n ? 'val' : 'test';
     view.busy.confusion = true;
     try {
       const reply = await app.request({ type: 'evaluate', split }, 'evaluation');
+      // the final test matrix, once shown, is not replaced by a late per-epoch answer
+      if (view.confusion?.final) return;
       setConfusion(reply.metrics, split === 'val' ? 'validation' : 'test');
     } catch (e) {
       console.warn('confusion matrix:', e.message);
@@ -158,9 +156,10 @@ export function createViewsPanel(app, root) {
     }
   }
 
-  function setConfusion(metrics, split) {
+  function setConfusion(metrics, split, final = false) {
     if (!metrics?.confusion_matrix) return;
     view.confusion = {
+      final,
       matrix: metrics.confusion_matrix,
       perClass: metrics.per_class,
       classNames: app.summary?.class_names,
@@ -251,7 +250,7 @@ export function createViewsPanel(app, root) {
   });
   app.on('done', (m) => {
     redraw('loss', 'accuracy', 'grads', 'hist');
-    if (m.test_metrics?.confusion_matrix) setConfusion(m.test_metrics, 'test');
+    if (m.test_metrics?.confusion_matrix) setConfusion(m.test_metrics, 'test', true);
     if (m.test_metrics?.r2 !== undefined && view.scatter) view.scatter.r2 = m.test_metrics.r2;
     refreshBoundary();
     refreshScatter();
