@@ -14,11 +14,15 @@ export function draw(canvas, data, options = {}) {
     return;
   }
   const k = m.length;
-  const names = (data.classNames && data.classNames.length === k ? data.classNames : m.map((_, i) => String(i)))
+  const raw = (data.classNames && data.classNames.length === k ? data.classNames : m.map((_, i) => String(i)))
     .map((n) => (String(n).length > 10 ? `${String(n).slice(0, 9)}…` : String(n)));
+  // long names: columns show the class index, rows "index name"
+  const indexed = raw.some((n, i) => n !== String(i) && n.length > 3);
+  const names = indexed ? raw.map((n, i) => (n === String(i) ? n : `${i} ${n}`)) : raw;
+  const columnNames = indexed ? raw.map((_, i) => String(i)) : raw;
   const per = data.perClass && data.perClass.length === k ? data.perClass : null;
   ctx.font = SMALL_FONT;
-  const labelW = Math.min(90, Math.max(...names.map((n) => ctx.measureText(n).width)) + 10);
+  const labelW = Math.min(110, Math.max(...names.map((n) => ctx.measureText(n).width)) + 10);
   const statsW = per ? 96 : 0;
   const top = 34;
   const left = labelW + 16;
@@ -57,8 +61,7 @@ export function draw(canvas, data, options = {}) {
   }
   // column labels (class index or short name) above the grid
   for (let p = 0; p < k; p++) {
-    const short = names[p].length > 3 && size < 40 ? String(p) : names[p];
-    text(ctx, short, left + p * size + size / 2, top - 10, { align: 'center', color: INK, font: SMALL_FONT });
+    text(ctx, columnNames[p], left + p * size + size / 2, top - 10, { align: 'center', color: INK, font: SMALL_FONT });
   }
   if (per) {
     const sx = left + gridW + 10;

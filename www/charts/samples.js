@@ -55,7 +55,9 @@ export function draw(canvas, data, options = {}) {
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(tmp, cx + inset, cy, imgSize, imgSize);
     if (!bare && img.label !== undefined) {
-      text(ctx, String(img.label).slice(0, 10), cx + inset + imgSize / 2, cy + imgSize + 7, { align: 'center', color: MUTED, font: SMALL_FONT });
+      const label = String(img.label);
+      const room = Math.max(3, Math.floor(cell / 6.5));
+      text(ctx, label.length > room ? `${label.slice(0, room - 1)}…` : label, cx + inset + imgSize / 2, cy + imgSize + 7, { align: 'center', color: MUTED, font: SMALL_FONT });
     }
   });
 }

@@ -245,7 +245,8 @@ export function createDataPanel(app, root) {
       const rows = manifest.train && manifest.train.of > manifest.train.n
         ? `a subset of ${manifest.train.n.toLocaleString('en-US')} of ${manifest.train.of.toLocaleString('en-US')} training rows`
         : `${manifest.train?.n?.toLocaleString('en-US') ?? '?'} rows`;
-      say(`Loaded ${rows}${manifest.note ? ` (${manifest.note})` : ''}.`);
+      const about = spec.target ? `the ${spec.target} column is the target` : manifest.note;
+      say(`Loaded ${rows}${about ? ` (${about})` : ''}.`);
     } catch (e) {
       if (seq !== loadSeq) return;
       say(`Could not load ${spec.label}: ${e.message}`, true);

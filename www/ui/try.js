@@ -40,6 +40,9 @@ export function createTryPanel(app, root) {
   };
   const hasModel = () => app.run.history.length > 0 || app.modelLoaded;
 
+  const emptyText = () => (shape()
+    ? (canDraw() ? 'Train a model, then draw or pick an image' : 'Train a model, then pick an image')
+    : 'Train a model, then pick a test row');
   function layout() {
     drawBox.hidden = !canDraw();
     rowSelect.hidden = !!shape();
@@ -81,7 +84,7 @@ export function createTryPanel(app, root) {
     resetCanvas();
     state.input = null;
     prediction.textContent = '–';
-    drawProbs(probs, {}, {});
+    drawProbs(probs, {}, { emptyText: emptyText() });
   });
   drawCanvas.addEventListener('keydown', (e) => {
     if (e.key === 'Delete' || e.key === 'Backspace') clear.click();
@@ -104,6 +107,7 @@ export function createTryPanel(app, root) {
     if (!s || !state.drawn) return;
     state.input = rasterize(ctx, DRAW_SIZE, s[0], s[1]);
     state.label = 'your drawing';
+    state.truth = null;
     for (const b of picks.querySelectorAll('button')) b.setAttribute('aria-pressed', 'false');
     predict();
   }
@@ -159,6 +163,7 @@ export function createTryPanel(app, root) {
     if (!ex) return;
     state.input = Float32Array.from(ex.features);
     state.label = `test example ${i + 1} (true: ${ex.label})`;
+    state.truth = ex.label;
     for (const b of picks.querySelectorAll('button')) b.setAttribute('aria-pressed', String(b === button));
     predict();
   }
@@ -195,7 +200,7 @@ export function createTryPanel(app, root) {
     const regression = (cfg.task ?? (cfg.loss === 'mse' ? 'regression' : '')) === 'regression';
     const names = app.summary?.class_names || [];
     if (regression) {
-      prediction.textContent = `${out.map((v) => fmt(v)).join(', ')}`;
+      prediction.textContent = `${out.map((v) => fmt(v)).join(', ')}${state.truth ? ` (true ${state.truth})` : ''}`;
       drawProbs(probs, {}, { emptyText: `Predicted value for ${state.label}` });
       return;
     }
@@ -213,7 +218,7 @@ export function createTryPanel(app, root) {
     resetCanvas();
     state.input = null;
     prediction.textContent = '–';
-    drawProbs(probs, {}, {});
+    drawProbs(probs, {}, { emptyText: emptyText() });
     loadExamples();
   });
   app.on('epoch', () => {
@@ -227,7 +232,7 @@ export function createTryPanel(app, root) {
   app.on('done', () => predict());
   app.on('model-imported', () => predict());
   layout();
-  drawProbs(probs, {}, {});
+  drawProbs(probs, {}, { emptyText: emptyText() });
 }
 
 /**

@@ -217,6 +217,8 @@ export function createViewsPanel(app, root) {
   // --- wiring -------------------------------------------------------------------------------
   app.on('progress', (p) => {
     if (!Number.isFinite(p.train_loss) || !p.batches_per_epoch) return;
+    // the worker re-sends its last loss reading between readings: keep only fresh values
+    if (view.live.length && view.live[view.live.length - 1][1] === p.train_loss) return;
     view.live.push([p.epoch - 1 + p.batch / p.batches_per_epoch, p.train_loss]);
     if (view.live.length > 4000) view.live = view.live.filter((_, i) => i % 2 === 0);
     const now = performance.now();
