@@ -1,0 +1,99 @@
+# MLP Lab — build, serve and test.
+#
+#   make serve   install what is missing, build the wasm engine, prepare the data subsets (when
+#                the data directory exists), and serve www/ on http://127.0.0.1:$(PORT)/
+#   make wasm    build the engine into www/pkg/ (wasm-pack --release --target web)
+#   make data    (re)write the page's data subsets into www/data/ from $(DATA_DIR)
+#   make site    a static copy of the page in dist/ (page, wasm, prepared data; relative paths)
+#   make test    formatting, clippy, native tests, f64 gradient check, wasm tests in headless
+#                Chromium, then the end-to-end browser tests
+#   make tools   only install the tools (scripts/install-tools.sh; fast when all are present)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# The project's wasm-opt (npm binaryen) comes first; never Debian's binaryen.
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+PORT ?= 8080
+DATA_DIR ?= $(if $(MLP_LAB_DATA),$(MLP_LAB_DATA),../shared/data)
+PKG := www/pkg
+WASM := $(PKG)/mlp_lab_bg.wasm
+RUST_SOURCES := $(shell find src -name '*.rs' 2>/dev/null) Cargo.toml Cargo.lock .cargo/config.toml
+
+.PHONY: help tools wasm data data-if-missing serve site test test-rust test-wasm test-e2e size
+
+help:
+	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+
+tools:
+	@bash scripts/install-tools.sh
+
+wasm: tools $(WASM)
+
+$(WASM): $(RUST_SOURCES)
+	wasm-pack build --release --target web --out-dir $(PKG)
+	@rm -f $(PKG)/README.md $(PKG)/package.json
+	@$(MAKE) --no-print-directory size
+
+size:
+	@raw=$$(stat -c %s $(WASM)); gz=$$(gzip -9c $(WASM) | wc -c); \
+	  printf 'wasm: %s bytes raw, %s bytes gzip -9 (%s)\n' "$$raw" "$$gz" "$(WASM)"
+
+# The subsets come from `mlp-lab prepare-data`; without the data directory (or if preparing
+# fails) the page still works with the toy sets and the user's own files.
+data:
+	@if [ -d "$(DATA_DIR)" ]; then \
+	  MLP_LAB_DATA="$$(cd "$(DATA_DIR)" && pwd)" cargo run --release --quiet -- prepare-data --out www/data \
+	    || echo "note: preparing the data subsets failed (see above); the page still has the toy sets and your own files"; \
+	else \
+	  echo "note: no data directory at $(DATA_DIR) (set DATA_DIR or MLP_LAB_DATA); skipping the data subsets"; \
+	fi
+
+data-if-missing:
+	@if ls www/data/*.json >/dev/null 2>&1; then \
+	  echo "data: www/data/ already prepared (make data to rewrite it)"; \
+	else $(MAKE) --no-print-directory data; fi
+
+serve: wasm data-if-missing
+	@echo "MLP Lab: open http://127.0.0.1:$(PORT)/"
+	node scripts/serve.mjs www --port $(PORT)
+
+site: wasm data-if-missing
+	rm -rf dist
+	mkdir -p dist
+	cp -r www/. dist/
+	rm -f dist/pkg/.gitignore dist/pkg/*.d.ts
+	bash scripts/check-site.sh dist
+	@echo "dist/: $$(du -sh dist | cut -f1) — serve it from any static host (application/wasm for .wasm), e.g. node scripts/serve.mjs dist"
+
+test: tools wasm data-if-missing test-rust test-wasm test-e2e
+	@echo "make test: all passed"
+
+test-rust:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo test
+	cargo test --features f64 --test gradient_check
+
+# The wasm-only code (src/wasm.rs, tests/wasm_trainer.rs) is linted for its own target too.
+test-wasm: tools
+	cargo clippy --target wasm32-unknown-unknown --lib --test wasm_trainer -- -D warnings
+	wasm-pack test --headless --chrome -- --test wasm_trainer
+
+# One file at a time: run side by side, the page's timed runs and the worker tests would share
+# the two cores and make each other's timings flaky.
+test-e2e: wasm
+	@failed=0; for f in tests/e2e/*.test.mjs; do \
+	  echo "node --test $$f"; node --test "$$f" || failed=1; \
+	done; exit $$failed
+
+# --- bench (performance) ---------------------------------------------------------------------
+# MLP Lab vs TensorFlow.js (wasm backend with SIMD, and cpu) in headless Chromium workers:
+# training examples/s, matrix-product GFLOP/s, memory over a 50-epoch MNIST-sized run and the
+# wasm size. Builds the release wasm first; writes bench/results.json and bench/RESULTS.md.
+# `node bench/run.mjs --quick` is a shorter run. Measure on an otherwise idle machine.
+.PHONY: bench
+bench: wasm
+	node bench/run.mjs --pkg $(PKG)
