@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -167,6 +167,27 @@ test('a bad config shows the engine’s message next to the field and does not s
   await box.getByText('loss').first().waitFor({ timeout: 10_000 });
   assert.match(await page.locator('[data-error-for=loss]').textContent(), /binary_cross_entropy needs sigmoid outputs/);
   await shot(page, 'config-error', '#designer-panel');
+  await context.close();
+  assert.deepEqual(errors, []);
+});
+
+test('a per-neuron problem from a link marks its neuron cell with the engine’s message', async () => {
+  const preset = JSON.parse(readFileSync(path.join(ROOT, 'www/presets/circles.json'), 'utf8'));
+  const config = preset.config;
+  config.layers[0].activation = ['tanh', 'tanh', 'bogus', 'tanh', 'tanh', 'tanh', 'tanh', 'tanh'];
+  const hash = `#run=${Buffer.from(JSON.stringify({ data: { name: 'circles' }, config })).toString('base64url')}`;
+  const { page, errors, context } = await openPage(hash);
+  const cell = page.locator('[data-testid=neuron-0-2]');
+  await page.waitForSelector('[data-testid=neuron-0-2][aria-invalid=true]', { timeout: 20_000 });
+  assert.match(await cell.getAttribute('class'), /\bbad\b/);
+  assert.match(await page.textContent('[data-error-for="layers[0].neurons"]'), /unknown variant `bogus`/);
+  assert.match(await page.textContent('[data-testid=config-error]'), /layers\[0\]\.activation\[2\]/);
+  assert.equal(await page.locator('[data-testid=start]').isDisabled(), true);
+  // clicking the cell gives it the next activation, and the problem goes away
+  await cell.click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=config-error]').textContent === '', null, { timeout: 20_000 });
+  await page.waitForSelector('[data-testid=start]:not([disabled])', { timeout: 20_000 });
+  assert.equal(await page.locator('[data-testid=neuron-0-2][aria-invalid=true]').count(), 0);
   await context.close();
   assert.deepEqual(errors, []);
 });
@@ -344,6 +365,43 @@ test('MNIST with its preset reaches 95% test accuracy, the page stays responsive
   await waitForMessage(page, 'prediction', 10_000, n);
   await context.close();
   assert.deepEqual(errors, []);
+});
+
+test('the model and the config download and upload', async () => {
+  const { page, errors, context } = await openPage();
+  await chooseData(page, 'circles');
+  await setField(page, 'epochs', 40);
+  await waitStartable(page);
+  await page.click('[data-testid=start]');
+  await waitForMessage(page, 'done', 60_000);
+
+  const save = async (testid) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=${testid}]`)]);
+    return readFileSync(await download.path(), 'utf8');
+  };
+  const modelJson = await save('export-model');
+  const model = JSON.parse(modelJson);
+  assert.equal(model.format, 'mlp-lab-model');
+  assert.deepEqual(model.layers.map((l) => l.units), [8, 1]);
+  const configJson = await save('export-config');
+  assert.deepEqual(JSON.parse(configJson), await page.evaluate(() => JSON.parse(JSON.stringify(window.mlpLab.config))));
+
+  const other = await openPage();
+  await chooseData(other.page, 'circles');
+  await other.page.setInputFiles('[data-testid=import-config]', { name: 'run.config.json', mimeType: 'application/json', buffer: Buffer.from(configJson) });
+  await other.page.waitForFunction(() => document.querySelector('[data-testid=epochs]')?.value === '40');
+  await other.page.setInputFiles('[data-testid=import-model]', { name: 'circles.model.json', mimeType: 'application/json', buffer: Buffer.from(modelJson) });
+  await other.page.waitForFunction(() => /^Loaded circles\.model\.json/.test(document.querySelector('[data-testid=files-status]').textContent));
+  // the uploaded model is the one in use: downloading it again gives the same weights
+  const [again] = await Promise.all([other.page.waitForEvent('download'), other.page.click('[data-testid=export-model]')]);
+  assert.deepEqual(JSON.parse(readFileSync(await again.path(), 'utf8')).layers, model.layers);
+  // a broken model file is refused with the engine's message
+  await other.page.setInputFiles('[data-testid=import-model]', { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"mlp-lab-model","version":1,"input":2,"layers":[]}') });
+  await other.page.waitForFunction(() => /broken\.json: .*layers/.test(document.querySelector('[data-testid=files-status]').textContent));
+  await other.context.close();
+  await context.close();
+  assert.deepEqual(errors, []);
+  assert.deepEqual(other.errors, []);
 });
 
 test('the narrow layout stacks the panels', async () => {

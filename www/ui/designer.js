@@ -256,6 +256,8 @@ function neuronStrip(layer, i, units, change) {
       strip.append(cell);
     });
     box.append(strip);
+    // problems about one unit (`layers[i].activation[j]`) are written here, next to the cells
+    box.append(el('div', { class: 'field-error', role: 'alert', dataset: { errorFor: `layers[${i}].neurons` } }));
   } else if (units > MAX_CELLS) {
     box.append(el('p', { class: 'info', text: `${units} units: too many cells to draw; use the range tool.` }));
   }
