@@ -97,8 +97,13 @@ async function runBench(plan = DEFAULT_PLAN) {
     }
   }
   if (plan.memory) {
-    log(`memory: MLP Lab, ${plan.memory.n} examples × 784, batch ${plan.memory.batch}`);
-    results.memory = await run('mlplab', { type: 'memory', ...plan.memory });
+    // On this page's main thread: performance.memory (the JS heap) exists only there, not in
+    // workers. The engine and the calls are the same as in the worker.
+    log(`memory: MLP Lab on the page's main thread, ${plan.memory.n} examples × 784, batch ${plan.memory.batch}`);
+    const lib = await import('./mlplab.js');
+    lib.setLog((line) => log(`  ${line}`));
+    const exports = await lib.load();
+    results.memory = { thread: 'page main thread', ...(await lib.memory(plan.memory, exports)) };
   }
   results.seconds = (performance.now() - t0) / 1000;
   log(`done in ${results.seconds.toFixed(0)} s`);

@@ -4,7 +4,8 @@
 // cpu on the same networks, kernel GFLOP/s in the worker, memory over an MNIST-sized run and the
 // wasm size.
 //
-//   node bench/run.mjs [--pkg DIR] [--quick] [--no-memory] [--kernels-only] [--engines a,b] [--out DIR]
+//   node bench/run.mjs [--pkg DIR] [--quick] [--no-memory] [--kernels-only] [--memory-only] [--memory-n N]
+//                    [--memory-epochs 1,10,50] [--engines a,b] [--out DIR]
 //
 // --pkg is a wasm-bindgen `--target web` output holding mlp_lab.js and mlp_lab_bg.wasm
 // (default target/bench/pkg, which `make bench` builds with bench/build.sh).
@@ -89,11 +90,23 @@ const plan = {
     { name: 'tiny', widths: [2, 8, 8, 1], batch: 32, n: 4096 },
   ],
   kernels: quick && !kernelsOnly ? [[128, 784, 256]] : [[128, 784, 256], [32, 784, 256], [512, 784, 256], [128, 1024, 1024], [128, 256, 128]],
-  memory: flag('--no-memory') || flag('--kernels-only') ? null : { n: quick ? 10000 : 60000, batch: 128, checkpoints: [1, 10, 50] },
+  memory:
+    flag('--no-memory') || flag('--kernels-only')
+      ? null
+      : {
+          n: Number(opt('--memory-n', quick ? 10000 : 60000)),
+          batch: 128,
+          checkpoints: opt('--memory-epochs', '1,10,50').split(',').map(Number),
+        },
 };
 
 if (kernelsOnly) {
   plan.cases = [];
+  plan.engines = ['mlplab'];
+}
+if (flag('--memory-only')) {
+  plan.cases = [];
+  plan.kernels = [];
   plan.engines = ['mlplab'];
 }
 
@@ -127,7 +140,7 @@ const size = { file: wasmFile.replace(root + sep, ''), raw: wasmBytes.length, gz
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'],
+    '--disable-component-update', '--disable-sync', '--enable-precise-memory-info', '--js-flags=--expose-gc'],
 });
 machine.chromium = browser.version();
 console.log(`Chromium ${machine.chromium}, ${machine.nproc} × ${machine.cpu}, load ${machine.loadBefore.join(' ')}`);
@@ -178,7 +191,7 @@ if (mem) {
   const first = at(1);
   const last = at(Math.max(...plan.memory.checkpoints));
   if (first && last) {
-    target('wasm memory growth, epoch 1 → 50', last.wasmBytes - first.wasmBytes, '0 B', last.wasmBytes === first.wasmBytes);
+    target(`wasm memory growth, epoch 1 → ${last.epoch}`, last.wasmBytes - first.wasmBytes, '0 B', last.wasmBytes === first.wasmBytes);
   }
 }
 target('wasm size (gzip -9)', size.gzip, '≤ 300 KB', size.gzip <= 300 * 1024);
@@ -218,6 +231,7 @@ if (results.kernels) {
 }
 if (mem) {
   md.push(`## Memory over an MNIST-sized run (${results.memory.n} × 784, batch ${results.memory.batch}, MLP Lab)`, '');
+  md.push(`Run on the ${results.memory.thread} (performance.memory, the JS heap figure, exists only there), after a forced GC at each checkpoint. Epoch 0 is after loading the data and building the trainer.`, '');
   md.push('| after epoch | wasm linear memory (B) | JS heap used (B) | seconds |', '|---:|---:|---:|---:|');
   for (const s of mem) md.push(`| ${s.epoch} | ${fmt(s.wasmBytes)} | ${fmt(s.jsHeapUsed)} | ${fmt(s.seconds, 1)} |`);
   md.push('');

@@ -1,131 +1,13 @@
-// Bench worker for MLP Lab: trains through the same wasm API as the page's worker
-// (DataSet.from_idx / from_csv, new Trainer(config, data), trainer.step(n)), so what is timed is
-// what the page runs: shuffling, batch gathering, forward, backward, Adam, epoch bookkeeping.
-// Also times the wasm matrix product alone (GemmBench) and watches memory over a long run.
+// Bench worker for MLP Lab: runs one job of bench/mlplab.js and posts its result.
 
-import './common.js';
-import init, * as wasm from '/pkg/mlp_lab.js';
+import { load, setLog, train, kernels, memory, wasm } from './mlplab.js';
 
-const log = (line) => self.postMessage({ type: 'log', line });
-
-/** IDX files (big-endian header) for n images of 28×28 and their labels. */
-function idxFiles({ pixels, labels }) {
-  const n = labels.length;
-  const images = new Uint8Array(16 + pixels.length);
-  const dv = new DataView(images.buffer);
-  dv.setUint32(0, 0x00000803);
-  dv.setUint32(4, n);
-  dv.setUint32(8, 28);
-  dv.setUint32(12, 28);
-  images.set(pixels, 16);
-  const lab = new Uint8Array(8 + n);
-  const dl = new DataView(lab.buffer);
-  dl.setUint32(0, 0x00000801);
-  dl.setUint32(4, n);
-  lab.set(labels, 8);
-  return [images, lab];
-}
-
-/** The data set of a case: MNIST-like images for 784 inputs, spirals for 2. */
-function dataFor(widths, n) {
-  if (widths[0] === 784) {
-    const [images, labels] = idxFiles(self.mnistLike(n));
-    return wasm.DataSet.from_idx('bench-mnist', images, labels, undefined, undefined, undefined);
-  }
-  if (widths[0] === 2) {
-    const { points, labels } = self.spirals(n);
-    let csv = 'x,y,label\n';
-    for (let i = 0; i < n; i++) csv += `${points[2 * i]},${points[2 * i + 1]},${labels[i]}\n`;
-    return wasm.DataSet.from_csv('bench-spirals', csv, 'label', 'binary');
-  }
-  throw new Error(`no bench data for ${widths[0]} inputs`);
-}
-
-/** Hidden ReLU layers, softmax + cross-entropy (or sigmoid + BCE for one output), Adam. */
-function configFor(widths, batch, epochs = 1_000_000) {
-  const out = widths[widths.length - 1];
-  const layers = widths.slice(1, -1).map((units) => ({ units, activation: 'relu', init: 'he_uniform' }));
-  layers.push({ units: out, activation: out === 1 ? 'sigmoid' : 'softmax' });
-  return {
-    seed: 1,
-    layers,
-    loss: out === 1 ? 'binary_cross_entropy' : 'cross_entropy',
-    optimizer: { name: 'adam', lr: 0.001 },
-    batch_size: batch,
-    epochs,
-    shuffle: true,
-    validation_split: 0,
-    test_split: 0,
-    standardize: false,
-  };
-}
-
-async function train({ case: c, repeats, minRepeatMs }) {
-  const data = dataFor(c.widths, c.n);
-  const trainer = new wasm.Trainer(configFor(c.widths, c.batch), data);
-  const m = await self.measure((k) => trainer.step(k), { repeats, minMs: minRepeatMs });
-  const eps = c.batch / (m.medianMsPerUnit / 1000);
-  const loss = trainer.history().epochs.at(-1)?.train_loss ?? null;
-  trainer.free();
-  data.free();
-  return {
-    examplesPerSecond: eps,
-    examplesPerSecondEach: m.msPerUnit.map((ms) => c.batch / (ms / 1000)),
-    batchesPerRepeat: m.unitsPerRepeat,
-    lastEpochLoss: loss,
-  };
-}
-
-async function kernels({ sizes, repeats }) {
-  const out = [];
-  for (const [batch, inputs, units] of sizes) {
-    const g = new wasm.GemmBench(batch, inputs, units);
-    const row = { batch, inputs, units, gflops: [] };
-    for (let which = 0; which < 3; which++) {
-      const m = await self.measure((k) => g.run(which, k), { repeats, minMs: 200 });
-      row.gflops.push(g.flops() / (m.medianMsPerUnit / 1000) / 1e9);
-    }
-    log(`${batch}×${inputs}·${units}: ${row.gflops.map((x) => x.toFixed(1)).join(' / ')} GFLOP/s`);
-    g.free();
-    out.push(row);
-  }
-  return { products: ['forward X·Wᵀ', 'weight gradient dZᵀ·X', 'input gradient dZ·W'], sizes: out };
-}
-
-/** Wasm linear memory and JS heap after the given epochs of an MNIST-sized run. */
-async function memory({ n, batch, checkpoints }, exports) {
-  const snap = (epoch, seconds) => ({
-    epoch,
-    seconds,
-    wasmBytes: exports.memory.buffer.byteLength,
-    jsHeapUsed: self.performance.memory?.usedJSHeapSize ?? null,
-    jsHeapTotal: self.performance.memory?.totalJSHeapSize ?? null,
-  });
-  const data = dataFor([784, 256, 128, 10], n);
-  const trainer = new wasm.Trainer(configFor([784, 256, 128, 10], batch, Math.max(...checkpoints)), data);
-  const perEpoch = trainer.sizes().batches_per_epoch;
-  const snaps = [snap(0, 0)];
-  const t0 = performance.now();
-  let epoch = 0;
-  while (!trainer.done) {
-    const p = trainer.step(perEpoch);
-    epoch = p.epoch;
-    if (checkpoints.includes(epoch)) {
-      const s = snap(epoch, (performance.now() - t0) / 1000);
-      snaps.push(s);
-      log(`epoch ${epoch}: wasm ${s.wasmBytes} B, JS heap ${s.jsHeapUsed ?? 'n/a'} B, ${s.seconds.toFixed(1)} s`);
-    }
-  }
-  const last = trainer.history().epochs.at(-1);
-  trainer.free();
-  data.free();
-  return { n, batch, snapshots: snaps, finalTrainLoss: last?.train_loss, finalTrainAccuracy: last?.train_accuracy };
-}
+setLog((line) => self.postMessage({ type: 'log', line }));
 
 self.onmessage = async (e) => {
   const job = e.data;
   try {
-    const exports = await init();
+    const exports = await load();
     let result;
     if (job.type === 'info') {
       result = { version: wasm.version(), simd: wasm.simd_enabled(), gemm: wasm.gemm_backend() };
