@@ -57,8 +57,7 @@ data-if-missing:
 	else $(MAKE) --no-print-directory data; fi
 
 serve: wasm data-if-missing
-	@echo "MLP Lab: open http://127.0.0.1:$(PORT)/"
-	node scripts/serve.mjs www --port $(PORT)
+	@node scripts/serve.mjs www --port $(PORT)
 
 site: wasm data-if-missing
 	rm -rf dist

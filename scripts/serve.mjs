@@ -161,7 +161,7 @@ async function main(argv) {
       (e.code === 'EADDRINUSE' ? ' (set PORT=... or pass --port N, 0 for any free port)' : ''));
     process.exit(1);
   }
-  console.log(`Serving ${resolve(root)} at ${s.url}  (Ctrl-C to stop)`);
+  console.log(`Serving ${resolve(root)}\nMLP Lab: open ${s.url}  (Ctrl-C to stop)`);
   const stop = () => s.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
