@@ -88,8 +88,12 @@ async function waitForMessage(page, type, timeout = 30_000, after = 0) {
 
 async function shot(page, name, selector) {
   const file = path.join(SHOTS, `${name}.png`);
-  if (selector) await page.locator(selector).screenshot({ path: file });
-  else await page.screenshot({ path: file, fullPage: true });
+  if (selector) {
+    // a clip of the page, not an element screenshot: live charts never hold still for Playwright
+    await page.locator(selector).scrollIntoViewIfNeeded();
+    const box = await page.locator(selector).boundingBox();
+    await page.screenshot({ path: file, fullPage: true, clip: { x: box.x, y: box.y + await page.evaluate(() => window.scrollY), width: box.width, height: box.height } });
+  } else await page.screenshot({ path: file, fullPage: true });
 }
 
 /** Starts measuring the gaps between animation frames. */

@@ -18,14 +18,16 @@ export function draw(canvas, data, options = {}) {
     return;
   }
   const log = !!options.log;
-  let xMin = Math.min(...all.map((p) => p[0]));
-  let xMax = Math.max(options.xMax ?? -Infinity, ...all.map((p) => p[0]));
+  const lowest = (pts, i) => pts.reduce((m, p) => Math.min(m, p[i]), Infinity);
+  const highest = (pts, i) => pts.reduce((m, p) => Math.max(m, p[i]), -Infinity);
+  let xMin = lowest(all, 0);
+  let xMax = Math.max(options.xMax ?? -Infinity, highest(all, 0));
   if (xMin === xMax) { xMin -= 0.5; xMax += 0.5; }
   // thin series (per-batch noise) do not stretch the y range when thicker ones exist
   const main = series.filter((s) => !s.thin).flatMap((s) => s.points);
   const forY = main.length >= 2 ? main : all;
-  let yMin = options.yMin ?? Math.min(...forY.map((p) => p[1]));
-  let yMax = options.yMax ?? Math.max(...forY.map((p) => p[1]));
+  let yMin = options.yMin ?? lowest(forY, 1);
+  let yMax = options.yMax ?? highest(forY, 1);
   if (forY !== all && options.yMax === undefined) yMax += (yMax - yMin) * 0.25;
   if (yMin === yMax) {
     if (log) { yMin /= 2; yMax *= 2; } else { yMin -= Math.abs(yMin) * 0.1 || 0.5; yMax += Math.abs(yMax) * 0.1 || 0.5; }
@@ -33,6 +35,10 @@ export function draw(canvas, data, options = {}) {
     const pad = (yMax - yMin) * 0.05;
     yMin -= pad;
     yMax += pad;
+  }
+  if (options.percent) {
+    yMax = Math.min(yMax, 1);
+    yMin = Math.max(yMin, 0);
   }
   const yTicks = log ? logTicks(yMin, yMax) : niceTicks(yMin, yMax, 5);
   const labels = yTicks.map((v) => tickLabel(v, options.percent));
@@ -72,7 +78,10 @@ export function draw(canvas, data, options = {}) {
     const x = Math.round(X(v)) + 0.5;
     ctx.strokeStyle = GRID;
     ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, h - bottom); ctx.stroke();
-    text(ctx, tickLabel(v), x, h - bottom + 10, { align: 'center', color: MUTED, font: SMALL_FONT });
+    const label = tickLabel(v);
+    const half = ctx.measureText(label).width / 2;
+    const align = x + half > w - 2 ? 'right' : 'center';
+    text(ctx, label, align === 'right' ? w - 2 : x, h - bottom + 10, { align, color: MUTED, font: SMALL_FONT });
   }
   ctx.strokeStyle = '#9ca3af';
   ctx.beginPath(); ctx.moveTo(left + 0.5, top); ctx.lineTo(left + 0.5, h - bottom + 0.5); ctx.lineTo(w - right, h - bottom + 0.5); ctx.stroke();
@@ -88,7 +97,17 @@ export function draw(canvas, data, options = {}) {
   // lines
   ctx.save();
   ctx.beginPath(); ctx.rect(left, top - 2, w - right - left, h - bottom - top + 4); ctx.clip();
-  for (const s of [...series.filter((x) => x.thin), ...series.filter((x) => !x.thin)]) {
+  const maxPoints = Math.max(100, Math.floor((w - left - right) * 2));
+  const thinOut = (pts) => {
+    if (pts.length <= maxPoints) return pts;
+    const step = pts.length / maxPoints;
+    const out = [];
+    for (let i = 0; i < maxPoints; i++) out.push(pts[Math.floor(i * step)]);
+    out.push(pts[pts.length - 1]);
+    return out;
+  };
+  for (const s0 of [...series.filter((x) => x.thin), ...series.filter((x) => !x.thin)]) {
+    const s = { ...s0, points: thinOut(s0.points) };
     ctx.strokeStyle = s.color;
     ctx.fillStyle = s.color;
     ctx.lineWidth = s.thin ? 1 : 2;

@@ -18,13 +18,17 @@ export function draw(canvas, data, options = {}) {
   const bandH = Math.max(24, (h - 14 - gap * layers.length) / layers.length);
   layers.forEach((hist, li) => {
     const top = 14 + li * (bandH + gap);
-    const lo = Math.min(...hist.map((x) => x.min));
-    const hi = Math.max(...hist.map((x) => x.max));
+    const lo = hist.reduce((m, x) => Math.min(m, x.min), Infinity);
+    const hi = hist.reduce((m, x) => Math.max(m, x.max), -Infinity);
     const Y = scale(lo, hi === lo ? lo + 1 : hi, top + bandH, top);
-    const colW = (w - left - right) / hist.length;
+    // at most one column per pixel: long runs are sampled, not overdrawn
+    const plotW = w - left - right;
+    const cols = Math.min(hist.length, Math.max(1, Math.floor(plotW)));
+    const colW = plotW / cols;
     const name = data.names?.[li] ?? `layer ${li + 1}`;
     text(ctx, `${name}  weights, epoch 1–${hist.length}`, left, top - 7, { color: INK, font: SMALL_FONT });
-    hist.forEach((hg, e) => {
+    for (let e = 0; e < cols; e++) {
+      const hg = hist[Math.floor((e * hist.length) / cols)];
       const counts = hg.counts || [];
       const total = counts.reduce((a, b) => a + b, 0) || 1;
       const peak = Math.max(...counts) / total || 1;
@@ -36,7 +40,7 @@ export function draw(canvas, data, options = {}) {
         ctx.fillStyle = blues(0.15 + 0.85 * Math.sqrt(c / total / peak));
         ctx.fillRect(left + e * colW, Math.min(y0, y1), Math.max(1, colW - (colW > 4 ? 1 : 0)), Math.max(1, Math.abs(y1 - y0)));
       });
-    });
+    }
     ctx.strokeStyle = '#9ca3af';
     ctx.strokeRect(left - 0.5, top - 0.5, w - left - right + 1, bandH + 1);
     text(ctx, tickLabel(hi), left - 5, top + 5, { align: 'right', color: MUTED, font: SMALL_FONT });

@@ -20,7 +20,7 @@ export const DATASETS = [
   { id: 'diabetes', group: 'Tables', label: 'Diabetes — disease progression (regression)', file: 'diabetes' },
   { id: 'iris', group: 'Tables', label: 'Iris — three species', file: 'iris' },
   { id: 'wine', group: 'Tables', label: 'Wine — three cultivars', file: 'wine' },
-  { id: 'spirals', group: 'Toy 2-D', label: 'Spirals (generated)', toy: true, defaults: { n: 600, noise: 0.1, seed: 1 } },
+  { id: 'spirals', group: 'Toy 2-D', label: 'Spirals (generated)', toy: true, defaults: { n: 600, noise: 0.05, seed: 1 } },
   { id: 'circles', group: 'Toy 2-D', label: 'Circles (generated)', toy: true, defaults: { n: 500, noise: 0.08, seed: 1 } },
   { id: 'custom', group: 'Your data', label: 'Your file — CSV, IDX or CIFAR .bin', custom: true },
 ];
@@ -122,6 +122,7 @@ export function createDataPanel(app, root) {
     if (switchData && preset.dataset && preset.dataset !== app.dataRef?.name) {
       await choose(preset.dataset, { applyPreset: false, toy: preset.data });
     }
+    return preset;
   }
   presetSelect.addEventListener('change', () => {
     if (presetSelect.value) applyPreset(presetSelect.value).catch((e) => say(e.message, true));
@@ -143,8 +144,10 @@ export function createDataPanel(app, root) {
     note.textContent = spec.note || '';
     if (withPreset) {
       const preset = app.presets.find((p) => p.dataset === id);
-      if (preset) await applyPreset(preset.file, { switchData: false }).catch((e) => say(e.message, true));
-      else presetSelect.value = '';
+      if (preset) {
+        const full = await applyPreset(preset.file, { switchData: false }).catch((e) => say(e.message, true));
+        if (full?.data && !toy) toy = full.data;
+      } else presetSelect.value = '';
     }
     if (spec.toy) {
       const params = { ...spec.defaults, ...(toy || {}) };
