@@ -24,8 +24,10 @@ export function draw(canvas, data, options = {}) {
   let xMax = Math.max(options.xMax ?? -Infinity, highest(all, 0));
   if (xMin === xMax) { xMin -= 0.5; xMax += 0.5; }
   // thin series (per-batch noise) do not stretch the y range when thicker ones exist
-  const main = series.filter((s) => !s.thin).flatMap((s) => s.points);
-  const forY = main.length >= 2 ? main : all;
+  // (only once they hold a few epochs: early on the batch readings are all there is to see)
+  const thick = series.filter((s) => !s.thin);
+  const main = thick.flatMap((s) => s.points);
+  const forY = thick.length && Math.max(...thick.map((s) => s.points.length)) >= 3 ? main : all;
   let yMin = options.yMin ?? lowest(forY, 1);
   let yMax = options.yMax ?? highest(forY, 1);
   if (forY !== all && options.yMax === undefined) yMax += (yMax - yMin) * 0.25;

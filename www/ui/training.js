@@ -117,8 +117,9 @@ export function createRunPanel(app, root) {
     updateButtons();
     if (run.status === 'running' && run.started && message.textContent === 'Starting…') {
       const s = run.started;
-      message.textContent = `Training on ${s.train_n} examples` +
-        (s.val_n ? `, validating on ${s.val_n}` : '') + (s.test_n ? `, testing on ${s.test_n}` : '') +
+      const n = (v) => Number(v).toLocaleString('en-US');
+      message.textContent = `Training on ${n(s.train_n)} examples` +
+        (s.val_n ? `, validating on ${n(s.val_n)}` : '') + (s.test_n ? `, testing on ${n(s.test_n)}` : '') +
         `; ${s.batches_per_epoch} batches per epoch.`;
     }
     if (run.status === 'paused') message.textContent = 'Paused. Resume continues from the same batch.';

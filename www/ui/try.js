@@ -165,6 +165,7 @@ export function createTryPanel(app, root) {
     state.label = `test example ${i + 1} (true: ${ex.label})`;
     state.truth = ex.label;
     for (const b of picks.querySelectorAll('button')) b.setAttribute('aria-pressed', String(b === button));
+    if (!shape()) rowSelect.value = String(i);
     predict();
   }
 
@@ -226,6 +227,11 @@ export function createTryPanel(app, root) {
     if (state.examples.length === 0 && !state.loading) {
       state.loading = true;
       loadExamples().finally(() => { state.loading = false; });
+    }
+    // show the probabilities changing as it trains: a test example until the user picks or draws
+    if (!state.input && state.examples.length) {
+      pick(0, picks.querySelector('button'));
+      return;
     }
     predict();
   });
