@@ -408,21 +408,20 @@ export function createDataPanel(app, root) {
     app.setDataRef({ name: 'custom', file: csvState.name, target });
   }
 
-  /** Posts load-data and waits for data-loaded (or the data error). */
+  // The worker answers load-data in order, one data-loaded or data error each: a queue pairs
+  // answers with requests, so a slow earlier load never passes for the one the user made last.
+  const loads = [];
+  const settleLoad = () => loads.shift()?.();
+  app.on('data-loaded', settleLoad);
+  app.on('data-error', settleLoad);
+  /** Posts load-data and waits for its answer. */
   function sendToWorker(source, transfer) {
     return new Promise((resolve) => {
-      const done = () => {
-        app.listeners.set('data-loaded', (app.listeners.get('data-loaded') || []).filter((f) => f !== ok));
-        app.listeners.set('data-error', (app.listeners.get('data-error') || []).filter((f) => f !== bad));
-        resolve();
-      };
-      const ok = () => done();
-      const bad = () => done();
-      app.on('data-loaded', ok);
-      app.on('data-error', bad);
+      loads.push(resolve);
       app.post({ type: 'load-data', source }, transfer);
     });
   }
+  const latest = () => loads.length === 0;
 
   app.on('data-loaded', (s) => {
     const rows = [
@@ -433,9 +432,9 @@ export function createDataPanel(app, root) {
       ['Target', s.task_hint === 'regression' ? 'real values (regression)' : `${s.n_classes} classes${s.class_names?.length ? `: ${s.class_names.slice(0, 10).join(', ')}${s.class_names.length > 10 ? ', …' : ''}` : ''}`],
     ];
     replace(summaryBox, el('dl', {}, rows.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })])));
-    if (status.classList.contains('bad') || /…$/.test(status.textContent)) say('Loaded.');
+    if (latest() && (status.classList.contains('bad') || /…$/.test(status.textContent))) say('Loaded.');
   });
-  app.on('data-error', (m) => say(m.message, true));
+  app.on('data-error', (m) => { if (latest()) say(m.message, true); });
 
   return { choose, restore };
 }

@@ -21,7 +21,9 @@ export function createDesignerPanel(app, root) {
   app.on('data-loaded', (summary) => {
     // a file of the user's own has no preset: shape the output layer (and loss) to fit it
     if (app.dataRef?.name === 'custom' && outputMismatch(app.config, summary)) fitOutput(app, summary);
-    else render();
+    else if (app.dataRef?.name === 'custom' && !summary.test_n && !(app.config?.test_split > 0)) {
+      app.setConfig((c) => { c.test_split = 0.2; }, { render: true });
+    } else render();
   });
   render();
   return { render };
