@@ -156,6 +156,15 @@ test('a toy set loads and a short run reports progress, epochs and done with fal
   assert.ok(rows.features.every((v) => Math.abs(v) < 1.5), `${rows.features}`);
   assert.equal(rows.outputs.length, 10);
   assert.ok(rows.targets.every((t) => t === 0 || t === 1));
+  at = await mark(page);
+  await send(page, { type: 'confusion-matrix', split: 'val' });
+  const cm = await next(page, 'confusion-matrix', { from: at });
+  assert.deepEqual(cm.class_names, ['outer', 'inner']);
+  assert.equal(cm.matrix.flat().reduce((a, b) => a + b), started.val_n);
+  await send(page, { type: 'histograms', bins: 12 });
+  const hist = await next(page, 'histograms', { from: at });
+  assert.deepEqual(hist.weights.map((h) => h.counts.length), [12, 12, 12]);
+  assert.equal(hist.grad_norms.length, 3);
   assert.deepEqual(errors, []);
   await context.close();
 });
