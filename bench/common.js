@@ -10,14 +10,13 @@ self.median = (xs) => {
 };
 
 /**
- * Throughput of `run(k)`, which does k units of work (batches, products): a warm-up (compiles
- * and tiers up the code, sizes buffers; never timed) that also finds k so one timed repeat
- * takes at least `minMs`, then `repeats` timed repeats. Returns per-unit milliseconds of each
- * repeat and their median. `sync()` (if given) waits for queued work before the clock stops.
+ * Warms `run(k)` up (compiles and tiers up the code, sizes buffers; never timed) and returns k
+ * such that one call takes at least `minMs`. `run(k)` does k units of work (batches,
+ * products); `sync()` (if given) waits for queued work before the clock stops. The warm-up
+ * doubles k until one call takes ≥ 50 ms (the clock is coarse in a worker that is not
+ * cross-origin isolated) and goes on until `warmupMs` have passed.
  */
-self.measure = async (run, { repeats = 5, minMs = 400, warmupMs = 300, sync = async () => {} } = {}) => {
-  // Warm-up: double k until one call takes ≥ 50 ms (the clock is coarse in a worker that is not
-  // cross-origin isolated), and go on until warmupMs have passed.
+self.calibrate = async (run, { minMs = 400, warmupMs = 300, sync = async () => {} } = {}) => {
   let k = 1;
   let perUnit = null;
   const w0 = performance.now();
@@ -30,14 +29,22 @@ self.measure = async (run, { repeats = 5, minMs = 400, warmupMs = 300, sync = as
     else k *= 2;
     if (perUnit !== null && performance.now() - w0 >= warmupMs) break;
   }
-  const units = Math.max(1, Math.ceil(minMs / perUnit));
+  return Math.max(1, Math.ceil(minMs / perUnit));
+};
+
+/** Milliseconds per unit of one timed call of `run(units)`. */
+self.timeOnce = async (run, units, sync = async () => {}) => {
+  const t0 = performance.now();
+  run(units);
+  await sync();
+  return (performance.now() - t0) / units;
+};
+
+/** Calibration then `repeats` timed calls: per-unit milliseconds of each and their median. */
+self.measure = async (run, { repeats = 5, minMs = 400, warmupMs = 300, sync = async () => {} } = {}) => {
+  const units = await self.calibrate(run, { minMs, warmupMs, sync });
   const msPerUnit = [];
-  for (let r = 0; r < repeats; r++) {
-    const t0 = performance.now();
-    run(units);
-    await sync();
-    msPerUnit.push((performance.now() - t0) / units);
-  }
+  for (let r = 0; r < repeats; r++) msPerUnit.push(await self.timeOnce(run, units, sync));
   return { unitsPerRepeat: units, msPerUnit, medianMsPerUnit: self.median(msPerUnit) };
 };
 

@@ -1,6 +1,8 @@
-// The bench page: runs each job of a plan in a fresh Web Worker, one at a time, so engines never
-// share a thread or a heap and nothing runs concurrently with a measurement. `window.runBench`
-// is what bench/run.mjs calls; it resolves to the results object that run.mjs writes out.
+// The bench page: every engine runs in a Web Worker of its own, so engines never share a thread
+// or a heap, and only one measurement runs at any time. `window.runBench` is what bench/run.mjs
+// calls; it resolves to the results object that run.mjs writes out.
+
+import './common.js';
 
 const logEl = document.getElementById('log');
 export function log(line) {
@@ -8,39 +10,108 @@ export function log(line) {
   console.log(line);
 }
 
-/** Runs one job in a new worker and resolves to its result. */
-function inWorker(script, job, classic = false) {
-  return new Promise((resolve, reject) => {
-    const w = new Worker(script, classic ? {} : { type: 'module' });
-    w.onmessage = (e) => {
-      const m = e.data;
-      if (m.type === 'log') {
-        log(`  ${m.line}`);
-      } else if (m.type === 'result') {
-        w.terminate();
-        resolve(m.result);
-      } else if (m.type === 'error') {
-        w.terminate();
-        reject(new Error(m.message));
-      }
-    };
-    w.onerror = (e) => {
-      w.terminate();
-      reject(new Error(`worker ${script}: ${e.message}`));
-    };
-    w.postMessage(job);
-  });
-}
-
 const WORKERS = {
   mlplab: ['worker-mlplab.js', false],
+  // The same engine built with relaxed SIMD (run.mjs --relaxed-pkg), for comparison.
+  'mlplab-relaxed': ['worker-mlplab.js?pkg=/pkg-relaxed/', false],
   'tfjs-wasm': ['worker-tfjs.js', true],
   'tfjs-cpu': ['worker-tfjs.js', true],
 };
 
-function run(engine, job) {
-  const [script, classic] = WORKERS[engine];
-  return inWorker(script, { ...job, engine }, classic);
+/** A bench worker of one engine, answering one job at a time. */
+class EngineWorker {
+  constructor(engine) {
+    const [script, classic] = WORKERS[engine];
+    this.engine = engine;
+    this.worker = new Worker(script, classic ? {} : { type: 'module' });
+    this.pending = null;
+    this.worker.onmessage = (e) => {
+      const m = e.data;
+      if (m.type === 'log') {
+        log(`  ${m.line}`);
+      } else if (m.type === 'result' || m.type === 'error') {
+        const p = this.pending;
+        this.pending = null;
+        if (m.type === 'result') p?.resolve(m.result);
+        else p?.reject(new Error(m.message));
+      }
+    };
+    this.worker.onerror = (e) => {
+      const p = this.pending;
+      this.pending = null;
+      p?.reject(new Error(`worker ${script}: ${e.message}`));
+    };
+  }
+
+  call(job) {
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.worker.postMessage({ ...job, engine: this.engine });
+    });
+  }
+
+  terminate() {
+    this.worker.terminate();
+  }
+}
+
+/** One job in a fresh worker. */
+async function run(engine, job) {
+  const w = new EngineWorker(engine);
+  try {
+    return await w.call(job);
+  } finally {
+    w.terminate();
+  }
+}
+
+/**
+ * A training case on every engine, each in its own worker: all set up and warm up first (one at
+ * a time), then the timed repeats interleave, round r running every engine's repeat r in a
+ * rotating order, so slow drifts in machine load hit every engine alike.
+ */
+async function trainCase(c, engines, repeats, minRepeatMs) {
+  const workers = [];
+  const out = {};
+  try {
+    for (const engine of engines) {
+      if (c.skip?.includes(engine)) continue;
+      const w = new EngineWorker(engine);
+      workers.push(w);
+      try {
+        out[engine] = { setup: await w.call({ type: 'train-setup', case: c, minRepeatMs }), msPerBatch: [] };
+      } catch (e) {
+        out[engine] = { error: String(e.message ?? e) };
+        log(`  ${engine}: FAILED ${e.message ?? e}`);
+      }
+    }
+    const live = workers.filter((w) => !out[w.engine].error);
+    for (let r = 0; r < repeats; r++) {
+      for (let i = 0; i < live.length; i++) {
+        const w = live[(i + r) % live.length];
+        out[w.engine].msPerBatch.push(await w.call({ type: 'train-repeat' }));
+      }
+    }
+    for (const w of live) out[w.engine].finish = await w.call({ type: 'train-finish' });
+  } finally {
+    workers.forEach((w) => w.terminate());
+  }
+  return Object.entries(out).map(([engine, o]) => {
+    if (o.error) return { engine, case: c.name, widths: c.widths, batch: c.batch, error: o.error };
+    const each = o.msPerBatch.map((ms) => c.batch / (ms / 1000));
+    const eps = self.median(each);
+    log(`  ${engine}: ${Math.round(eps)} examples/s (${each.map((x) => Math.round(x)).join(', ')})`);
+    return {
+      engine,
+      case: c.name,
+      widths: c.widths,
+      batch: c.batch,
+      examplesPerSecond: eps,
+      examplesPerSecondEach: each,
+      batchesPerRepeat: o.setup.batchesPerRepeat,
+      ...o.finish,
+    };
+  });
 }
 
 /** The default plan; run.mjs passes its own (the same unless told otherwise). */
@@ -71,30 +142,25 @@ async function runBench(plan = DEFAULT_PLAN) {
   log('engine info');
   results.info = {
     mlplab: await run('mlplab', { type: 'info' }),
+    ...(plan.engines.includes('mlplab-relaxed') ? { mlplabRelaxed: await run('mlplab-relaxed', { type: 'info' }) } : {}),
     tfjs: await run('tfjs-wasm', { type: 'info' }),
   };
   log(JSON.stringify(results.info));
   if (plan.kernels?.length) {
     log('kernels: GFLOP/s of a dense layer\'s three products in the worker');
     results.kernels = await run('mlplab', { type: 'kernels', sizes: plan.kernels, repeats: Math.max(plan.repeats, 7) });
+    if (plan.engines.includes('mlplab-relaxed')) {
+      log('kernels with relaxed SIMD');
+      results.kernelsRelaxed = await run('mlplab-relaxed', { type: 'kernels', sizes: plan.kernels, repeats: Math.max(plan.repeats, 7) });
+    }
     if (plan.engines.includes('tfjs-wasm')) {
       results.kernelsTfjs = await run('tfjs-wasm', { type: 'kernels', sizes: plan.kernels.slice(0, 1), repeats: Math.max(plan.repeats, 7) });
     }
   }
   results.training = [];
   for (const c of plan.cases) {
-    for (const engine of plan.engines) {
-      if (c.skip?.includes(engine)) continue;
-      log(`train ${engine} ${c.name} ${c.widths.join('-')} batch ${c.batch}`);
-      try {
-        const r = await run(engine, { type: 'train', case: c, repeats: plan.repeats, minRepeatMs: plan.minRepeatMs });
-        results.training.push({ engine, case: c.name, widths: c.widths, batch: c.batch, ...r });
-        log(`  ${engine}: ${Math.round(r.examplesPerSecond)} examples/s`);
-      } catch (e) {
-        results.training.push({ engine, case: c.name, widths: c.widths, batch: c.batch, error: String(e.message ?? e) });
-        log(`  ${engine}: FAILED ${e.message ?? e}`);
-      }
-    }
+    log(`train ${c.name} ${c.widths.join('-')} batch ${c.batch}: ${plan.engines.join(', ')}`);
+    results.training.push(...(await trainCase(c, plan.engines, plan.repeats, plan.minRepeatMs)));
   }
   if (plan.memory) {
     // On this page's main thread: performance.memory (the JS heap) exists only there, not in

@@ -5,7 +5,9 @@
 // worker-mlplab.js; the memory job also runs on the page's main thread (see main.js).
 
 import './common.js';
-import init, * as wasm from '/pkg/mlp_lab.js';
+
+/** The wasm-bindgen module (set by `load`). */
+export let wasm = null;
 
 let log = (line) => console.log(line);
 /** Where progress lines go (the worker posts them to the page). */
@@ -13,14 +15,18 @@ export function setLog(f) {
   log = f;
 }
 
-/** Instantiates the module once; resolves to its exports (with `memory`). */
+/**
+ * Imports and instantiates the package at `pkg` (a URL path ending in `/`; the `--target web`
+ * output of wasm-bindgen) once; resolves to the wasm exports (with `memory`).
+ */
 let ready = null;
-export function load() {
-  ready ??= init();
+export function load(pkg = '/pkg/') {
+  ready ??= import(`${pkg}mlp_lab.js`).then(async (m) => {
+    wasm = m;
+    return m.default();
+  });
   return ready;
 }
-
-export { wasm };
 
 /** IDX files (big-endian header) for n images of 28×28 and their labels. */
 function idxFiles({ pixels, labels }) {
@@ -74,20 +80,34 @@ function configFor(widths, batch, epochs = 1_000_000) {
   };
 }
 
-export async function train({ case: c, repeats, minRepeatMs }) {
+/**
+ * Training is timed in three steps so the page can interleave the engines' repeats (each
+ * engine's repeat r runs between the others' repeats r, under the same machine load):
+ * `trainSetup` builds the data and trainer, warms up and picks the batches per repeat;
+ * `trainRepeat` times one repeat (milliseconds per batch); `trainFinish` frees everything.
+ */
+let session = null;
+
+export async function trainSetup({ case: c, minRepeatMs }) {
   const data = dataFor(c.widths, c.n);
   const trainer = new wasm.Trainer(configFor(c.widths, c.batch), data);
-  const m = await self.measure((k) => trainer.step(k), { repeats, minMs: minRepeatMs });
-  const eps = c.batch / (m.medianMsPerUnit / 1000);
+  const run = (k) => trainer.step(k);
+  const units = await self.calibrate(run, { minMs: minRepeatMs });
+  session = { data, trainer, run, units };
+  return { batchesPerRepeat: units };
+}
+
+export async function trainRepeat() {
+  return self.timeOnce(session.run, session.units);
+}
+
+export async function trainFinish() {
+  const { data, trainer } = session;
   const loss = trainer.history().epochs.at(-1)?.train_loss ?? null;
   trainer.free();
   data.free();
-  return {
-    examplesPerSecond: eps,
-    examplesPerSecondEach: m.msPerUnit.map((ms) => c.batch / (ms / 1000)),
-    batchesPerRepeat: m.unitsPerRepeat,
-    lastEpochLoss: loss,
-  };
+  session = null;
+  return { lastEpochLoss: loss };
 }
 
 export async function kernels({ sizes, repeats }) {

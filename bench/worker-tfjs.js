@@ -61,36 +61,43 @@ function batchesFor(widths, batch, n) {
   return out;
 }
 
-async function train({ case: c, repeats, minRepeatMs }) {
+/** The training session of this worker (see bench/mlplab.js for the setup/repeat/finish steps). */
+let session = null;
+
+async function trainSetup({ case: c, minRepeatMs }) {
   const model = buildModel(c.widths);
   const batches = batchesFor(c.widths, c.batch, c.n);
   const optimizer = tf.train.adam(0.001);
   const lossOf = c.widths.at(-1) === 1 ? tf.losses.sigmoidCrossEntropy : tf.losses.softmaxCrossEntropy;
-  let next = 0;
-  let last = null;
-  const run = (k) => {
+  const s = { model, batches, optimizer, next: 0, last: null };
+  s.run = (k) => {
     for (let i = 0; i < k; i++) {
-      const { x, y } = batches[next];
-      next = (next + 1) % batches.length;
+      const { x, y } = batches[s.next];
+      s.next = (s.next + 1) % batches.length;
       const cost = optimizer.minimize(() => lossOf(y, model.apply(x)), true);
-      if (last) last.dispose();
-      last = cost;
+      if (s.last) s.last.dispose();
+      s.last = cost;
     }
   };
-  const sync = async () => {
-    if (last) await last.data();
+  s.sync = async () => {
+    if (s.last) await s.last.data();
   };
-  const before = tf.memory().numTensors;
-  const m = await self.measure(run, { repeats, minMs: minRepeatMs, sync });
-  const loss = (await last.data())[0];
-  const leaked = tf.memory().numTensors - before;
-  return {
-    examplesPerSecond: c.batch / (m.medianMsPerUnit / 1000),
-    examplesPerSecondEach: m.msPerUnit.map((ms) => c.batch / (ms / 1000)),
-    batchesPerRepeat: m.unitsPerRepeat,
-    lastBatchLoss: loss,
-    tensorsLeaked: leaked,
-  };
+  s.tensorsBefore = tf.memory().numTensors;
+  s.units = await self.calibrate(s.run, { minMs: minRepeatMs, sync: s.sync });
+  session = s;
+  return { batchesPerRepeat: s.units };
+}
+
+async function trainRepeat() {
+  return self.timeOnce(session.run, session.units, session.sync);
+}
+
+async function trainFinish() {
+  const s = session;
+  const loss = (await s.last.data())[0];
+  const leaked = tf.memory().numTensors - s.tensorsBefore;
+  session = null;
+  return { lastBatchLoss: loss, tensorsLeaked: leaked };
 }
 
 /** tf.matMul speed of the same three products (TF.js is row-major; the shapes are the same). */
@@ -122,10 +129,13 @@ async function kernels({ sizes, repeats }) {
   return { sizes: out };
 }
 
+let backendReady = null;
+
 self.onmessage = async (e) => {
   const job = e.data;
   try {
-    await setup(job.engine);
+    backendReady ??= setup(job.engine);
+    await backendReady;
     let result;
     if (job.type === 'info') {
       result = {
@@ -134,8 +144,12 @@ self.onmessage = async (e) => {
         wasmThreads: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
         backend: tf.getBackend(),
       };
-    } else if (job.type === 'train') {
-      result = await train(job);
+    } else if (job.type === 'train-setup') {
+      result = await trainSetup(job);
+    } else if (job.type === 'train-repeat') {
+      result = await trainRepeat(job);
+    } else if (job.type === 'train-finish') {
+      result = await trainFinish(job);
     } else if (job.type === 'kernels') {
       result = await kernels(job);
     } else {
