@@ -93,6 +93,8 @@ test-e2e: wasm
 # training examples/s, matrix-product GFLOP/s, memory over a 50-epoch MNIST-sized run and the
 # wasm size. Builds the release wasm first; writes bench/results.json and bench/RESULTS.md.
 # `node bench/run.mjs --quick` is a shorter run. Measure on an otherwise idle machine.
+# RELAXED=1 also builds and measures the engine with relaxed SIMD (bench/build-relaxed.sh).
 .PHONY: bench
 bench: wasm
-	node bench/run.mjs --pkg $(PKG)
+	@if [ -n "$(RELAXED)" ]; then bash bench/build-relaxed.sh; fi
+	node bench/run.mjs --pkg $(PKG) $(if $(RELAXED),--relaxed-pkg target/bench/pkg-relaxed)

@@ -96,3 +96,17 @@ self.spirals = (n, seed = 1) => {
   }
   return { points, labels };
 };
+
+/**
+ * Whether this engine runs WebAssembly relaxed SIMD: validates an 82-byte module whose one
+ * function is `f32x4.relaxed_madd` of three zero vectors. (A page that ships both builds picks
+ * the relaxed one with this check, falling back to the simd128 build.)
+ */
+self.hasRelaxedSimd = () =>
+  WebAssembly.validate(
+    new Uint8Array([
+      0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 61, 1, 59, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+      0, 0, 0, 0, 0, 0, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+      0, 0, 0, 0, 0, 253, 133, 2, 11,
+    ]),
+  );

@@ -141,6 +141,7 @@ async function runBench(plan = DEFAULT_PLAN) {
   const results = { plan, userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency };
   log('engine info');
   results.info = {
+    relaxedSimdSupported: self.hasRelaxedSimd(),
     mlplab: await run('mlplab', { type: 'info' }),
     ...(plan.engines.includes('mlplab-relaxed') ? { mlplabRelaxed: await run('mlplab-relaxed', { type: 'info' }) } : {}),
     tfjs: await run('tfjs-wasm', { type: 'info' }),
