@@ -76,10 +76,13 @@ test-rust:
 	cargo test
 	cargo test --features f64 --test gradient_check
 
-# The wasm-only code (src/wasm.rs, tests/wasm_trainer.rs) is linted for its own target too.
+# In a dedicated worker of headless Chromium: the Trainer API (tests/wasm_trainer.rs) and the
+# wasm SIMD matrix product it trains with (tests/wasm_gemm.rs). The wasm-only code is linted
+# for its own target too.
+WASM_TESTS := --test wasm_trainer $(if $(wildcard tests/wasm_gemm.rs),--test wasm_gemm)
 test-wasm: tools
-	cargo clippy --target wasm32-unknown-unknown --lib --test wasm_trainer -- -D warnings
-	wasm-pack test --headless --chrome -- --test wasm_trainer
+	cargo clippy --target wasm32-unknown-unknown --lib $(WASM_TESTS) -- -D warnings
+	wasm-pack test --headless --chrome -- $(WASM_TESTS)
 
 # One file at a time: run side by side, the page's timed runs and the worker tests would share
 # the two cores and make each other's timings flaky.
