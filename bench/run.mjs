@@ -189,7 +189,7 @@ const rows = plan.cases.map((c) => {
   };
 });
 const targets = [];
-const target = (name, value, goal, met, note = '') => targets.push({ name, value, goal, met, note });
+const target = (name, value, goal, met, digits = null) => targets.push({ name, value, goal, met, digits });
 for (const r of rows) {
   if (r.case === 'mnist') {
     target(`MNIST batch ${r.batch} vs TF.js wasm`, r.vsWasm, '≥ 5×', r.vsWasm >= 5);
@@ -214,10 +214,10 @@ if (mem) {
   const first = at(1);
   const last = at(Math.max(...plan.memory.checkpoints));
   if (first && last) {
-    target(`wasm memory growth, epoch 1 → ${last.epoch}`, last.wasmBytes - first.wasmBytes, '0 B', last.wasmBytes === first.wasmBytes);
+    target(`wasm memory growth, epoch 1 → ${last.epoch} (bytes)`, last.wasmBytes - first.wasmBytes, '0 B', last.wasmBytes === first.wasmBytes, 0);
   }
 }
-target('wasm size (gzip -9)', size.gzip, '≤ 300 KB', size.gzip <= 300 * 1024);
+target('wasm size (gzip -9, bytes)', size.gzip, '≤ 300 KB', size.gzip <= 300 * 1024, 0);
 
 const report = { machine, size, plan, results, table: rows, targets };
 writeFileSync(join(outDir, 'results.json'), JSON.stringify(report, null, 2) + '\n');
@@ -278,7 +278,10 @@ if (mem) {
 }
 md.push('## Size', '', `\`${size.file}\`: ${fmt(size.raw)} B raw, ${fmt(size.gzip)} B gzip -9.`, '');
 md.push('## Targets', '', '| target | measured | goal | met |', '|---|---:|---|---|');
-for (const t of targets) md.push(`| ${t.name} | ${typeof t.value === 'number' ? fmt(t.value, t.value < 100 ? 1 : 0) : '—'} | ${t.goal} | ${t.met ? 'yes' : '**no**'} |`);
+for (const t of targets) {
+  const value = typeof t.value === 'number' ? fmt(t.value, t.digits ?? (t.value < 100 ? 1 : 0)) : '—';
+  md.push(`| ${t.name} | ${value} | ${t.goal} | ${t.met ? 'yes' : '**no**'} |`);
+}
 md.push('');
 writeFileSync(join(outDir, 'RESULTS.md'), md.join('\n'));
 console.log(md.join('\n'));

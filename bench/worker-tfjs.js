@@ -82,8 +82,9 @@ async function trainSetup({ case: c, minRepeatMs }) {
   s.sync = async () => {
     if (s.last) await s.last.data();
   };
-  s.tensorsBefore = tf.memory().numTensors;
   s.units = await self.calibrate(s.run, { minMs: minRepeatMs, sync: s.sync });
+  // After the warm-up, which created the optimizer's state: any growth from here is a leak.
+  s.tensorsBefore = tf.memory().numTensors;
   session = s;
   return { batchesPerRepeat: s.units };
 }
