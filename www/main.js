@@ -285,7 +285,7 @@ async function loadPresets() {
 
 async function main() {
   const app = new App();
-  window.mlpLab = app; // handy from the console; the e2e test reads nothing from it
+  window.mlpLab = app; // handy from the console (the e2e test reads only its config)
   const panel = (id) => document.querySelector(`#${id} .panel-body`);
 
   const engine = document.querySelector('[data-testid=engine-status]');
