@@ -67,13 +67,26 @@ impl Dense {
     pub fn forward(&self, x: &Matrix, z: &mut Matrix, a: &mut Matrix, scratch: &mut [Real]) {
         gemm(1.0, x, false, &self.weights, true, 0.0, z);
         let rows = z.nrows();
-        for (j, b) in self.bias.iter().enumerate() {
-            z.column_mut(j).add_scalar_mut(*b);
-        }
-        a.copy_from(z);
-        let data = a.as_mut_slice();
+        let (zs, data) = (z.as_mut_slice(), a.as_mut_slice());
+        // One pass per column: bias, then the activation, z and a written together (ReLU, the
+        // common case, branch-free so it vectorises; the others through `Activation::apply`).
         for (act, r) in &self.runs {
-            if *act != Activation::Softmax {
+            for j in r.clone() {
+                let b = self.bias[j];
+                let col = j * rows..(j + 1) * rows;
+                let (zc, ac) = (&mut zs[col.clone()], &mut data[col]);
+                if *act == Activation::Relu {
+                    for (z, a) in zc.iter_mut().zip(ac.iter_mut()) {
+                        *z += b;
+                        // As `z.max(0.0)`: 0 for NaN and for z ≤ 0.
+                        *a = if *z > 0.0 { *z } else { 0.0 };
+                    }
+                } else {
+                    zc.iter_mut().for_each(|z| *z += b);
+                    ac.copy_from_slice(zc);
+                }
+            }
+            if *act != Activation::Softmax && *act != Activation::Relu {
                 act.apply(&mut data[r.start * rows..r.end * rows]);
             }
         }
