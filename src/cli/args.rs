@@ -20,6 +20,8 @@ pub enum Command {
     Eval(EvalArgs),
     /// Measure native speed: GEMM GFLOP/s and training examples/s; prints JSON.
     Bench(BenchArgs),
+    /// Write the compact data subsets the web page fetches (www/data by default).
+    PrepareData(PrepareArgs),
     /// Run a hyper-parameter sweep (grid, random or Bayesian) from a JSON spec on parallel
     /// threads; prints one JSON object with every trial and the best.
     Sweep(SweepArgs),
@@ -78,4 +80,20 @@ pub struct BenchArgs {
     /// Timed repeats per measurement (the median is reported).
     #[arg(long, default_value_t = 5)]
     pub repeats: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct PrepareArgs {
+    /// Output folder for the manifests and binary subsets.
+    #[arg(long, default_value = "www/data")]
+    pub out: PathBuf,
+    /// Where the real data sets live (default: $MLP_LAB_DATA, else ../shared/data).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// Also write every row of MNIST, Fashion-MNIST and CIFAR-10 as `<name>-full`.
+    #[arg(long)]
+    pub full: bool,
+    /// Only these sets (repeatable), e.g. --only mnist --only digits.
+    #[arg(long)]
+    pub only: Vec<String>,
 }

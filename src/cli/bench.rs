@@ -31,7 +31,8 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
     let mut dw = Matrix::zeros(o, i);
     let mut dx = Matrix::zeros(b, i);
     let flops = 2.0 * (b * i * o) as f64;
-    let products: [(&str, Box<dyn FnMut()>); 3] = [
+    type Product<'a> = (&'static str, Box<dyn FnMut() + 'a>);
+    let products: [Product; 3] = [
         ("forward X·Wᵀ [128×784]·[784×256]", Box::new(|| gemm(1.0, &x, false, &w, true, 0.0, &mut y))),
         ("weight grad dYᵀ·X [256×128]·[128×784]", Box::new(|| gemm(1.0, &dy, true, &x, false, 0.0, &mut dw))),
         ("input grad dY·W [128×256]·[256×784]", Box::new(|| gemm(1.0, &dy, false, &w, false, 0.0, &mut dx))),

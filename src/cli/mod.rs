@@ -5,6 +5,7 @@ mod bench;
 mod eval;
 mod files;
 mod load;
+mod prepare_data;
 mod sweep;
 mod train;
 
@@ -21,6 +22,7 @@ pub fn main() -> ExitCode {
         Command::Eval(a) => eval::run(a),
         Command::Bench(a) => bench::run(a),
         Command::Sweep(a) => sweep::run(a),
+        Command::PrepareData(a) => prepare_data::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
