@@ -25,7 +25,10 @@ pub enum ConfigError {
 
 impl ConfigError {
     fn invalid(field: impl Into<String>, message: impl Into<String>) -> ConfigError {
-        ConfigError::Invalid { field: field.into(), message: message.into() }
+        ConfigError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     /// The JSON path the error is about ("" for a syntax error).
@@ -218,12 +221,19 @@ impl Config {
             let path = e.path().to_string();
             let inner = e.into_inner();
             if !is_json && (inner.is_syntax() || inner.is_eof()) {
-                ConfigError::Syntax { message: inner.to_string() }
+                ConfigError::Syntax {
+                    message: inner.to_string(),
+                }
             } else {
-                ConfigError::Parse { path, message: strip_position(&inner.to_string()) }
+                ConfigError::Parse {
+                    path,
+                    message: strip_position(&inner.to_string()),
+                }
             }
         })?;
-        de.end().map_err(|e| ConfigError::Syntax { message: e.to_string() })?;
+        de.end().map_err(|e| ConfigError::Syntax {
+            message: e.to_string(),
+        })?;
         Ok(config)
     }
 
@@ -316,7 +326,10 @@ impl Config {
         for (i, l) in self.layers.iter().enumerate() {
             let at = |f: &str| format!("layers[{i}].{f}");
             if l.units == 0 {
-                out.push(ConfigError::invalid(at("units"), "must be at least 1, found 0"));
+                out.push(ConfigError::invalid(
+                    at("units"),
+                    "must be at least 1, found 0",
+                ));
             }
             if let ActivationSpec::PerNeuron(list) = &l.activation {
                 if list.len() != l.units {
@@ -359,7 +372,9 @@ impl Config {
     }
 
     fn output_activations(&self) -> Vec<Activation> {
-        self.layers.last().map_or(Vec::new(), |l| l.activation.expand(l.units))
+        self.layers
+            .last()
+            .map_or(Vec::new(), |l| l.activation.expand(l.units))
     }
 
     fn check_loss(&self, out: &mut Vec<ConfigError>) {
@@ -414,7 +429,10 @@ impl Config {
             if name != "lr" && !kind.fields().contains(&name) {
                 out.push(ConfigError::invalid(
                     field,
-                    format!("is not used by {kind} (it takes lr, {})", kind.fields().join(", ")),
+                    format!(
+                        "is not used by {kind} (it takes lr, {})",
+                        kind.fields().join(", ")
+                    ),
                 ));
                 continue;
             }
@@ -431,7 +449,10 @@ impl Config {
                     "weight_decay" => "a number ≥ 0",
                     _ => "a number in [0, 1)",
                 };
-                out.push(ConfigError::invalid(field, format!("must be {rule}, found {v}")));
+                out.push(ConfigError::invalid(
+                    field,
+                    format!("must be {rule}, found {v}"),
+                ));
             }
         }
     }
@@ -443,10 +464,12 @@ impl Config {
                 "regularization.lambda",
                 "applies only with kind l1 or l2 (kind is none)",
             )),
-            (RegularizationKind::L1 | RegularizationKind::L2, None) => out.push(ConfigError::invalid(
-                "regularization.lambda",
-                "is required with kind l1 or l2 (e.g. 0.0001)",
-            )),
+            (RegularizationKind::L1 | RegularizationKind::L2, None) => {
+                out.push(ConfigError::invalid(
+                    "regularization.lambda",
+                    "is required with kind l1 or l2 (e.g. 0.0001)",
+                ))
+            }
             (_, Some(l)) if !(l.is_finite() && l >= 0.0) => out.push(ConfigError::invalid(
                 "regularization.lambda",
                 format!("must be a number ≥ 0, found {l}"),
@@ -460,7 +483,10 @@ impl Config {
         let positive = |field: &str, v: Option<f64>, out: &mut Vec<ConfigError>| match v {
             None => out.push(ConfigError::invalid(
                 format!("clip.{field}"),
-                format!("is required with kind {}", if field == "value" { "value" } else { "norm" }),
+                format!(
+                    "is required with kind {}",
+                    if field == "value" { "value" } else { "norm" }
+                ),
             )),
             Some(v) if !(v.is_finite() && v > 0.0) => out.push(ConfigError::invalid(
                 format!("clip.{field}"),
@@ -500,14 +526,26 @@ impl Config {
 
     fn check_schedule(&self, out: &mut Vec<ConfigError>) {
         if self.batch_size == 0 {
-            out.push(ConfigError::invalid("batch_size", "must be at least 1, found 0"));
+            out.push(ConfigError::invalid(
+                "batch_size",
+                "must be at least 1, found 0",
+            ));
         }
         if self.epochs == 0 {
-            out.push(ConfigError::invalid("epochs", "must be at least 1, found 0"));
+            out.push(ConfigError::invalid(
+                "epochs",
+                "must be at least 1, found 0",
+            ));
         }
-        for (field, v) in [("validation_split", self.validation_split), ("test_split", self.test_split)] {
+        for (field, v) in [
+            ("validation_split", self.validation_split),
+            ("test_split", self.test_split),
+        ] {
             if !(v.is_finite() && (0.0..1.0).contains(&v)) {
-                out.push(ConfigError::invalid(field, format!("must be in [0, 1), found {v}")));
+                out.push(ConfigError::invalid(
+                    field,
+                    format!("must be in [0, 1), found {v}"),
+                ));
             }
         }
         let both = self.validation_split + self.test_split;
@@ -564,7 +602,11 @@ impl<'de> Deserialize<'de> for ActivationSpec {
         impl<'de> Visitor<'de> for V {
             type Value = ActivationSpec;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                write!(f, "an activation name ({}) or a list of one per unit", Activation::allowed())
+                write!(
+                    f,
+                    "an activation name ({}) or a list of one per unit",
+                    Activation::allowed()
+                )
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<ActivationSpec, E> {
                 parse_activation(v).map(ActivationSpec::Layer)
@@ -583,6 +625,9 @@ impl<'de> Deserialize<'de> for ActivationSpec {
 
 fn parse_activation<E: de::Error>(v: &str) -> Result<Activation, E> {
     Activation::from_name(v).ok_or_else(|| {
-        E::custom(format!("unknown activation `{v}`, expected one of {}", Activation::allowed()))
+        E::custom(format!(
+            "unknown activation `{v}`, expected one of {}",
+            Activation::allowed()
+        ))
     })
 }

@@ -22,7 +22,10 @@ pub enum ModelError {
 }
 
 fn field(path: impl Into<String>, message: impl Into<String>) -> ModelError {
-    ModelError::Field { path: path.into(), message: message.into() }
+    ModelError::Field {
+        path: path.into(),
+        message: message.into(),
+    }
 }
 
 /// A trained network and what is needed to use it on new data.
@@ -63,7 +66,13 @@ struct LayerFile {
 
 impl Model {
     pub fn new(network: Network) -> Model {
-        Model { network, task: None, loss: None, class_names: Vec::new(), input_scaling: None }
+        Model {
+            network,
+            task: None,
+            loss: None,
+            class_names: Vec::new(),
+            input_scaling: None,
+        }
     }
 
     pub fn to_json(&self) -> String {
@@ -80,7 +89,9 @@ impl Model {
                 LayerFile {
                     units: l.units(),
                     activation,
-                    weights: (0..l.units()).map(|j| l.weights.row(j).iter().copied().collect()).collect(),
+                    weights: (0..l.units())
+                        .map(|j| l.weights.row(j).iter().copied().collect())
+                        .collect(),
                     bias: l.bias.clone(),
                 }
             })
@@ -99,11 +110,14 @@ impl Model {
     }
 
     pub fn from_json(text: &str) -> Result<Model, ModelError> {
+        // A wrong type where a name belongs (`"activation": 3`) is a syntax error to serde_json;
+        // only text that is not JSON at all should lose the path.
+        let is_json = serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok();
         let mut de = serde_json::Deserializer::from_str(text);
         let file: ModelFile = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            if inner.is_syntax() || inner.is_eof() {
+            if !is_json && (inner.is_syntax() || inner.is_eof()) {
                 ModelError::Syntax(inner.to_string())
             } else {
                 field(path, inner.to_string())
@@ -117,10 +131,16 @@ impl Model {
 impl ModelFile {
     fn into_model(self) -> Result<Model, ModelError> {
         if self.format != FORMAT {
-            return Err(field("format", format!("expected \"{FORMAT}\", found \"{}\"", self.format)));
+            return Err(field(
+                "format",
+                format!("expected \"{FORMAT}\", found \"{}\"", self.format),
+            ));
         }
         if self.version != VERSION {
-            return Err(field("version", format!("this build reads version {VERSION}, found {}", self.version)));
+            return Err(field(
+                "version",
+                format!("this build reads version {VERSION}, found {}", self.version),
+            ));
         }
         if self.input == 0 {
             return Err(field("input", "must be at least 1"));
@@ -139,16 +159,26 @@ impl ModelFile {
                 if v.len() != self.input {
                     return Err(field(
                         format!("input_scaling.{name}"),
-                        format!("expected {} values (one per input), found {}", self.input, v.len()),
+                        format!(
+                            "expected {} values (one per input), found {}",
+                            self.input,
+                            v.len()
+                        ),
                     ));
                 }
             }
             if let Some(j) = s.std.iter().position(|v| !(v.is_finite() && *v > 0.0)) {
-                return Err(field(format!("input_scaling.std[{j}]"), "must be a positive number"));
+                return Err(field(
+                    format!("input_scaling.std[{j}]"),
+                    "must be a positive number",
+                ));
             }
         }
         Ok(Model {
-            network: Network { input: self.input, layers },
+            network: Network {
+                input: self.input,
+                layers,
+            },
             task: self.task,
             loss: self.loss,
             class_names: self.class_names,
@@ -167,19 +197,31 @@ impl LayerFile {
         if acts.len() != self.units {
             return Err(field(
                 at("activation"),
-                format!("expected {} activations (one per unit), found {}", self.units, acts.len()),
+                format!(
+                    "expected {} activations (one per unit), found {}",
+                    self.units,
+                    acts.len()
+                ),
             ));
         }
         if self.weights.len() != self.units {
             return Err(field(
                 at("weights"),
-                format!("expected {} rows (one per unit), found {}", self.units, self.weights.len()),
+                format!(
+                    "expected {} rows (one per unit), found {}",
+                    self.units,
+                    self.weights.len()
+                ),
             ));
         }
         if self.bias.len() != self.units {
             return Err(field(
                 at("bias"),
-                format!("expected {} values (one per unit), found {}", self.units, self.bias.len()),
+                format!(
+                    "expected {} values (one per unit), found {}",
+                    self.units,
+                    self.bias.len()
+                ),
             ));
         }
         let mut w = Matrix::zeros(self.units, fan_in);
@@ -187,18 +229,27 @@ impl LayerFile {
             if row.len() != fan_in {
                 return Err(field(
                     format!("layers[{i}].weights[{j}]"),
-                    format!("expected {fan_in} weights (one per input of this layer), found {}", row.len()),
+                    format!(
+                        "expected {fan_in} weights (one per input of this layer), found {}",
+                        row.len()
+                    ),
                 ));
             }
             if let Some(k) = row.iter().position(|v| !v.is_finite()) {
-                return Err(field(format!("layers[{i}].weights[{j}][{k}]"), "must be a finite number"));
+                return Err(field(
+                    format!("layers[{i}].weights[{j}][{k}]"),
+                    "must be a finite number",
+                ));
             }
             for (k, v) in row.iter().enumerate() {
                 w[(j, k)] = *v;
             }
         }
         if let Some(j) = self.bias.iter().position(|v| !v.is_finite()) {
-            return Err(field(format!("layers[{i}].bias[{j}]"), "must be a finite number"));
+            return Err(field(
+                format!("layers[{i}].bias[{j}]"),
+                "must be a finite number",
+            ));
         }
         Ok(Dense::new(w, self.bias, &acts))
     }

@@ -302,9 +302,6 @@ fn overflow_at_an_epoch_boundary() -> Trainer {
 }
 
 #[test]
-#[ignore = "engine bug in src/train/trainer.rs: end_epoch() stores last_good without checking \
-            that the weights are finite, so a divergence caught at batch 1 of an epoch \
-            'restores' non-finite weights"]
 fn weights_stay_finite_when_the_divergence_shows_at_the_first_batch_of_an_epoch() {
     let mut t = overflow_at_an_epoch_boundary();
     let err = t.run(|_| {}).expect_err("lr 1e6 must diverge");
@@ -323,9 +320,6 @@ fn weights_stay_finite_when_the_divergence_shows_at_the_first_batch_of_an_epoch(
 }
 
 #[test]
-#[ignore = "engine bug in src/train/trainer.rs: diverge() restores last_good only when the \
-            current weights are non-finite, although its message says the weights from the \
-            end of the last epoch are kept"]
 fn after_divergence_the_weights_are_those_from_the_end_of_the_last_completed_epoch() {
     // lr 1e6, 4 batches per epoch: the loss overflows at epoch 1, batch 3, while the weights
     // (≈1e25 by then) are still finite. The message promises the weights from the end of

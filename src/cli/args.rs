@@ -6,7 +6,11 @@ use std::path::PathBuf;
 pub use super::sweep::SweepArgs;
 
 #[derive(Parser, Debug)]
-#[command(name = "mlp-lab", version, about = "Train and evaluate multilayer perceptrons")]
+#[command(
+    name = "mlp-lab",
+    version,
+    about = "Train and evaluate multilayer perceptrons"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

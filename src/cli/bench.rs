@@ -14,7 +14,11 @@ use serde_json::{json, Value};
 
 /// (name, layer widths input..output, batch sizes) of the benchmark cases.
 const CASES: [(&str, &[usize], &[usize]); 3] = [
-    ("mnist 784-256-128-10", &[784, 256, 128, 10], &[32, 128, 512]),
+    (
+        "mnist 784-256-128-10",
+        &[784, 256, 128, 10],
+        &[32, 128, 512],
+    ),
     ("wide 784-1024-1024-10", &[784, 1024, 1024, 10], &[128]),
     ("tiny 2-8-8-1", &[2, 8, 8, 1], &[32]),
 ];
@@ -33,9 +37,18 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
     let flops = 2.0 * (b * i * o) as f64;
     type Product<'a> = (&'static str, Box<dyn FnMut() + 'a>);
     let products: [Product; 3] = [
-        ("forward X·Wᵀ [128×784]·[784×256]", Box::new(|| gemm(1.0, &x, false, &w, true, 0.0, &mut y))),
-        ("weight grad dYᵀ·X [256×128]·[128×784]", Box::new(|| gemm(1.0, &dy, true, &x, false, 0.0, &mut dw))),
-        ("input grad dY·W [128×256]·[256×784]", Box::new(|| gemm(1.0, &dy, false, &w, false, 0.0, &mut dx))),
+        (
+            "forward X·Wᵀ [128×784]·[784×256]",
+            Box::new(|| gemm(1.0, &x, false, &w, true, 0.0, &mut y)),
+        ),
+        (
+            "weight grad dYᵀ·X [256×128]·[128×784]",
+            Box::new(|| gemm(1.0, &dy, true, &x, false, 0.0, &mut dw)),
+        ),
+        (
+            "input grad dY·W [128×256]·[256×784]",
+            Box::new(|| gemm(1.0, &dy, false, &w, false, 0.0, &mut dx)),
+        ),
     ];
     for (name, mut f) in products {
         let secs = median_seconds(repeats, 20, &mut *f);
@@ -85,12 +98,17 @@ fn examples_per_second(widths: &[usize], batch: usize, repeats: usize) -> Result
     let mut rng = crate::train::trainer::rng(3, 5);
     let features = (0..n * input).map(|_| rng.random::<f32>()).collect();
     let classes = outputs.max(2);
-    let labels = (0..n).map(|_| rng.random_range(0..classes as u32)).collect();
+    let labels = (0..n)
+        .map(|_| rng.random_range(0..classes as u32))
+        .collect();
     let data = Dataset {
         features,
         n,
         d: input,
-        targets: Targets::Classes { labels, n_classes: classes },
+        targets: Targets::Classes {
+            labels,
+            n_classes: classes,
+        },
         class_names: Vec::new(),
         feature_names: Vec::new(),
         image_shape: None,
@@ -99,7 +117,11 @@ fn examples_per_second(widths: &[usize], batch: usize, repeats: usize) -> Result
         .iter()
         .map(|u| json!({"units": u, "activation": "relu", "init": "he_uniform"}))
         .collect();
-    let (out_act, loss) = if outputs == 1 { ("sigmoid", "binary_cross_entropy") } else { ("softmax", "cross_entropy") };
+    let (out_act, loss) = if outputs == 1 {
+        ("sigmoid", "binary_cross_entropy")
+    } else {
+        ("softmax", "cross_entropy")
+    };
     let mut layers = hidden;
     layers.push(json!({"units": outputs, "activation": out_act}));
     let config = json!({"layers": layers, "loss": loss, "optimizer": {"name": "adam"},

@@ -19,7 +19,9 @@ pub fn run(args: EvalArgs) -> Result<(), String> {
         Some("binary") => Task::Binary,
         Some("multiclass") => Task::Multiclass,
         Some(other) => {
-            return Err(format!("--task: unknown task `{other}`, expected regression, binary or multiclass"))
+            return Err(format!(
+                "--task: unknown task `{other}`, expected regression, binary or multiclass"
+            ))
         }
         None => model.task.unwrap_or_else(|| implied_task(&model)),
     };
@@ -39,11 +41,18 @@ pub fn run(args: EvalArgs) -> Result<(), String> {
         ));
     }
     if let Some(s) = &model.input_scaling {
-        s.apply(&mut data).map_err(|e| format!("{}: input_scaling: {e}", args.model.display()))?;
+        s.apply(&mut data)
+            .map_err(|e| format!("{}: input_scaling: {e}", args.model.display()))?;
     }
-    check_targets(&data, task, model.network.output_units(), "evaluation").map_err(|e| e.to_string())?;
+    check_targets(&data, task, model.network.output_units(), "evaluation")
+        .map_err(|e| e.to_string())?;
     let out: Value = match evaluate(&model.network, &data, task, loss) {
-        Metrics::Classification { loss, accuracy, confusion_matrix, per_class } => json!({
+        Metrics::Classification {
+            loss,
+            accuracy,
+            confusion_matrix,
+            per_class,
+        } => json!({
             "loss": loss,
             "accuracy": accuracy,
             "confusion_matrix": confusion_matrix,
@@ -59,7 +68,12 @@ pub fn run(args: EvalArgs) -> Result<(), String> {
 }
 
 fn out_is(model: &Model, a: Activation) -> bool {
-    model.network.layers.last().and_then(|l| l.uniform_activation()) == Some(a)
+    model
+        .network
+        .layers
+        .last()
+        .and_then(|l| l.uniform_activation())
+        == Some(a)
 }
 
 /// A model saved without its task: softmax outputs classify, one sigmoid output is binary,

@@ -39,14 +39,26 @@ pub fn run(args: PrepareArgs) -> Result<(), String> {
                 continue;
             }
         };
-        let about = Provenance { source: &set.source, licence: &set.licence, note: &set.note };
+        let about = Provenance {
+            source: &set.source,
+            licence: &set.licence,
+            note: &set.note,
+        };
         let mut outputs = vec![(name.to_string(), limit_train, limit_test)];
         if args.full && FULL.contains(&name) {
             outputs.push((format!("{name}-full"), None, None));
         }
         for (out_name, lt, ls) in outputs {
-            let m = write_prepared(&args.out, &out_name, &set.train, set.test.as_ref(), lt, ls, &about)
-                .map_err(|e| e.to_string())?;
+            let m = write_prepared(
+                &args.out,
+                &out_name,
+                &set.train,
+                set.test.as_ref(),
+                lt,
+                ls,
+                &about,
+            )
+            .map_err(|e| e.to_string())?;
             let bytes = m.train.bytes + m.test.as_ref().map_or(0, |t| t.bytes);
             total += bytes;
             written += 1;
@@ -65,7 +77,10 @@ pub fn run(args: PrepareArgs) -> Result<(), String> {
         args.out.display()
     );
     if written == 0 {
-        return Err(format!("no data set could be prepared from {}", dir.display()));
+        return Err(format!(
+            "no data set could be prepared from {}",
+            dir.display()
+        ));
     }
     Ok(())
 }

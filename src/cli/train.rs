@@ -35,8 +35,13 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         }
         (d, _) => d,
     };
-    let mut trainer = Trainer::new(&config, prepared.train, prepared.val, init.map(|m| m.network))
-        .map_err(|e| e.to_string())?;
+    let mut trainer = Trainer::new(
+        &config,
+        prepared.train,
+        prepared.val,
+        init.map(|m| m.network),
+    )
+    .map_err(|e| e.to_string())?;
     if !args.quiet {
         eprintln!(
             "training {} parameters on {} rows ({} per batch, {} epochs)",
@@ -87,13 +92,19 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         add("official_test", &trainer.evaluate(t));
     }
     summary.insert("epochs".into(), Value::from(trainer.history().epochs.len()));
-    summary.insert("seconds".into(), Value::from(round(now_seconds() - started, 3)));
+    summary.insert(
+        "seconds".into(),
+        Value::from(round(now_seconds() - started, 3)),
+    );
     println!("{}", Value::Object(summary));
     Ok(())
 }
 
 fn epoch_line(rec: &EpochRecord, epochs: usize) -> String {
-    let mut s = format!("epoch {}/{epochs}  train_loss {:.5}", rec.epoch, rec.train_loss);
+    let mut s = format!(
+        "epoch {}/{epochs}  train_loss {:.5}",
+        rec.epoch, rec.train_loss
+    );
     if let Some(a) = rec.train_accuracy {
         s += &format!("  train_acc {:.2}%", 100.0 * a);
     }

@@ -48,7 +48,10 @@ impl Dataset {
                 n_classes: *n_classes,
             },
             Targets::Values { values, k } => Targets::Values {
-                values: rows.iter().flat_map(|&r| values[r * k..(r + 1) * k].iter().copied()).collect(),
+                values: rows
+                    .iter()
+                    .flat_map(|&r| values[r * k..(r + 1) * k].iter().copied())
+                    .collect(),
                 k: *k,
             },
         };

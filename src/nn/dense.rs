@@ -22,7 +22,11 @@ impl Dense {
     /// unit (`activations.len() == weights.nrows()`).
     pub fn new(weights: Matrix, bias: Vec<Real>, activations: &[Activation]) -> Dense {
         assert_eq!(weights.nrows(), bias.len(), "one bias per unit");
-        assert_eq!(weights.nrows(), activations.len(), "one activation per unit");
+        assert_eq!(
+            weights.nrows(),
+            activations.len(),
+            "one activation per unit"
+        );
         let mut runs: Vec<(Activation, Range<usize>)> = Vec::new();
         for (j, &act) in activations.iter().enumerate() {
             match runs.last_mut() {
@@ -35,7 +39,12 @@ impl Dense {
             .filter(|(a, _)| *a == Activation::Softmax)
             .map(|(_, r)| r.clone())
             .collect();
-        Dense { weights, bias, runs, softmax }
+        Dense {
+            weights,
+            bias,
+            runs,
+            softmax,
+        }
     }
 
     pub fn units(&self) -> usize {
@@ -52,7 +61,10 @@ impl Dense {
 
     /// The activation of every unit, expanded from the runs.
     pub fn activations(&self) -> Vec<Activation> {
-        self.runs.iter().flat_map(|(a, r)| r.clone().map(move |_| *a)).collect()
+        self.runs
+            .iter()
+            .flat_map(|(a, r)| r.clone().map(move |_| *a))
+            .collect()
     }
 
     /// `Some(a)` when every unit shares activation `a`.
@@ -97,7 +109,13 @@ impl Dense {
 
     /// Turns dL/da in `g` into dL/dz in place, through every unit's activation derivative
     /// (and the softmax Jacobian for softmax units).
-    pub fn activation_backward(&self, z: &Matrix, a: &Matrix, g: &mut Matrix, scratch: &mut [Real]) {
+    pub fn activation_backward(
+        &self,
+        z: &Matrix,
+        a: &Matrix,
+        g: &mut Matrix,
+        scratch: &mut [Real],
+    ) {
         let rows = z.nrows();
         let (zs, as_, gs) = (z.as_slice(), a.as_slice(), g.as_mut_slice());
         for (act, r) in &self.runs {

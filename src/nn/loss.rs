@@ -46,7 +46,11 @@ impl Loss {
     /// of a large batch does not lose digits.
     pub fn value(self, a: &Matrix, y: &Matrix) -> f64 {
         let sum: f64 = match self {
-            Loss::Mse => a.iter().zip(y.iter()).map(|(a, y)| ((a - y) as f64).powi(2)).sum(),
+            Loss::Mse => a
+                .iter()
+                .zip(y.iter())
+                .map(|(a, y)| ((a - y) as f64).powi(2))
+                .sum(),
             Loss::CrossEntropy => a
                 .iter()
                 .zip(y.iter())
@@ -73,7 +77,12 @@ impl Loss {
                 .map(|r| {
                     let row = z.row(r);
                     let max = row.iter().fold(f64::NEG_INFINITY, |m, v| m.max(*v as f64));
-                    let lse = max + row.iter().map(|v| (*v as f64 - max).exp()).sum::<f64>().ln();
+                    let lse = max
+                        + row
+                            .iter()
+                            .map(|v| (*v as f64 - max).exp())
+                            .sum::<f64>()
+                            .ln();
                     row.iter()
                         .zip(y.row(r).iter())
                         .map(|(z, y)| -(*y as f64) * (*z as f64 - lse))
@@ -100,12 +109,16 @@ impl Loss {
         match self {
             Loss::Mse => it.for_each(|(g, (a, y))| *g = 2.0 * (a - y) / n),
             Loss::CrossEntropy => it.for_each(|(g, (p, y))| {
-                *g = if *y == 0.0 { 0.0 } else { -y / clamped_p(*p) / n }
+                *g = if *y == 0.0 {
+                    0.0
+                } else {
+                    -y / clamped_p(*p) / n
+                }
             }),
             // As `binary_cross_entropy_backward`: (p − y) / max(p(1 − p), 1e-12).
-            Loss::BinaryCrossEntropy => it.for_each(|(g, (p, y))| {
-                *g = (p - y) / (p * (1.0 - p)).max(BCE_EPS) / n
-            }),
+            Loss::BinaryCrossEntropy => {
+                it.for_each(|(g, (p, y))| *g = (p - y) / (p * (1.0 - p)).max(BCE_EPS) / n)
+            }
         }
     }
 

@@ -105,7 +105,10 @@ impl Network {
     }
 
     pub fn param_count(&self) -> usize {
-        self.layers.iter().map(|l| l.weights.len() + l.bias.len()).sum()
+        self.layers
+            .iter()
+            .map(|l| l.weights.len() + l.bias.len())
+            .sum()
     }
 
     /// Whether `loss` pairs with the output activation for the fused gradient: softmax with
@@ -182,7 +185,13 @@ impl Network {
     ) -> f64 {
         self.forward(x, ws);
         let last = self.layers.len() - 1;
-        let Workspace { z, a, delta, scratch, .. } = ws;
+        let Workspace {
+            z,
+            a,
+            delta,
+            scratch,
+            ..
+        } = ws;
         let value = if fused && self.fuses(loss) {
             loss.fused_grad(&a[last], y, &mut delta[last]);
             loss.value_from_logits(&z[last], y)
@@ -194,10 +203,25 @@ impl Network {
         for l in (0..=last).rev() {
             let input = if l == 0 { x } else { &a[l - 1] };
             let (before, from_l) = delta.split_at_mut(l);
-            let dx = if l == 0 { None } else { Some(&mut before[l - 1]) };
-            self.layers[l].backward(input, &from_l[0], &mut grads.weights[l], &mut grads.bias[l], dx);
+            let dx = if l == 0 {
+                None
+            } else {
+                Some(&mut before[l - 1])
+            };
+            self.layers[l].backward(
+                input,
+                &from_l[0],
+                &mut grads.weights[l],
+                &mut grads.bias[l],
+                dx,
+            );
             if l > 0 {
-                self.layers[l - 1].activation_backward(&z[l - 1], &a[l - 1], &mut before[l - 1], scratch);
+                self.layers[l - 1].activation_backward(
+                    &z[l - 1],
+                    &a[l - 1],
+                    &mut before[l - 1],
+                    scratch,
+                );
             }
         }
         value

@@ -15,7 +15,12 @@ pub enum Regularization {
 impl Regularization {
     /// The penalty added to the data loss.
     pub fn penalty(self, net: &Network) -> f64 {
-        let weights = || net.layers.iter().flat_map(|l| l.weights.iter()).map(|w| *w as f64);
+        let weights = || {
+            net.layers
+                .iter()
+                .flat_map(|l| l.weights.iter())
+                .map(|w| *w as f64)
+        };
         match self {
             Regularization::None => 0.0,
             Regularization::L1(lambda) => lambda * weights().map(f64::abs).sum::<f64>(),
@@ -31,13 +36,17 @@ impl Regularization {
             Regularization::L1(lambda) => {
                 let lambda = lambda as Real;
                 for (l, g) in pairs {
-                    g.iter_mut().zip(l.weights.iter()).for_each(|(g, w)| *g += lambda * sign(*w));
+                    g.iter_mut()
+                        .zip(l.weights.iter())
+                        .for_each(|(g, w)| *g += lambda * sign(*w));
                 }
             }
             Regularization::L2(lambda) => {
                 let lambda = lambda as Real;
                 for (l, g) in pairs {
-                    g.iter_mut().zip(l.weights.iter()).for_each(|(g, w)| *g += lambda * w);
+                    g.iter_mut()
+                        .zip(l.weights.iter())
+                        .for_each(|(g, w)| *g += lambda * w);
                 }
             }
         }

@@ -19,8 +19,25 @@ pub struct Adam {
 }
 
 impl Adam {
-    pub fn new(lr: f64, beta1: f64, beta2: f64, eps: f64, weight_decay: f64, decoupled: bool) -> Adam {
-        Adam { lr, beta1, beta2, eps, weight_decay, decoupled, t: 0, m: Vec::new(), v: Vec::new() }
+    pub fn new(
+        lr: f64,
+        beta1: f64,
+        beta2: f64,
+        eps: f64,
+        weight_decay: f64,
+        decoupled: bool,
+    ) -> Adam {
+        Adam {
+            lr,
+            beta1,
+            beta2,
+            eps,
+            weight_decay,
+            decoupled,
+            t: 0,
+            m: Vec::new(),
+            v: Vec::new(),
+        }
     }
 }
 
@@ -40,7 +57,12 @@ impl Optimizer for Adam {
         let decay = (1.0 - self.lr * self.weight_decay) as Real;
         for (i, (p, g)) in params.iter_mut().zip(grads).enumerate() {
             let (m, v) = (&mut self.m[i], &mut self.v[i]);
-            for (((p, g), m), v) in p.iter_mut().zip(g.iter()).zip(m.iter_mut()).zip(v.iter_mut()) {
+            for (((p, g), m), v) in p
+                .iter_mut()
+                .zip(g.iter())
+                .zip(m.iter_mut())
+                .zip(v.iter_mut())
+            {
                 let g = if self.decoupled {
                     *p *= decay;
                     *g

@@ -22,7 +22,9 @@ impl Clip {
             Clip::None => {}
             Clip::Value(v) => {
                 let v = v as Real;
-                grads.iter_mut().for_each(|g| g.iter_mut().for_each(|x| *x = x.clamp(-v, v)));
+                grads
+                    .iter_mut()
+                    .for_each(|g| g.iter_mut().for_each(|x| *x = x.clamp(-v, v)));
             }
             Clip::Norm(max) => {
                 // PyTorch computes the norm in the gradients' dtype; so does this, by rounding
@@ -30,7 +32,9 @@ impl Clip {
                 let norm = norm as Real;
                 let coef = (max as Real / (norm + 1e-6)).min(1.0);
                 if coef < 1.0 {
-                    grads.iter_mut().for_each(|g| g.iter_mut().for_each(|x| *x *= coef));
+                    grads
+                        .iter_mut()
+                        .for_each(|g| g.iter_mut().for_each(|x| *x *= coef));
                 }
             }
         }

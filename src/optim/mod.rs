@@ -69,7 +69,9 @@ impl OptimizerKind {
             OptimizerKind::Sgd => &["weight_decay"],
             OptimizerKind::Momentum | OptimizerKind::Nag => &["momentum", "weight_decay"],
             OptimizerKind::Rmsprop => &["beta", "eps", "momentum", "weight_decay"],
-            OptimizerKind::Adam | OptimizerKind::Adamw => &["beta1", "beta2", "eps", "weight_decay"],
+            OptimizerKind::Adam | OptimizerKind::Adamw => {
+                &["beta1", "beta2", "eps", "weight_decay"]
+            }
         }
     }
 }
@@ -108,7 +110,11 @@ impl Hyper {
             beta1: 0.9,
             beta2: 0.999,
             eps: 1e-8,
-            weight_decay: if kind == OptimizerKind::Adamw { 1e-2 } else { 0.0 },
+            weight_decay: if kind == OptimizerKind::Adamw {
+                1e-2
+            } else {
+                0.0
+            },
         }
     }
 
@@ -118,7 +124,9 @@ impl Hyper {
             OptimizerKind::Momentum => {
                 Box::new(Sgd::new(self.lr, self.momentum, false, self.weight_decay))
             }
-            OptimizerKind::Nag => Box::new(Sgd::new(self.lr, self.momentum, true, self.weight_decay)),
+            OptimizerKind::Nag => {
+                Box::new(Sgd::new(self.lr, self.momentum, true, self.weight_decay))
+            }
             OptimizerKind::Rmsprop => Box::new(RmsProp::new(
                 self.lr,
                 self.beta,

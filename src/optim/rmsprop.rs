@@ -17,7 +17,15 @@ pub struct RmsProp {
 
 impl RmsProp {
     pub fn new(lr: f64, alpha: f64, eps: f64, momentum: f64, weight_decay: f64) -> RmsProp {
-        RmsProp { lr, alpha, eps, momentum, weight_decay, square_avg: Vec::new(), buf: Vec::new() }
+        RmsProp {
+            lr,
+            alpha,
+            eps,
+            momentum,
+            weight_decay,
+            square_avg: Vec::new(),
+            buf: Vec::new(),
+        }
     }
 }
 

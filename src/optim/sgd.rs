@@ -15,13 +15,24 @@ pub struct Sgd {
 
 impl Sgd {
     pub fn new(lr: f64, momentum: f64, nesterov: bool, weight_decay: f64) -> Sgd {
-        Sgd { lr, momentum, nesterov, weight_decay, buf: Vec::new(), started: false }
+        Sgd {
+            lr,
+            momentum,
+            nesterov,
+            weight_decay,
+            buf: Vec::new(),
+            started: false,
+        }
     }
 }
 
 impl Optimizer for Sgd {
     fn step(&mut self, params: &mut [&mut [Real]], grads: &[&[Real]]) {
-        let (lr, mu, wd) = (self.lr as Real, self.momentum as Real, self.weight_decay as Real);
+        let (lr, mu, wd) = (
+            self.lr as Real,
+            self.momentum as Real,
+            self.weight_decay as Real,
+        );
         if mu != 0.0 {
             state_for(&mut self.buf, params);
         }

@@ -80,7 +80,11 @@ pub fn accuracy(truth: &[u32], predicted: &[usize]) -> f64 {
     if truth.is_empty() {
         return 0.0;
     }
-    let right = truth.iter().zip(predicted).filter(|(t, p)| **t as usize == **p).count();
+    let right = truth
+        .iter()
+        .zip(predicted)
+        .filter(|(t, p)| **t as usize == **p)
+        .count();
     right as f64 / truth.len() as f64
 }
 
@@ -95,8 +99,17 @@ pub fn per_class(confusion: &[Vec<u64>]) -> Vec<ClassMetrics> {
             let support: u64 = confusion[c].iter().sum();
             let ratio = |a: f64, b: u64| if b == 0 { 0.0 } else { a / b as f64 };
             let (precision, recall) = (ratio(tp, predicted), ratio(tp, support));
-            let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
-            ClassMetrics { precision, recall, f1, support }
+            let f1 = if precision + recall == 0.0 {
+                0.0
+            } else {
+                2.0 * precision * recall / (precision + recall)
+            };
+            ClassMetrics {
+                precision,
+                recall,
+                f1,
+                support,
+            }
         })
         .collect()
 }
@@ -105,15 +118,29 @@ pub fn per_class(confusion: &[Vec<u64>]) -> Vec<ClassMetrics> {
 /// scikit-learn's `r2_score` default, and is 0 for a constant target column.
 pub fn regression(out: &Matrix, y: &Matrix) -> (f64, f64, f64) {
     let n = (out.nrows() * out.ncols()).max(1) as f64;
-    let mse = out.iter().zip(y.iter()).map(|(a, b)| ((a - b) as f64).powi(2)).sum::<f64>() / n;
-    let mae = out.iter().zip(y.iter()).map(|(a, b)| ((a - b) as f64).abs()).sum::<f64>() / n;
+    let mse = out
+        .iter()
+        .zip(y.iter())
+        .map(|(a, b)| ((a - b) as f64).powi(2))
+        .sum::<f64>()
+        / n;
+    let mae = out
+        .iter()
+        .zip(y.iter())
+        .map(|(a, b)| ((a - b) as f64).abs())
+        .sum::<f64>()
+        / n;
     let cols = out.ncols().max(1);
     let r2 = (0..out.ncols())
         .map(|c| {
             let (yc, oc) = (y.column(c), out.column(c));
             let mean = yc.iter().map(|v| *v as f64).sum::<f64>() / yc.len().max(1) as f64;
             let ss_tot: f64 = yc.iter().map(|v| (*v as f64 - mean).powi(2)).sum();
-            let ss_res: f64 = yc.iter().zip(oc.iter()).map(|(a, b)| ((a - b) as f64).powi(2)).sum();
+            let ss_res: f64 = yc
+                .iter()
+                .zip(oc.iter())
+                .map(|(a, b)| ((a - b) as f64).powi(2))
+                .sum();
             if ss_tot == 0.0 {
                 0.0
             } else {

@@ -4,9 +4,9 @@
 pub mod batch;
 pub mod clock;
 pub mod histogram;
-pub mod prepare;
 pub mod history;
 pub mod metrics;
+pub mod prepare;
 pub mod trainer;
 
 pub use history::{EpochRecord, History};

@@ -17,15 +17,30 @@ pub struct Prepared {
 
 /// Splits and scales `data` as `config` says. An official `test` set is kept as the test part
 /// (and `test_split` is then not applied).
-pub fn prepare(config: &Config, data: Dataset, test: Option<Dataset>) -> Result<Prepared, TrainError> {
+pub fn prepare(
+    config: &Config,
+    data: Dataset,
+    test: Option<Dataset>,
+) -> Result<Prepared, TrainError> {
     let err = |e: crate::data::DataError| TrainError::Data(e.to_string());
-    let test_share = if test.is_some() { 0.0 } else { config.test_split };
+    let test_share = if test.is_some() {
+        0.0
+    } else {
+        config.test_split
+    };
     // Derive the split's seed from the config seed without sharing a stream with init/shuffle.
-    let seed = config.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(SPLIT_STREAM);
+    let seed = config
+        .seed
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .wrapping_add(SPLIT_STREAM);
     let (mut train, mut val, mut test) = if config.validation_split > 0.0 || test_share > 0.0 {
         let parts = split_indices(&data, config.validation_split, test_share, seed).map_err(err)?;
         let part = |rows: &[usize]| (!rows.is_empty()).then(|| data.subset(rows));
-        (data.subset(&parts.train), part(&parts.validation), test.or_else(|| part(&parts.test)))
+        (
+            data.subset(&parts.train),
+            part(&parts.validation),
+            test.or_else(|| part(&parts.test)),
+        )
     } else {
         (data, None, test)
     };
@@ -44,5 +59,10 @@ pub fn prepare(config: &Config, data: Dataset, test: Option<Dataset>) -> Result<
     } else {
         None
     };
-    Ok(Prepared { train, val, test, scaling })
+    Ok(Prepared {
+        train,
+        val,
+        test,
+        scaling,
+    })
 }

@@ -38,7 +38,13 @@ pub enum TrainError {
     #[error("{0}")]
     Data(String),
     #[error("{what} became {value} at epoch {epoch} batch {batch}: {hint}")]
-    Diverged { what: String, value: String, epoch: usize, batch: usize, hint: String },
+    Diverged {
+        what: String,
+        value: String,
+        epoch: usize,
+        batch: usize,
+        hint: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -105,7 +111,9 @@ impl Trainer {
         val: Option<Dataset>,
         init: Option<Network>,
     ) -> Result<Trainer, TrainError> {
-        config.validate().map_err(|e| TrainError::Data(format!("config: {e}")))?;
+        config
+            .validate()
+            .map_err(|e| TrainError::Data(format!("config: {e}")))?;
         if train.n == 0 {
             return Err(TrainError::Data("the training set is empty".into()));
         }
@@ -114,7 +122,11 @@ impl Trainer {
                 check_same_shape(&net, config, train.d)?;
                 net
             }
-            None => Network::new(train.d, &config.layer_specs(), &mut rng(config.seed, INIT_STREAM)),
+            None => Network::new(
+                train.d,
+                &config.layer_specs(),
+                &mut rng(config.seed, INIT_STREAM),
+            ),
         };
         let task = config.task();
         check_targets(&train, task, network.output_units(), "training")?;
@@ -189,15 +201,26 @@ impl Trainer {
     /// The latest per-layer gradient norms (mean over the current or last epoch's batches).
     pub fn grad_norms(&self) -> Vec<f64> {
         if self.sums.batches > 0 {
-            self.sums.grad_norms.iter().map(|s| s / self.sums.batches as f64).collect()
+            self.sums
+                .grad_norms
+                .iter()
+                .map(|s| s / self.sums.batches as f64)
+                .collect()
         } else {
-            self.history.epochs.last().map_or(Vec::new(), |r| r.grad_norms.clone())
+            self.history
+                .epochs
+                .last()
+                .map_or(Vec::new(), |r| r.grad_norms.clone())
         }
     }
 
     /// Each layer's weight histogram now.
     pub fn weight_histograms(&self, bins: usize) -> Vec<Histogram> {
-        self.network.layers.iter().map(|l| Histogram::of(l.weights.iter(), bins)).collect()
+        self.network
+            .layers
+            .iter()
+            .map(|l| Histogram::of(l.weights.iter(), bins))
+            .collect()
     }
 
     fn progress(&self, finished: Vec<EpochRecord>) -> Progress {
@@ -275,13 +298,22 @@ impl Trainer {
         gather_features(&self.train, rows, x);
         gather_targets(&self.train, rows, y);
         let fused = self.config.fused;
-        let loss = self.network.loss_and_gradients(x, y, self.loss, fused, ws, &mut self.grads);
+        let loss = self
+            .network
+            .loss_and_gradients(x, y, self.loss, fused, ws, &mut self.grads);
         let batch_no = self.cursor / self.config.batch_size + 1;
         if !loss.is_finite() {
             return Err(self.diverge("the loss", loss, batch_no));
         }
-        self.config.regularization().add_gradient(&self.network, &mut self.grads);
-        for (s, n) in self.sums.grad_norms.iter_mut().zip(self.grads.layer_norms()) {
+        self.config
+            .regularization()
+            .add_gradient(&self.network, &mut self.grads);
+        for (s, n) in self
+            .sums
+            .grad_norms
+            .iter_mut()
+            .zip(self.grads.layer_norms())
+        {
             *s += n;
         }
         let norm = self.clip.apply(&mut self.grads.slices_mut());
@@ -298,7 +330,16 @@ impl Trainer {
                     .count();
             }
         }
-        self.optimizer.step(&mut self.network.params_mut(), &self.grads.slices());
+        self.optimizer
+            .step(&mut self.network.params_mut(), &self.grads.slices());
+        if !self
+            .network
+            .params()
+            .iter()
+            .all(|p| p.iter().all(|v| v.is_finite()))
+        {
+            return Err(self.diverge("a weight", f64::INFINITY, batch_no));
+        }
         self.sums.loss += loss * b as f64;
         self.sums.rows += b;
         self.sums.batches += 1;
@@ -308,14 +349,17 @@ impl Trainer {
     }
 
     fn diverge(&mut self, what: &str, value: f64, batch: usize) -> TrainError {
-        let finite = self.network.params().iter().all(|p| p.iter().all(|v| v.is_finite()));
-        if !finite {
-            self.network = self.last_good.clone();
-        }
+        // Weights that produced a non-finite number are not trustworthy even where finite: go
+        // back to the end of the last completed epoch, as the message says.
+        self.network = self.last_good.clone();
         let lr = self.optimizer.lr();
         let err = TrainError::Diverged {
             what: what.to_string(),
-            value: if value.is_nan() { "NaN".into() } else { format!("{value}") },
+            value: if value.is_nan() {
+                "NaN".into()
+            } else {
+                format!("{value}")
+            },
             epoch: self.epoch + 1,
             batch,
             hint: format!(
@@ -333,9 +377,16 @@ impl Trainer {
         let mut rec = EpochRecord {
             epoch: self.epoch + 1,
             train_loss: s.loss / s.rows.max(1) as f64,
-            train_accuracy: self.task.is_classification().then(|| s.correct as f64 / s.rows.max(1) as f64),
+            train_accuracy: self
+                .task
+                .is_classification()
+                .then(|| s.correct as f64 / s.rows.max(1) as f64),
             lr: self.optimizer.lr(),
-            grad_norms: s.grad_norms.iter().map(|g| g / s.batches.max(1) as f64).collect(),
+            grad_norms: s
+                .grad_norms
+                .iter()
+                .map(|g| g / s.batches.max(1) as f64)
+                .collect(),
             weight_histograms: self.weight_histograms(HISTOGRAM_BINS),
             ..EpochRecord::default()
         };
@@ -387,7 +438,12 @@ pub fn evaluate(net: &Network, data: &Dataset, task: Task, loss: Loss) -> Metric
         }
         _ => {
             let (mse, mae, r2) = metrics::regression(&out, &y);
-            Metrics::Regression { loss: value, mse, mae, r2 }
+            Metrics::Regression {
+                loss: value,
+                mse,
+                mae,
+                r2,
+            }
         }
     }
 }
@@ -428,7 +484,12 @@ fn summary(acts: &[crate::nn::Activation]) -> String {
 }
 
 /// Checks that the data's targets suit the task and the output layer's width.
-pub fn check_targets(data: &Dataset, task: Task, outputs: usize, which: &str) -> Result<(), TrainError> {
+pub fn check_targets(
+    data: &Dataset,
+    task: Task,
+    outputs: usize,
+    which: &str,
+) -> Result<(), TrainError> {
     let fail = |m: String| Err(TrainError::Data(format!("{which} data: {m}")));
     match (&data.targets, task) {
         (Targets::Values { k, .. }, Task::Regression) if *k != outputs => fail(format!(
@@ -444,15 +505,23 @@ pub fn check_targets(data: &Dataset, task: Task, outputs: usize, which: &str) ->
              a numeric target column"
                 .into(),
         ),
-        (Targets::Classes { n_classes, .. }, Task::Binary) if outputs == 1 && *n_classes > 2 => fail(format!(
-            "binary classification with one output unit needs 2 classes, found {n_classes}"
-        )),
-        (Targets::Classes { n_classes, .. }, _) if outputs != 1 && outputs != *n_classes => fail(format!(
+        (Targets::Classes { n_classes, .. }, Task::Binary) if outputs == 1 && *n_classes > 2 => {
+            fail(format!(
+                "binary classification with one output unit needs 2 classes, found {n_classes}"
+            ))
+        }
+        (Targets::Classes { n_classes, .. }, _) if outputs != 1 && outputs != *n_classes => {
+            fail(format!(
             "{n_classes} classes but the output layer has {outputs} units (it needs one per class)"
-        )),
-        (Targets::Classes { n_classes, .. }, Task::Multiclass) if outputs == 1 && *n_classes != 1 => fail(format!(
-            "{n_classes} classes but the output layer has 1 unit (it needs one per class)"
-        )),
+        ))
+        }
+        (Targets::Classes { n_classes, .. }, Task::Multiclass)
+            if outputs == 1 && *n_classes != 1 =>
+        {
+            fail(format!(
+                "{n_classes} classes but the output layer has 1 unit (it needs one per class)"
+            ))
+        }
         _ => Ok(()),
     }
 }
