@@ -48,11 +48,22 @@ pub struct DataArgs {
 
 #[derive(Args, Debug)]
 pub struct TrainArgs {
-    /// The training config (JSON).
+    /// The training config (JSON): a bare config, or a page preset
+    /// (`{"dataset", "title", "note", "config"}`, e.g. www/presets/digits.json).
     #[arg(long)]
     pub config: PathBuf,
-    #[command(flatten)]
-    pub data: DataArgs,
+    /// A data set name or a CSV file with a header row (default: the preset's data set).
+    #[arg(long)]
+    pub data: Option<String>,
+    /// The CSV column holding the target (required for CSV files).
+    #[arg(long)]
+    pub target: Option<String>,
+    /// Where the named data sets live (default: $MLP_LAB_DATA, else ../shared/data).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// Override the config's seed (for repeated runs of one preset).
+    #[arg(long)]
+    pub seed: Option<u64>,
     /// Start from these weights (a model JSON file) instead of a fresh initialisation.
     #[arg(long)]
     pub init: Option<PathBuf>,

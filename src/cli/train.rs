@@ -1,10 +1,10 @@
 //! `mlp-lab train`: config + data (+ optional starting weights) → trained model, history, and a
 //! last stdout line with the final metrics as one JSON object.
 
-use super::args::TrainArgs;
+use super::args::{DataArgs, TrainArgs};
 use super::files::{read_text, write_atomically};
 use super::load::load_data;
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
 use crate::model_io::Model;
 use crate::train::clock::now_seconds;
 use crate::train::metrics::Metrics;
@@ -15,8 +15,18 @@ use serde_json::{Map, Value};
 pub fn run(args: TrainArgs) -> Result<(), String> {
     let started = now_seconds();
     let config_path = args.config.display().to_string();
-    let config = Config::from_json(&read_text(&args.config, "config")?)
+    let (mut config, preset_data) = read_config(&read_text(&args.config, "config")?)
         .map_err(|e| format!("config {config_path}: {e}"))?;
+    if let Some(seed) = args.seed {
+        config.seed = seed;
+    }
+    let data_args = DataArgs {
+        data: args.data.clone().or(preset_data).ok_or_else(|| {
+            format!("--data: missing (the config {config_path} names no data set)")
+        })?,
+        target: args.target.clone(),
+        data_dir: args.data_dir.clone(),
+    };
     let init = match &args.init {
         Some(p) => Some(
             Model::from_json(&read_text(p, "initial model")?)
@@ -24,7 +34,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         ),
         None => None,
     };
-    let loaded = load_data(&args.data, config.task())?;
+    let loaded = load_data(&data_args, config.task())?;
     let class_names = loaded.data.class_names.clone();
     let prepared = prepare(&config, loaded.data, loaded.test).map_err(|e| e.to_string())?;
     let scaling = prepared.scaling.clone();
@@ -139,4 +149,32 @@ pub fn add_metrics(out: &mut Map<String, Value>, prefix: &str, m: &Metrics) {
 fn round(v: f64, digits: i32) -> f64 {
     let f = 10f64.powi(digits);
     (v * f).round() / f
+}
+
+/// A bare config, or a page preset `{"dataset", "title", "note", "config"}` whose config is
+/// used and whose data set becomes the default `--data`. A page-only data set name such as
+/// `mnist-full` (every row of the prepared set) is the whole named set here.
+pub fn read_config(text: &str) -> Result<(Config, Option<String>), ConfigError> {
+    if let Ok(Value::Object(mut obj)) = serde_json::from_str::<Value>(text) {
+        if obj.contains_key("config") && !obj.contains_key("layers") {
+            let data = obj
+                .get("dataset")
+                .and_then(Value::as_str)
+                .map(|d| d.trim_end_matches("-full").to_string());
+            let inner = obj.remove("config").unwrap_or(Value::Null).to_string();
+            let config = Config::from_json(&inner).map_err(|e| match e {
+                ConfigError::Parse { path, message } => ConfigError::Parse {
+                    path: format!("config.{path}"),
+                    message,
+                },
+                ConfigError::Invalid { field, message } => ConfigError::Invalid {
+                    field: format!("config.{field}"),
+                    message,
+                },
+                other => other,
+            })?;
+            return Ok((config, data));
+        }
+    }
+    Ok((Config::from_json(text)?, None))
 }
