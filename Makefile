@@ -101,3 +101,7 @@ test-e2e: wasm
 bench: wasm
 	@if [ -n "$(RELAXED)" ]; then bash bench/build-relaxed.sh; fi
 	node bench/run.mjs --pkg $(PKG) $(if $(RELAXED),--relaxed-pkg target/bench/pkg-relaxed)
+
+# Full-data accuracy of the presets, 3 seeds each (long; not part of `make test`).
+accuracy:
+	bash scripts/accuracy.sh

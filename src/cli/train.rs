@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 pub fn run(args: TrainArgs) -> Result<(), String> {
     let started = now_seconds();
     let config_path = args.config.display().to_string();
-    let (mut config, preset_data) = read_config(&read_text(&args.config, "config")?)
+    let (mut config, preset_data, preset_target) = read_config(&read_text(&args.config, "config")?)
         .map_err(|e| format!("config {config_path}: {e}"))?;
     if let Some(seed) = args.seed {
         config.seed = seed;
@@ -24,7 +24,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         data: args.data.clone().or(preset_data).ok_or_else(|| {
             format!("--data: missing (the config {config_path} names no data set)")
         })?,
-        target: args.target.clone(),
+        target: args.target.clone().or(preset_target),
         data_dir: args.data_dir.clone(),
     };
     let init = match &args.init {
@@ -151,16 +151,21 @@ fn round(v: f64, digits: i32) -> f64 {
     (v * f).round() / f
 }
 
+/// The config, and the preset's data set and target column when it is a preset.
+pub type PresetConfig = (Config, Option<String>, Option<String>);
+
 /// A bare config, or a page preset `{"dataset", "title", "note", "config"}` whose config is
 /// used and whose data set becomes the default `--data`. A page-only data set name such as
 /// `mnist-full` (every row of the prepared set) is the whole named set here.
-pub fn read_config(text: &str) -> Result<(Config, Option<String>), ConfigError> {
+pub fn read_config(text: &str) -> Result<PresetConfig, ConfigError> {
     if let Ok(Value::Object(mut obj)) = serde_json::from_str::<Value>(text) {
         if obj.contains_key("config") && !obj.contains_key("layers") {
-            let data = obj
-                .get("dataset")
-                .and_then(Value::as_str)
-                .map(|d| d.trim_end_matches("-full").to_string());
+            // `named_set` (+ `target`) say how the CLI loads a page-only data set such as
+            // `breast-cancer-area`.
+            let text = |k: &str| obj.get(k).and_then(Value::as_str).map(str::to_string);
+            let data = text("named_set")
+                .or_else(|| text("dataset").map(|d| d.trim_end_matches("-full").to_string()));
+            let target = text("target");
             let inner = obj.remove("config").unwrap_or(Value::Null).to_string();
             let config = Config::from_json(&inner).map_err(|e| match e {
                 ConfigError::Parse { path, message } => ConfigError::Parse {
@@ -173,8 +178,8 @@ pub fn read_config(text: &str) -> Result<(Config, Option<String>), ConfigError> 
                 },
                 other => other,
             })?;
-            return Ok((config, data));
+            return Ok((config, data, target));
         }
     }
-    Ok((Config::from_json(text)?, None))
+    Ok((Config::from_json(text)?, None, None))
 }
