@@ -4,6 +4,7 @@
 
 use crate::nn::network::LayerSpec;
 use crate::nn::{Activation, Init, Loss, Regularization};
+use crate::optim::schedule::{LrSchedule, ScheduleKind};
 use crate::optim::{Clip, Hyper, OptimizerKind};
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
@@ -156,6 +157,9 @@ pub struct Config {
     pub optimizer: OptimizerConfig,
     pub regularization: RegularizationConfig,
     pub clip: ClipConfig,
+    /// Learning-rate schedule over epochs (none by default).
+    #[serde(skip_serializing_if = "is_default_schedule")]
+    pub lr_schedule: LrSchedule,
     pub batch_size: usize,
     pub epochs: usize,
     pub shuffle: bool,
@@ -191,6 +195,7 @@ impl Default for Config {
             optimizer: OptimizerConfig::default(),
             regularization: RegularizationConfig::default(),
             clip: ClipConfig::default(),
+            lr_schedule: LrSchedule::default(),
             batch_size: 32,
             epochs: 10,
             shuffle: true,
@@ -310,6 +315,7 @@ impl Config {
         self.check_optimizer(&mut out);
         self.check_regularization(&mut out);
         self.check_clip(&mut out);
+        self.check_schedule_lr(&mut out);
         self.check_schedule(&mut out);
         out
     }
@@ -524,6 +530,49 @@ impl Config {
         }
     }
 
+    fn check_schedule_lr(&self, out: &mut Vec<ConfigError>) {
+        let s = &self.lr_schedule;
+        let mut bad =
+            |f: &str, m: String| out.push(ConfigError::invalid(format!("lr_schedule.{f}"), m));
+        let kind = match s.kind {
+            ScheduleKind::None => "none",
+            ScheduleKind::Cosine => "cosine",
+            ScheduleKind::Step => "step",
+        };
+        let cosine = s.kind == ScheduleKind::Cosine;
+        let step = s.kind == ScheduleKind::Step;
+        match s.min_lr {
+            Some(_) if !cosine => bad(
+                "min_lr",
+                format!("applies only with kind cosine, not {kind}"),
+            ),
+            Some(v) if !(v.is_finite() && v >= 0.0 && v < self.hyper().lr) => bad(
+                "min_lr",
+                format!(
+                    "must be ≥ 0 and below the learning rate {}, found {v}",
+                    self.hyper().lr
+                ),
+            ),
+            _ => {}
+        }
+        match s.step_epochs {
+            Some(_) if !step => bad(
+                "step_epochs",
+                format!("applies only with kind step, not {kind}"),
+            ),
+            Some(0) => bad("step_epochs", "must be at least 1, found 0".into()),
+            None if step => bad("step_epochs", "is required with kind step (e.g. 10)".into()),
+            _ => {}
+        }
+        match s.gamma {
+            Some(_) if !step => bad("gamma", format!("applies only with kind step, not {kind}")),
+            Some(g) if !(g.is_finite() && g > 0.0 && g <= 1.0) => {
+                bad("gamma", format!("must be in (0, 1], found {g}"))
+            }
+            _ => {}
+        }
+    }
+
     fn check_schedule(&self, out: &mut Vec<ConfigError>) {
         if self.batch_size == 0 {
             out.push(ConfigError::invalid(
@@ -566,6 +615,10 @@ impl ActivationSpec {
             ActivationSpec::PerNeuron(list) => list.clone(),
         }
     }
+}
+
+fn is_default_schedule(s: &LrSchedule) -> bool {
+    *s == LrSchedule::default()
 }
 
 /// "softmax", or the distinct activations of a mixed layer.

@@ -81,4 +81,8 @@ impl Optimizer for Adam {
     fn lr(&self) -> f64 {
         self.lr
     }
+
+    fn set_lr(&mut self, lr: f64) {
+        self.lr = lr;
+    }
 }

@@ -5,6 +5,7 @@
 pub mod adam;
 pub mod clip;
 pub mod rmsprop;
+pub mod schedule;
 pub mod sgd;
 
 use crate::Real;
@@ -21,6 +22,8 @@ pub trait Optimizer {
     fn step(&mut self, params: &mut [&mut [Real]], grads: &[&[Real]]);
     /// The learning rate in force, for the history.
     fn lr(&self) -> f64;
+    /// Changes the learning rate (a schedule calls this between epochs); state is kept.
+    fn set_lr(&mut self, lr: f64);
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

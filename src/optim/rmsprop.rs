@@ -59,4 +59,8 @@ impl Optimizer for RmsProp {
     fn lr(&self) -> f64 {
         self.lr
     }
+
+    fn set_lr(&mut self, lr: f64) {
+        self.lr = lr;
+    }
 }

@@ -54,4 +54,8 @@ impl Optimizer for Sgd {
     fn lr(&self) -> f64 {
         self.lr
     }
+
+    fn set_lr(&mut self, lr: f64) {
+        self.lr = lr;
+    }
 }

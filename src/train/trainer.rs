@@ -270,6 +270,14 @@ impl Trainer {
     }
 
     fn start_epoch(&mut self) {
+        if self.config.lr_schedule.kind != crate::optim::schedule::ScheduleKind::None {
+            let base = self.config.hyper().lr;
+            let lr = self
+                .config
+                .lr_schedule
+                .lr(base, self.epoch, self.config.epochs);
+            self.optimizer.set_lr(lr);
+        }
         if self.config.shuffle {
             self.order.shuffle(&mut self.shuffle_rng);
         }
