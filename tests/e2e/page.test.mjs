@@ -311,6 +311,7 @@ test('MNIST with its preset reaches 95% test accuracy, the page stays responsive
   assert.equal(await page.inputValue('[data-testid=preset-select]'), 'mnist.json');
   await waitStartable(page);
   await startFrameProbe(page);
+  const started = Date.now();
   await page.click('[data-testid=start]');
   await waitForMessage(page, 'epoch', 120_000);
   await page.waitForTimeout(500);
@@ -338,7 +339,10 @@ test('MNIST with its preset reaches 95% test accuracy, the page stays responsive
   if (lastEpoch.val_accuracy !== undefined) {
     assert.equal(await page.textContent('[data-testid=val-accuracy]'), `${(lastEpoch.val_accuracy * 100).toFixed(2)}%`);
   }
-  assert.match(await page.textContent('[data-testid=examples-per-second]'), /^\d+$/);
+  const shownRate = await page.textContent('[data-testid=examples-per-second]');
+  assert.match(shownRate, /^\d+$/);
+  t.diagnostic(`MNIST subset: test accuracy ${(acc * 100).toFixed(2)}% after ${lastEpoch.epoch} epochs, ` +
+    `${((Date.now() - started) / 1000).toFixed(1)} s from start to done, ${shownRate} examples/s shown`);
   await page.waitForTimeout(800);
   await shot(page, 'mnist-done');
   await shot(page, 'mnist-loss', '[data-chart=loss]');
