@@ -16,21 +16,24 @@ if [ ${#presets[@]} -eq 0 ]; then
 fi
 out=bench/accuracy.jsonl
 touch "$out"
-# Earlier results of other presets are kept; the presets run now are replaced.
-python3 - "$out" "${presets[@]}" <<'PY'
-import json, sys
-path, names = sys.argv[1], set(sys.argv[2:])
-keep = [l for l in open(path) if l.strip() and json.loads(l)["preset"] not in names]
-open(path, "w").writelines(keep)
-PY
+# Each preset's three results replace its earlier ones only once all three are in, so an
+# interrupted run loses nothing that was recorded before.
 for p in "${presets[@]}"; do
   file="www/presets/$p.json"
   [ -f "$file" ] || { echo "no preset $file" >&2; exit 1; }
+  fresh=$(mktemp)
   for s in $SEEDS; do
     echo "== $p seed $s" >&2
     line=$("$BIN" train --config "$file" --seed "$s" -q | tail -n 1)
-    printf '{"preset": "%s", "seed": %s, "result": %s}\n' "$p" "$s" "$line" >> "$out"
+    printf '{"preset": "%s", "seed": %s, "result": %s}\n' "$p" "$s" "$line" | tee -a "$fresh" >&2
   done
+  python3 - "$out" "$p" "$fresh" <<'PY'
+import json, sys
+path, name, fresh = sys.argv[1], sys.argv[2], sys.argv[3]
+keep = [l for l in open(path) if l.strip() and json.loads(l)["preset"] != name]
+open(path, "w").writelines(keep + open(fresh).readlines())
+PY
+  rm -f "$fresh"
 done
 python3 scripts/accuracy_table.py "$out" > bench/ACCURACY.md
 cat bench/ACCURACY.md
