@@ -69,7 +69,15 @@ export function startServer({ root = 'www', port = 0, mounts = {}, quiet = true 
   const mountList = Object.entries(mounts).map(([prefix, dir]) => [prefix, resolve(dir)]);
   const server = createServer(async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed\n');
-    const path = new URL(req.url, `http://${HOST}`).pathname;
+    // A path starting with `//` would parse as a URL with a host (`new URL('//x', base)` reads
+    // x as the host, and `//` alone throws), so such requests are refused before parsing.
+    if (!req.url.startsWith('/') || req.url.startsWith('//')) return send(res, 400, 'bad request: the path must start with a single /\n');
+    let path;
+    try {
+      path = new URL(req.url, `http://${HOST}`).pathname;
+    } catch {
+      return send(res, 400, 'bad request: unreadable path\n');
+    }
     let dir = base;
     let rest = path;
     for (const [prefix, mounted] of mountList) {
