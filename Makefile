@@ -4,6 +4,7 @@
 #                the data directory exists), and serve www/ on http://127.0.0.1:$(PORT)/
 #   make wasm    build the engine into www/pkg/ (wasm-pack --release --target web)
 #   make data    (re)write the page's data subsets into www/data/ from $(DATA_DIR)
+#                (FULL=1 also writes all of MNIST and Fashion-MNIST, and the 50k CIFAR-10)
 #   make site    a static copy of the page in dist/ (page, wasm, prepared data; relative paths)
 #   make test    formatting, clippy, native tests, f64 gradient check, wasm tests in headless
 #                Chromium, then the end-to-end browser tests
@@ -25,7 +26,7 @@ RUST_SOURCES := $(shell find src -name '*.rs' 2>/dev/null) Cargo.toml Cargo.lock
 .PHONY: help tools wasm data data-if-missing serve site test test-rust test-wasm test-e2e size
 
 help:
-	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
 
 tools:
 	@bash scripts/install-tools.sh
@@ -45,7 +46,7 @@ size:
 # fails) the page still works with the toy sets and the user's own files.
 data:
 	@if [ -d "$(DATA_DIR)" ]; then \
-	  MLP_LAB_DATA="$$(cd "$(DATA_DIR)" && pwd)" cargo run --release --quiet -- prepare-data --out www/data \
+	  MLP_LAB_DATA="$$(cd "$(DATA_DIR)" && pwd)" cargo run --release --quiet -- prepare-data --out www/data $(if $(FULL),--full) \
 	    || echo "note: preparing the data subsets failed (see above); the page still has the toy sets and your own files"; \
 	else \
 	  echo "note: no data directory at $(DATA_DIR) (set DATA_DIR or MLP_LAB_DATA); skipping the data subsets"; \

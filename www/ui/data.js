@@ -11,6 +11,14 @@ export const DATASETS = [
     id: 'cifar10', group: 'Images', label: 'CIFAR-10 — colour photos (32×32)', file: 'cifar10',
     note: 'Only 1,017 of CIFAR-10’s 10,000 official test images exist here, so data_batch_5 serves as the test split; the partial official test set is not used for the reported numbers.',
   },
+  {
+    id: 'mnist-full', group: 'Images', label: 'MNIST — all 60,000 training + 10,000 test images', file: 'mnist-full', full: true,
+    note: 'The whole of MNIST (about 55 MB to fetch): the set the accuracy targets are measured on.',
+  },
+  {
+    id: 'fashion-mnist-full', group: 'Images', label: 'Fashion-MNIST — all 60,000 + 10,000 images', file: 'fashion-mnist-full', full: true,
+    note: 'The whole of Fashion-MNIST (about 55 MB to fetch).',
+  },
   { id: 'digits', group: 'Images', label: 'Digits — scikit-learn 8×8', file: 'digits' },
   { id: 'breast-cancer', group: 'Tables', label: 'Breast cancer — malignant or benign (binary)', file: 'breast-cancer' },
   {
@@ -197,8 +205,8 @@ export function createDataPanel(app, root) {
       say([
         `The prepared files for this set are not on the server (data/${spec.file}.json). Add them: run `,
         el('code', { text: 'make serve' }), ' with ../shared/data present, or ',
-        el('code', { text: 'mlp-lab prepare-data --data-dir DIR' }),
-        ' (writes www/data/). Meanwhile the toy sets and your own files work.',
+        el('code', { text: `mlp-lab prepare-data --data-dir DIR${spec.full ? ' --full' : ''}` }),
+        ` (writes www/data/${spec.full ? '; the full sets are only written with --full, or by make data FULL=1' : ''}). Meanwhile the toy sets and your own files work.`,
       ], true);
       return;
     }
