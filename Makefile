@@ -80,7 +80,7 @@ test-rust:
 # In a dedicated worker of headless Chromium: the Trainer API (tests/wasm_trainer.rs) and the
 # wasm SIMD matrix product it trains with (tests/wasm_gemm.rs). The wasm-only code is linted
 # for its own target too.
-WASM_TESTS := --test wasm_trainer $(if $(wildcard tests/wasm_gemm.rs),--test wasm_gemm)
+WASM_TESTS := --test wasm_trainer --test wasm_sweep $(if $(wildcard tests/wasm_gemm.rs),--test wasm_gemm)
 test-wasm: tools
 	cargo clippy --target wasm32-unknown-unknown --lib $(WASM_TESTS) -- -D warnings
 	wasm-pack test --headless --chrome -- $(WASM_TESTS)
