@@ -882,6 +882,32 @@ impl Trainer {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Checkpoints and continuing a run (the page's run store and crash/reload recovery)
+
+#[wasm_bindgen]
+impl Trainer {
+    /// Continues a run saved after epoch K: this trainer was built from the checkpoint's
+    /// weights, and `history` (`{epochs: [EpochRecord]}` of epochs 1..=K, as `history()` gave
+    /// it) is taken as already trained, so the next `step` trains epoch K+1 with the schedule
+    /// and shuffling of the uninterrupted run. The optimizer's moments restart from zero.
+    pub fn continue_after(&mut self, history: JsValue) -> Result<(), JsValue> {
+        let history: crate::train::History = serde_wasm_bindgen::from_value(history)
+            .map_err(|e| js_error("train", Some("history"), format!("history: {e}")))?;
+        self.engine
+            .continue_after(history)
+            .map_err(|e| train_error(&e))
+    }
+
+    /// Engine model JSON of the weights at the end of the last completed epoch (the initial
+    /// weights before any), even while the next epoch is under way: what a checkpoint saves.
+    pub fn checkpoint_model(&self) -> String {
+        let mut model = self.saved_model();
+        model.network = self.engine.last_epoch_network().clone();
+        model.to_json()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Saved models
 
 /// A saved network with what using it needs (task, loss, class names, input standardisation).

@@ -26,6 +26,8 @@ pub const SPLIT_STREAM: u64 = 2;
 const EVAL_CHUNK: usize = 1024;
 const HISTOGRAM_BINS: usize = 30;
 
+mod resume;
+
 /// A seeded RNG for one purpose.
 pub fn rng(seed: u64, stream: u64) -> ChaCha8Rng {
     let mut r = ChaCha8Rng::seed_from_u64(seed);
