@@ -10,6 +10,11 @@ import { createViewsPanel } from './ui/views.js';
 import { createTryPanel } from './ui/try.js';
 import { createFilesPanel } from './ui/files.js';
 import { showProblems } from './ui/problems.js';
+import { createAlerts } from './ui/alerts.js';
+import { createTracker } from './tracker.js';
+import { createRecovery } from './recovery.js';
+import { createRunsPanel } from './ui/runs.js';
+import { createComparePanel } from './ui/compare.js';
 
 const VALIDATE_DELAY_MS = 120;
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -330,6 +335,17 @@ async function main() {
   }
   app.saveHash();
   app.scheduleValidate();
+
+  // Run tracking (IndexedDB) and crash/reload recovery; `app.runsReady` resolves once they listen.
+  app.dataPanel = dataPanel;
+  const alerts = createAlerts(document.getElementById('run-alerts'));
+  app.runsReady = createTracker(app, alerts).then((tracker) => {
+    app.tracker = tracker;
+    app.recovery = createRecovery(app, tracker, alerts);
+    const compare = createComparePanel(app, panel('compare-panel'));
+    createRunsPanel(app, panel('runs-panel'), { tracker, recovery: app.recovery, compare });
+  });
+  await app.runsReady;
 
   window.addEventListener('hashchange', async () => {
     const next = decodeRun(location.hash);

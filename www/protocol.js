@@ -76,10 +76,10 @@
 
 export const MESSAGE_TYPES = Object.freeze({
   toWorker: ['init', 'load-data', 'validate', 'start', 'pause', 'resume', 'stop', 'evaluate', 'confusion-matrix',
-    'predict', 'predict-batch', 'predict-split', 'histograms', 'export-model', 'import-model'],
+    'predict', 'predict-batch', 'predict-split', 'histograms', 'export-model', 'import-model', 'ping', 'memory'],
   toPage: ['ready', 'data-loaded', 'config-problems', 'started', 'progress', 'epoch', 'paused', 'resumed',
     'stopped', 'done', 'evaluation', 'confusion-matrix', 'prediction', 'predictions', 'split-predictions',
-    'histograms', 'model', 'model-imported', 'error'],
+    'histograms', 'model', 'model-imported', 'error', 'checkpoint', 'pong', 'memory'],
 });
 //
 // Appended by the page (main.js) — requests for the live views (implemented by the worker; an
@@ -97,3 +97,17 @@ export const MESSAGE_TYPES = Object.freeze({
 //   {type: 'split-predictions', id, split, rows, d, features?: Float32Array (rows × d, raw, only
 //        when asked), targets: Float32Array (rows × k: class index when k = 1 for classification,
 //        else values), k, outputs: Float32Array (rows × cols, empty before any training), cols}
+//
+// Appended for run tracking and crash/reload recovery (www/tracker.js, www/recovery.js).
+// Page → worker
+//   {type: 'start', config, model, history: {epochs: [EpochRecord]}}   continues a saved run: model
+//        is its checkpoint (the weights after epoch K), history its epochs 1..K; training goes on
+//        at epoch K+1 with the uninterrupted run's schedule and shuffling (optimizer moments
+//        restart). 'started' then has resumed_from: K (0 for a fresh run)
+//   {type: 'ping'}                                   answered by 'pong' (liveness while training)
+//   {type: 'memory'}                                 answered by 'memory'
+// Worker → page
+//   {type: 'checkpoint', epoch, model}               after a slice that finished epochs: engine
+//        model JSON of the weights at the end of epoch `epoch` (the last finished one)
+//   {type: 'pong', running}
+//   {type: 'memory', wasm_bytes}                     the size of the engine's linear memory

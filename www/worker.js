@@ -14,6 +14,7 @@ const DEFAULT_HISTOGRAM_BINS = 30;
 
 const state = {
   ready: null, // Promise of the instantiated module
+  memory: null, // its WebAssembly.Memory (for the 'memory' request)
   broken: null, // message of a panic; the module must be reloaded
   data: null, // wasm DataSet
   source: null, // the load-data source it came from (CSV is re-read when the task changes)
@@ -34,7 +35,10 @@ const schedule = (id) => tick.port2.postMessage(id);
 
 function ensureReady() {
   if (!state.ready) {
-    state.ready = init().then(() => true);
+    state.ready = init().then((exports) => {
+      state.memory = exports.memory;
+      return true;
+    });
   }
   return state.ready;
 }
@@ -160,6 +164,15 @@ const handlers = {
       state.summary = data.summary();
     }
     const trainer = new wasm.Trainer(msg.config, state.data, msg.model ?? undefined);
+    // Continuing a saved run: the model is its checkpoint, the history the epochs before it.
+    if (msg.history) {
+      try {
+        trainer.continue_after(msg.history);
+      } catch (e) {
+        free(trainer);
+        throw e;
+      }
+    }
     endRun(false);
     free(state.trainer);
     state.trainer = trainer;
@@ -169,7 +182,7 @@ const handlers = {
       id, paused: false, batches: 1, msPerBatch: null, activeMs: 0, posted: 0,
       total: sizes.epochs * sizes.train_n, lastRate: null, lastExamples: 0, lastProbe: -Infinity, probeLoss: null,
     };
-    reply({ type: 'started', ...sizes });
+    reply({ type: 'started', ...sizes, resumed_from: msg.history?.epochs?.length ?? 0 });
     schedule(id);
   },
 
@@ -188,6 +201,15 @@ const handlers = {
 
   stop() {
     endRun(true);
+  },
+
+  // Liveness and memory, for the page's crash detection and the soak test.
+  ping(msg, reply) {
+    reply({ type: 'pong', running: Boolean(state.run) });
+  },
+
+  memory(msg, reply) {
+    reply({ type: 'memory', wasm_bytes: state.memory ? state.memory.buffer.byteLength : null });
   },
 
   evaluate(msg, reply) {
@@ -335,6 +357,8 @@ function trainSlice(id) {
   adapt(run, ms);
   for (const record of progress.finished) post({ type: 'epoch', record });
   run.posted += progress.finished.length;
+  // The weights at the end of the last finished epoch, for the page's run store (resume point).
+  if (progress.finished.length > 0) post({ type: 'checkpoint', epoch: progress.epoch, model: trainer.checkpoint_model() });
 
   const rate = ms > 0 ? (stepped * 1000) / ms : null;
   if (rate !== null) run.lastRate = run.lastRate === null ? rate : 0.7 * run.lastRate + 0.3 * rate;
