@@ -138,7 +138,6 @@ export function createRecovery(app, tracker, alerts, { heartbeatMs = 20_000, pin
     };
     app.emit('run-reset', app.run);
     app.emit('run-status', app.run);
-    if (history.length) app.emit('epoch', history[history.length - 1]);
     const message = { type: 'start', config: record.config };
     if (k > 0) Object.assign(message, { model: record.model, history: { epochs: history } });
     seen();
@@ -149,6 +148,8 @@ export function createRecovery(app, tracker, alerts, { heartbeatMs = 20_000, pin
 
   app.on('worker:started', (m) => {
     if (!app.run.resumeOf) return;
+    // The views redraw the saved epochs once the new trainer can answer their requests.
+    if (app.run.history.length) app.emit('epoch', app.run.history[app.run.history.length - 1]);
     app.emit('run-message', {
       text: `Resumed from epoch ${m.resumed_from} of ${m.epochs} with the weights saved after it (optimizer state restarts).`,
     });

@@ -32,6 +32,8 @@ export async function createTracker(app, alerts) {
   let current = null;
   let pendingResume = null;
   let releaseLock = null;
+  /** Final models being fetched: the record's last write is still to come. */
+  let settling = 0;
   const changed = () => app.emit('runs-changed');
 
   // --- writing, coalesced per record: a slow write is followed by one write of the latest state
@@ -147,6 +149,7 @@ export async function createTracker(app, alerts) {
 
   /** The final weights (after divergence: the last finite ones) replace the checkpoint. */
   async function keepFinalModel(record) {
+    settling += 1;
     try {
       const reply = await app.request({ type: 'export-model', id: app.id() }, 'model');
       if (record.status !== 'running') {
@@ -156,8 +159,13 @@ export async function createTracker(app, alerts) {
     } catch (e) {
       console.warn('the final model could not be read; the record keeps its last checkpoint', e);
     }
-    await save(record);
-    if (current === record && !unsaved.has(record.id)) records.set(record.id, light(record));
+    try {
+      await save(record);
+      if (current === record && !unsaved.has(record.id)) records.set(record.id, light(record));
+    } finally {
+      settling -= 1;
+      changed();
+    }
   }
 
   // --- startup: load the saved runs; runs left 'running' by a closed page are interrupted
@@ -185,6 +193,10 @@ export async function createTracker(app, alerts) {
     },
     list() {
       return [...records.values()].sort((a, b) => b.startedAt - a.startedAt);
+    },
+    /** Nothing waits to be written (the tests wait for this before reading IndexedDB). */
+    get idle() {
+      return settling === 0 && flushing === null && dirty.size === 0;
     },
     isUnsaved(id) {
       return unsaved.has(id);

@@ -17,12 +17,12 @@ export function digitsConfig(changes = {}) {
   return c;
 }
 
-/** A wider network and small batches: epochs of a few hundred ms, long enough to interrupt. */
+/** A wide network and small batches: epochs of about a second, long enough to interrupt. */
 export function slowDigitsConfig(epochs) {
   return digitsConfig({
     layers: [
-      { units: 512, activation: 'relu', init: 'he_uniform' },
-      { units: 256, activation: 'relu', init: 'he_uniform' },
+      { units: 1024, activation: 'relu', init: 'he_uniform' },
+      { units: 1024, activation: 'relu', init: 'he_uniform' },
       { units: 10, activation: 'softmax', init: 'xavier_uniform' },
     ],
     batch_size: 8,
@@ -52,17 +52,18 @@ export async function ready(page) {
 }
 
 export async function start(page) {
+  const before = await page.evaluate(() => window.mlpLab.tracker.current?.id ?? null);
   await page.click('[data-testid=start]');
-  await page.waitForFunction(() => window.mlpLab.tracker.current?.status === 'running', null, { timeout: 30_000 });
+  await page.waitForFunction((prev) => (window.mlpLab.tracker.current?.id ?? null) !== prev, before, { timeout: 30_000 });
   return page.evaluate(() => window.mlpLab.tracker.current.id);
 }
 
 /** Waits until run `id` has ended and its final state (with the model) is written. */
 export async function finished(page, id, timeout = 90_000) {
-  await page.waitForFunction(async (runId) => {
+  await page.waitForFunction((runId) => {
     const t = window.mlpLab.tracker;
     const r = t.list().find((x) => x.id === runId);
-    return r && r.status !== 'running' && (r.hasModel || r.model) && !['starting', 'running'].includes(window.mlpLab.run.status);
+    return r && ['done', 'failed', 'stopped'].includes(r.status) && (r.hasModel || r.model) && t.idle && !['starting', 'running'].includes(window.mlpLab.run.status);
   }, id, { timeout, polling: 200 });
 }
 
