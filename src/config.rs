@@ -377,10 +377,15 @@ impl Config {
         }
     }
 
+    /// The output layer's activations: a per-unit list as given, a layer-wide one once (not
+    /// `units` copies: `units` is unchecked input here, and a claimed 10¹⁵ must reach the
+    /// parameter-count error rather than a 10¹⁵-element vector).
     fn output_activations(&self) -> Vec<Activation> {
-        self.layers
-            .last()
-            .map_or(Vec::new(), |l| l.activation.expand(l.units))
+        match self.layers.last().map(|l| (l.units, &l.activation)) {
+            None | Some((0, ActivationSpec::Layer(_))) => Vec::new(),
+            Some((_, ActivationSpec::Layer(a))) => vec![*a],
+            Some((_, ActivationSpec::PerNeuron(list))) => list.clone(),
+        }
     }
 
     fn check_loss(&self, out: &mut Vec<ConfigError>) {

@@ -4,7 +4,7 @@
 
 use crate::config::Task;
 use crate::data::split::Standardizer;
-use crate::nn::{Activation, Dense, Loss, Network};
+use crate::nn::{Dense, Loss, Network};
 use crate::{Matrix, Real};
 use serde::{Deserialize, Serialize};
 
@@ -193,16 +193,19 @@ impl LayerFile {
         if self.units == 0 {
             return Err(field(at("units"), "must be at least 1"));
         }
-        let acts: Vec<Activation> = self.activation.expand(self.units);
-        if acts.len() != self.units {
-            return Err(field(
-                at("activation"),
-                format!(
-                    "expected {} activations (one per unit), found {}",
-                    self.units,
-                    acts.len()
-                ),
-            ));
+        // `units` and `input` are only the file's word: every list is checked against them
+        // before anything of their size is allocated, so `"units": 1e15` fails, not aborts.
+        if let crate::config::ActivationSpec::PerNeuron(list) = &self.activation {
+            if list.len() != self.units {
+                return Err(field(
+                    at("activation"),
+                    format!(
+                        "expected {} activations (one per unit), found {}",
+                        self.units,
+                        list.len()
+                    ),
+                ));
+            }
         }
         if self.weights.len() != self.units {
             return Err(field(
@@ -224,7 +227,6 @@ impl LayerFile {
                 ),
             ));
         }
-        let mut w = Matrix::zeros(self.units, fan_in);
         for (j, row) in self.weights.iter().enumerate() {
             if row.len() != fan_in {
                 return Err(field(
@@ -241,6 +243,9 @@ impl LayerFile {
                     "must be a finite number",
                 ));
             }
+        }
+        let mut w = Matrix::zeros(self.units, fan_in);
+        for (j, row) in self.weights.iter().enumerate() {
             for (k, v) in row.iter().enumerate() {
                 w[(j, k)] = *v;
             }
@@ -251,6 +256,10 @@ impl LayerFile {
                 "must be a finite number",
             ));
         }
-        Ok(Dense::new(w, self.bias, &acts))
+        Ok(Dense::new(
+            w,
+            self.bias,
+            &self.activation.expand(self.units),
+        ))
     }
 }

@@ -175,15 +175,17 @@ fn next_record(
     }
 }
 
-/// `n_rows,n_features,<names…>` with a following data row of `n_features + 1` fields (when there
-/// is one) — the second condition keeps a header-less numeric file from passing as this layout.
+/// `n_rows,n_features,<names…>` followed by a data row of `n_features + 1` fields — the second
+/// condition keeps a header-less numeric file from passing as this layout, and bounds
+/// `n_features` by a row that exists, since the width sizes per-column buffers. (Without a data
+/// row the line reads as a header row, and the file is refused for having no data rows.)
 fn sklearn_layout(
     first: &::csv::StringRecord,
     second: Option<&::csv::StringRecord>,
 ) -> Option<Layout> {
     let n_rows = first.get(0)?.parse::<usize>().ok()?;
     let n_features = first.get(1)?.parse::<usize>().ok()?;
-    if n_features == 0 || second.is_some_and(|r| r.len() != n_features + 1) {
+    if n_features == 0 || Some(second?.len()) != n_features.checked_add(1) {
         return None;
     }
     Some(Layout::Sklearn {

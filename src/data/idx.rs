@@ -153,10 +153,19 @@ pub fn parse_idx(name: &str, bytes: &[u8]) -> Result<IdxFile, DataError> {
         Cow::Owned(data)
     } else {
         if bytes.len() as u128 != expected {
+            // A claim past u64 (up to 2⁹⁶ bytes) cannot be quoted as a u64 without lying.
+            let Ok(expected) = u64::try_from(expected) else {
+                return Err(DataError::TooLarge {
+                    file: name.to_string(),
+                    what: format!("the data its header claims ({claim})"),
+                    size: format!("{expected} bytes"),
+                    limit: MAX_FILE_BYTES,
+                });
+            };
             return Err(DataError::LengthMismatch {
                 file: name.to_string(),
                 claim,
-                expected: u64::try_from(expected).unwrap_or(u64::MAX),
+                expected,
                 has: "has".to_string(),
                 found: bytes.len() as u64,
             });

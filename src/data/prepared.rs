@@ -309,18 +309,28 @@ pub fn parse_prepared_named(file: &str, bytes: &[u8]) -> Result<Dataset, DataErr
     let features_end = HEADER_BYTES as u128 + n * d * feature_size;
     let expected = features_end + n * target_size;
     if bytes.len() as u128 != expected {
+        let claim = format!(
+            "{n} rows of {d} {} features and {}",
+            if feature_size == 4 { "f32" } else { "u8" },
+            if real {
+                format!("{width} f32 targets")
+            } else {
+                format!("a label among {width} classes")
+            }
+        );
+        // A claim past u64 (n·d·4 reaches 2⁶⁶) cannot be quoted as a u64 without lying.
+        let Ok(expected) = u64::try_from(expected) else {
+            return Err(DataError::TooLarge {
+                file: file.to_string(),
+                what: format!("the data its header claims ({claim})"),
+                size: format!("{expected} bytes"),
+                limit: crate::data::MAX_FILE_BYTES,
+            });
+        };
         return Err(DataError::LengthMismatch {
             file: file.to_string(),
-            claim: format!(
-                "{n} rows of {d} {} features and {}",
-                if feature_size == 4 { "f32" } else { "u8" },
-                if real {
-                    format!("{width} f32 targets")
-                } else {
-                    format!("a label among {width} classes")
-                }
-            ),
-            expected: u64::try_from(expected).unwrap_or(u64::MAX),
+            claim,
+            expected,
             has: "has".to_string(),
             found: bytes.len() as u64,
         });

@@ -13,6 +13,15 @@ use std::fmt;
 
 /// Random trials tried when checking that the spec's trials make valid configs.
 const DRY_RUN_SAMPLES: usize = 64;
+/// The most combinations a grid may have. Enumerating a grid walks every combination until
+/// `max_trials` distinct ones are found, so without a cap a huge int range of a parameter that
+/// never applies would spin (and a huge one that does would fill memory) before any trial runs.
+pub const MAX_GRID_POINTS: u128 = 100_000;
+/// The most hidden layers a trial may ask for: each becomes a layer config before validation
+/// can count its parameters, so the count itself needs a bound.
+pub const MAX_HIDDEN_LAYERS: u64 = 1_000;
+/// The most trials trained at once (one thread each natively).
+pub const MAX_WORKERS: usize = 1_024;
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]
@@ -288,6 +297,12 @@ impl SweepSpec {
         if raw.workers == Some(0) {
             return Err(SpecError::new("workers", "must be at least 1, found 0"));
         }
+        if let Some(w) = raw.workers.filter(|&w| w > MAX_WORKERS) {
+            return Err(SpecError::new(
+                "workers",
+                format!("must be at most {MAX_WORKERS}, found {w}"),
+            ));
+        }
         if !raw.base.is_object() {
             return Err(SpecError::new(
                 "base",
@@ -324,6 +339,9 @@ impl SweepSpec {
         let mut parameters = Vec::new();
         for (path, p) in &raw.parameters {
             parameters.push(check_param(path, p, raw.method)?);
+        }
+        if raw.method == Method::Grid {
+            check_grid_size(&parameters)?;
         }
         if let Some(et) = &raw.early_termination {
             if et.min_epochs == 0 {
@@ -465,7 +483,71 @@ impl SweepSpec {
     }
 }
 
+/// Refuses a grid with more than [`MAX_GRID_POINTS`] combinations (before inactive parameters
+/// are dropped), naming each axis's size.
+fn check_grid_size(parameters: &[Param]) -> Result<(), SpecError> {
+    let sizes: Vec<(String, u128)> = parameters
+        .iter()
+        .map(|p| {
+            let n = match &p.domain {
+                Domain::Values(v) => v.len() as u128,
+                // Grid ranges are int ranges with finite, ordered bounds (check_param).
+                Domain::Range { min, max, .. } => (max - min) as u128 + 1,
+            };
+            (p.path.clone(), n)
+        })
+        .collect();
+    let total = sizes.iter().fold(1u128, |t, (_, n)| t.saturating_mul(*n));
+    if total <= MAX_GRID_POINTS {
+        return Ok(());
+    }
+    let product = sizes
+        .iter()
+        .map(|(path, n)| format!("{path} {n}"))
+        .collect::<Vec<_>>()
+        .join(" × ");
+    Err(SpecError::new(
+        "parameters",
+        format!(
+            "the grid has {total} combinations ({product}); at most {MAX_GRID_POINTS} are \
+             supported: shorten the lists or ranges, or use random or bayes"
+        ),
+    ))
+}
+
+/// `hidden_layers` values must stay at most [`MAX_HIDDEN_LAYERS`].
+fn check_hidden_layers(at: &dyn Fn(&str) -> String, p: &Param) -> Result<(), SpecError> {
+    let too_many = |field: String, v: String| {
+        SpecError::new(
+            field,
+            format!("at most {MAX_HIDDEN_LAYERS} hidden layers are supported, found {v}"),
+        )
+    };
+    match &p.domain {
+        Domain::Values(vs) => match vs
+            .iter()
+            .enumerate()
+            .find(|(_, v)| v.as_u64().is_none_or(|n| n > MAX_HIDDEN_LAYERS))
+        {
+            Some((i, v)) => Err(too_many(at(&format!("values[{i}]")), v.to_string())),
+            None => Ok(()),
+        },
+        Domain::Range { max, .. } if *max > MAX_HIDDEN_LAYERS as f64 => {
+            Err(too_many(at("max"), max.to_string()))
+        }
+        Domain::Range { .. } => Ok(()),
+    }
+}
+
 fn check_param(path: &str, p: &RawParam, method: Method) -> Result<Param, SpecError> {
+    let param = check_param_domain(path, p, method)?;
+    if path == "hidden_layers" {
+        check_hidden_layers(&|f| format!("parameters.{path}.{f}"), &param)?;
+    }
+    Ok(param)
+}
+
+fn check_param_domain(path: &str, p: &RawParam, method: Method) -> Result<Param, SpecError> {
     let at = |f: &str| {
         if f.is_empty() {
             format!("parameters.{path}")

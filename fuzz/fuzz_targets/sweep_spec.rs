@@ -1,0 +1,48 @@
+//! Sweep specs as `mlp-lab sweep` and the page's sweep panel read them: parse and validate,
+//! then draw trials from the spec's sampler (grid points, random draws, one Bayesian
+//! suggestion) and build their configs.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use mlp_lab::sweep::space::build_config;
+use mlp_lab::sweep::{Method, Observation, Sampler, SweepSpec};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let spec = match SweepSpec::from_json(text) {
+        Ok(s) => s,
+        Err(e) => {
+            assert!(!e.to_string().is_empty());
+            return;
+        }
+    };
+    let sampler = Sampler::from_spec(&spec);
+    match spec.method {
+        Method::Grid => {
+            assert!(!sampler.grid().is_empty() && sampler.grid().len() <= spec.max_trials);
+            // Validation built every grid point's config already; they must still build.
+            for p in sampler.grid().iter().take(8) {
+                build_config(&spec.base, p).expect("a validated grid point builds");
+            }
+        }
+        Method::Random => {
+            for id in 0..4 {
+                build_config(&spec.base, &sampler.random(id)).expect("a validated draw builds");
+            }
+        }
+        Method::Bayes => {
+            let observations: Vec<Observation> = (0..sampler.initial_random_trials() + 1)
+                .map(|id| Observation {
+                    params: sampler.random(id),
+                    value: Some((id % 4) as f64 * 0.1),
+                })
+                .collect();
+            let next = observations.len();
+            if let Some(p) = sampler.suggest(next, &observations, &[]) {
+                let _ = build_config(&spec.base, &p);
+            }
+        }
+    }
+});
