@@ -10,6 +10,9 @@ import { createViewsPanel } from './ui/views.js';
 import { createTryPanel } from './ui/try.js';
 import { createFilesPanel } from './ui/files.js';
 import { showProblems } from './ui/problems.js';
+import { createSweepPanel } from './ui/sweep.js';
+import { createReportPanel } from './ui/report.js';
+import { SweepManager } from './sweep/manager.js';
 import { createAlerts } from './ui/alerts.js';
 import { createTracker } from './tracker.js';
 import { createRecovery } from './recovery.js';
@@ -322,6 +325,15 @@ async function main() {
   createViewsPanel(app, panel('views-panel'));
   createTryPanel(app, panel('try-panel'));
   createFilesPanel(app, panel('files-panel'));
+  // Sweeps and reports run in their own workers; unfinished ones resume from IndexedDB.
+  const sweeps = new SweepManager();
+  app.sweeps = sweeps;
+  createSweepPanel(app, panel('sweep-panel'), sweeps);
+  const reports = createReportPanel(app, panel('report-panel'), sweeps);
+  reports.restore().then(() => sweeps.resumeFromStore()).catch((e) => {
+    console.warn('sweeps could not be restored', e);
+    app.emit('run-message', { text: `Saved sweeps could not be read: ${e.message}`, bad: true });
+  });
 
   app.post({ type: 'init' });
 

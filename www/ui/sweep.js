@@ -1,0 +1,190 @@
+// The Sweeps panel: a spec editor (the same JSON `mlp-lab sweep --spec` reads), the number of
+// trial workers, start / pause / resume, progress with trials per minute and ETA, the best so
+// far, a live table of trials, and three views of the finished ones: parallel coordinates,
+// parameter importance and the metric against each parameter.
+import { el, field, replace, fmt, pct, duration } from './dom.js';
+import { draw as drawCurves } from '../charts/curves.js';
+import { draw as drawParallel } from '../charts/parallel.js';
+import { draw as drawImportance } from '../charts/importance.js';
+import { draw as drawScatter } from '../charts/param-scatter.js';
+import { defaultWorkers } from '../sweep/runner.js';
+import { columns, importance, scored } from '../sweep/analysis.js';
+
+/** A random sweep around the page's network, as a starting point to edit. */
+export function specFromPage(config, dataset) {
+  const base = structuredClone(config || {});
+  if (!(base.validation_split > 0)) base.validation_split = 0.2;
+  const regression = base.loss === 'mse' && base.task !== 'multiclass';
+  const parameters = {
+    'optimizer.lr': { min: 0.0001, max: 0.03, scale: 'log' },
+    batch_size: { values: [16, 32, 64] },
+  };
+  if ((base.layers?.length ?? 0) > 1) parameters.hidden_units = { min: 16, max: 128, type: 'int', scale: 'log' };
+  const spec = { method: 'random', metric: regression ? 'val_loss' : 'val_accuracy', max_trials: 12, seed: 1, dataset, base, parameters };
+  if ((base.epochs ?? 10) >= 4) spec.early_termination = { kind: 'asha', min_epochs: 2, reduction_factor: 3 };
+  return JSON.stringify(spec, null, 2);
+}
+
+function metricText(metric, v) {
+  if (!Number.isFinite(v)) return '–';
+  return /accuracy/.test(metric) ? pct(v) : fmt(v, 5);
+}
+
+function paramsText(params) {
+  return Object.entries(params || {}).map(([k, v]) => `${k}=${typeof v === 'number' ? fmt(v) : v}`).join(', ');
+}
+
+export function createSweepPanel(app, root, manager) {
+  const specBox = el('textarea', { class: 'sweep-spec', rows: 14, spellcheck: false, testid: 'sweep-spec' });
+  const fromPage = el('button', {
+    type: 'button', text: 'Spec from the page’s network', testid: 'sweep-spec-from-page',
+    onclick: () => { specBox.value = specFromPage(app.config, app.dataRef?.name); },
+  });
+  const workers = el('input', { type: 'number', min: 1, max: 16, step: 1, value: defaultWorkers(), testid: 'sweep-workers' });
+  const start = el('button', { type: 'button', class: 'primary', text: 'Start sweep', testid: 'sweep-start' });
+  const pause = el('button', { type: 'button', text: 'Pause', testid: 'sweep-pause', disabled: true });
+  const resume = el('button', { type: 'button', text: 'Resume', testid: 'sweep-resume', disabled: true });
+  const message = el('p', { class: 'sweep-message', role: 'status', testid: 'sweep-message' });
+  const status = el('p', { class: 'sweep-status', testid: 'sweep-status', text: 'No sweep yet.' });
+  const progress = el('progress', { max: 1, value: 0, testid: 'sweep-progress' });
+  const best = el('p', { class: 'sweep-best', testid: 'sweep-best' });
+  const bestChart = el('canvas', { class: 'chart', testid: 'sweep-best-chart' });
+  const tableBody = el('tbody');
+  const table = el('table', { class: 'sweep-table', testid: 'sweep-table' },
+    el('thead', {}, el('tr', {}, ['trial', 'status', 'metric', 'epochs', 'seconds', 'params'].map((h) => el('th', { text: h })))),
+    tableBody);
+  const parallel = el('canvas', { class: 'chart tall', testid: 'sweep-parallel' });
+  const importanceCanvas = el('canvas', { class: 'chart', testid: 'sweep-importance' });
+  const scatter = el('canvas', { class: 'chart tall', testid: 'sweep-scatter' });
+
+  replace(root,
+    el('p', { class: 'hint', text: 'A sweep trains many configurations of the page’s network in parallel workers. The spec is the JSON `mlp-lab sweep --spec` reads; the same spec gives the same trials here and on the command line. A reload resumes a running sweep.' }),
+    field('Sweep spec (JSON)', specBox, { wide: true }),
+    el('div', { class: 'row' }, fromPage, field('Trial workers', workers), start, pause, resume),
+    message,
+    el('div', { class: 'sweep-progress' }, progress, status),
+    best,
+    el('h3', { text: 'Best so far' }), bestChart,
+    el('h3', { text: 'Trials' }), el('div', { class: 'sweep-table-wrap' }, table),
+    el('h3', { text: 'Parallel coordinates (colour: metric, blue is best)' }), parallel,
+    el('h3', { text: 'Parameter importance (random forest; Spearman ρ / Pearson r, η for choices)' }), importanceCanvas,
+    el('h3', { text: 'Metric against each parameter' }), scatter);
+
+  let shown = null; // the runner on screen
+  let frame = 0;
+  const say = (text, bad = false) => {
+    message.textContent = text;
+    message.classList.toggle('bad', bad);
+  };
+
+  start.addEventListener('click', async () => {
+    if (!specBox.value.trim()) specBox.value = specFromPage(app.config, app.dataRef?.name);
+    let spec;
+    try {
+      spec = JSON.parse(specBox.value);
+    } catch (e) {
+      say(`The spec is not valid JSON: ${e.message}`, true);
+      return;
+    }
+    const n = Math.round(Number(workers.value));
+    if (!(n >= 1 && n <= 16)) {
+      say(`Trial workers must be a whole number from 1 to 16, found “${workers.value}”.`, true);
+      return;
+    }
+    const dataset = spec.dataset || app.dataRef?.name;
+    const dataRef = dataset === app.dataRef?.name ? structuredClone(app.dataRef) : { name: dataset };
+    try {
+      await manager.add({ spec: specBox.value, dataRef, workers: n, kind: 'sweep' });
+      say(manager.current ? 'Queued: it starts when the sweep now running ends.' : 'Starting…');
+    } catch (e) {
+      say(e.message, true);
+    }
+  });
+  pause.addEventListener('click', () => shown?.pause());
+  resume.addEventListener('click', () => shown?.resume());
+
+  const schedule = () => {
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      render();
+    });
+  };
+
+  function render() {
+    const r = shown;
+    if (!r) return;
+    const metric = r.info.metric;
+    const done = r.row.status === 'done';
+    pause.disabled = done || r.paused || r.closed;
+    resume.disabled = done || !r.paused;
+    const pace = r.pace();
+    progress.max = r.total;
+    progress.value = r.finishedCount;
+    const parts = [`${r.row.title}: ${r.finishedCount} / ${r.total} trials finished`];
+    if (r.running.size) parts.push(`${r.running.size} running`);
+    parts.push(`${r.row.workers} worker${r.row.workers === 1 ? '' : 's'}`);
+    if (pace.perMinute) parts.push(`${pace.perMinute.toFixed(1)} trials/min`);
+    if (!done && pace.etaSeconds !== null) parts.push(`about ${duration(pace.etaSeconds)} left`);
+    parts.push(r.paused ? 'paused' : r.row.status);
+    status.textContent = parts.join(' · ');
+    status.dataset.status = r.row.status;
+    const b = r.best();
+    best.textContent = b ? `Best: trial ${b.id}, ${metric} ${metricText(metric, b.metric)} — ${paramsText(b.params)}` : 'Best: none yet';
+
+    const trials = [...r.trials.values()].sort((a, c) => a.id - c.id);
+    const rows = trials.map((t) => el('tr', { testid: 'sweep-row', dataset: { trial: t.id, status: t.record.status } },
+      el('td', { text: t.id }),
+      el('td', { text: t.record.status.replace('_', ' '), title: t.record.message || '' }),
+      el('td', { text: metricText(metric, t.record.metric) }),
+      el('td', { text: t.record.epochs }),
+      el('td', { text: fmt(t.record.seconds, 3) }),
+      el('td', { text: t.record.message ? `${paramsText(t.record.params)} — ${t.record.message}` : paramsText(t.record.params) })));
+    const live = [...r.running.entries()].sort((a, c) => a[0] - c[0]).map(([id, l]) => el('tr', { class: 'running', dataset: { trial: id, status: 'running' } },
+      el('td', { text: id }),
+      el('td', { text: `running (epoch ${l.epoch}/${l.epochs}, worker ${l.worker + 1})` }),
+      el('td', { text: metricText(metric, l.value) }),
+      el('td', { text: l.epoch }),
+      el('td', { text: '' }),
+      el('td', { text: paramsText(l.params) })));
+    replace(tableBody, rows, live);
+
+    // best so far, in the order trials finished
+    const order = trials.filter((t) => Number.isFinite(t.record.metric));
+    const maximize = r.info.goal === 'maximize';
+    let bestSoFar = null;
+    const bestPoints = order.map((t, i) => {
+      const v = t.record.metric;
+      if (bestSoFar === null || (maximize ? v > bestSoFar : v < bestSoFar)) bestSoFar = v;
+      return [i + 1, bestSoFar];
+    });
+    drawCurves(bestChart, { series: [
+      { label: 'trial', points: order.map((t, i) => [i + 1, t.record.metric]) },
+      { label: 'best so far', points: bestPoints },
+    ] }, { percent: /accuracy/.test(metric), xLabel: 'trials finished', emptyText: 'The best metric so far appears as trials finish' });
+
+    const good = scored(trials);
+    const cols = columns(good, r.info.parameters);
+    const values = good.map((t) => t.record.metric);
+    const bestIndex = b ? good.findIndex((t) => t.id === b.id) : -1;
+    drawParallel(parallel, { columns: cols, metric: values, metricName: metric, goal: r.info.goal }, { highlight: bestIndex });
+    drawImportance(importanceCanvas, { rows: good.length >= 4 ? importance(good, r.info.parameters) : [] });
+    drawScatter(scatter, { columns: cols, metric: values, metricName: metric, best: bestIndex });
+  }
+
+  manager.on((type, payload, runner) => {
+    if (type === 'failed') say(`The sweep could not run: ${payload.message}`, true);
+    if (!runner || runner.row.kind !== 'sweep') return;
+    if (type === 'runner') {
+      shown = runner;
+      specBox.value = runner.row.spec;
+      say(runner.finishedCount ? `Resumed from the browser’s storage: ${runner.finishedCount} finished trial(s) kept.` : '');
+    }
+    if (type === 'warning') say(payload.message, true);
+    if (runner === shown) schedule();
+  });
+  // The progress line's pace and ETA tick even between trial events.
+  setInterval(() => { if (shown && !shown.closed && shown.row.status !== 'done') schedule(); }, 1000);
+
+  return { show: (runner) => { shown = runner; schedule(); } };
+}
