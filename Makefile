@@ -106,3 +106,12 @@ bench: wasm
 # Full-data accuracy of the presets, 3 seeds each (long; not part of `make test`).
 accuracy:
 	bash scripts/accuracy.sh
+
+# --- fuzz (reliability) ----------------------------------------------------------------------
+# Every parser under libFuzzer (fuzz/: IDX, CIFAR, CSV, prepared, model JSON, config JSON, sweep
+# spec; nightly Rust only there) and the URL-hash parser (fuzz/hash.fuzz.mjs), one at a time for
+# FUZZ_SECONDS each; prints target, seconds, executions, crashes. Crash inputs: fuzz/artifacts/.
+FUZZ_SECONDS ?= 120
+.PHONY: fuzz
+fuzz:
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)

@@ -7,6 +7,7 @@
 // name a message — never throw: that is how the page says an invalid config is invalid.
 //
 //   node fuzz/hash.fuzz.mjs [--seconds 120] [--seed N]
+//   node fuzz/hash.fuzz.mjs --malformed     prints the Markdown rows "malformed hash → answer"
 //
 // Prints one summary line (JSON) with executions and failures; exits 1 on the first failure,
 // after writing the offending hash to fuzz/artifacts/hash/.
@@ -20,6 +21,28 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { decodeRun, encodeRun } = await import(join(root, 'www/hash.js'));
 
 const args = process.argv.slice(2);
+
+if (args.includes('--malformed')) {
+  const b64 = (text) => Buffer.from(text).toString('base64url');
+  const cases = [
+    ['`#run=` with nothing after it', '#run='],
+    ['`#run=%%%` (not base64)', '#run=%%%'],
+    ['`#run=!!!!` (not base64)', '#run=!!!!'],
+    ['base64 of bytes that are not UTF-8', `#run=${Buffer.from([0xff, 0xfe, 0x80]).toString('base64url')}`],
+    ['base64 of `{"config": ` (cut JSON)', `#run=${b64('{"config": ')}`],
+    ['base64 of `[1, 2]` (an array)', `#run=${b64('[1, 2]')}`],
+    ['base64 of `{"data": {}}` (no config)', `#run=${b64('{"data": {}}')}`],
+    ['base64 of `{"config": [1]}` (config is an array)', `#run=${b64('{"config": [1]}')}`],
+    ['200,001 characters of run', `#run=${'A'.repeat(200_001)}`],
+    ['`#other=1` (no run)', '#other=1'],
+  ];
+  for (const [input, hash] of cases) {
+    const out = decodeRun(hash);
+    const answer = out.error ?? (out.run ? `(a run; config ${JSON.stringify(out.run.config)})` : '(no run: {})');
+    console.log(`| URL hash (www/hash.js) | ${input.replace(/\|/g, '\\|')} | ${answer.replace(/\|/g, '\\|')} |`);
+  }
+  process.exit(0);
+}
 const arg = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
