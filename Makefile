@@ -115,3 +115,10 @@ FUZZ_SECONDS ?= 120
 .PHONY: fuzz
 fuzz:
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# Soak test (opt-in, a few minutes; not part of `make test`): 50 epochs of the MNIST subset in the
+# page in headless Chromium — wasm memory and JS heap at epochs 1/10/50, longest frame gap, a
+# background period mid-run. Writes bench/SOAK.md and bench/soak.json.
+.PHONY: soak
+soak: wasm data-if-missing
+	node scripts/soak.mjs
