@@ -107,11 +107,23 @@ test('a 6-trial random sweep on digits runs in 2 workers and finishes with a bes
   await context.close();
 });
 
-test('a reload in the middle of a sweep resumes it: 6 finished trials, none lost or run twice', { skip: !DIGITS && 'no www/data/digits.json' }, async () => {
+test('pause holds a sweep, and a reload in the middle resumes it: 6 finished trials, none lost or run twice', { skip: !DIGITS && 'no www/data/digits.json' }, async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const { page, errors } = await open(context);
-  // Slower trials, so the reload lands while some run.
-  await startSweep(page, spec(25, { min: 64, max: 128, type: 'int' }), 2);
+  // Slower trials (about 3 s each), so pausing and reloading land while some run.
+  await startSweep(page, spec(60, { min: 64, max: 128, type: 'int' }), 2);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=sweep-table] tr.running').length > 0, null, { timeout: 60_000, polling: 50 });
+  // Pause: no trial finishes and none starts until resumed.
+  await page.click('[data-testid=sweep-pause]');
+  await page.waitForSelector('[data-testid=sweep-status][data-status=paused]', { timeout: 10_000 });
+  const paused = (await storedTrials(page)).length;
+  const runningWhenPaused = await page.locator('[data-testid=sweep-table] tr.running').count();
+  await page.waitForTimeout(2500);
+  assert.equal((await storedTrials(page)).length, paused, 'no trial finishes while paused');
+  assert.equal(await page.locator('[data-testid=sweep-table] tr.running').count(), runningWhenPaused);
+  assert.equal(await page.isDisabled('[data-testid=sweep-pause]'), true);
+  await page.click('[data-testid=sweep-resume]');
+  await page.waitForSelector('[data-testid=sweep-status][data-status=running]', { timeout: 10_000 });
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=sweep-row]').length >= 2, null, { timeout: 120_000, polling: 50 });
   const before = await storedTrials(page);
   assert.ok(before.length >= 2 && before.length < 6, `reloading mid-sweep: ${before.length} stored`);

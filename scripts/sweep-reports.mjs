@@ -1,0 +1,93 @@
+// Runs the page's two comparison reports ("activation functions", "initializations") on a data
+// set in headless Chromium, exactly as the Reports panel's button does, and saves each report's
+// exports (Markdown, CSV, standalone HTML) under bench/reports/. With --write, also writes
+// bench/REPORTS.md from them (and from a sweep-speedup.mjs output file given with --speedup).
+//
+//   node scripts/sweep-reports.mjs [--data mnist] [--epochs 5] [--seeds 3] [--write] [--speedup FILE]
+
+import { mkdirSync, readFileSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as harness from '../tests/e2e/harness.mjs';
+
+function args() {
+  const out = { data: 'mnist', epochs: 5, seeds: 3, write: false, speedup: null };
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    if (k === '--write') { out.write = true; continue; }
+    const v = argv[++i];
+    if (v === undefined) throw new Error(`${k}: needs a value`);
+    if (k === '--data') out.data = v;
+    else if (k === '--epochs') out.epochs = Number(v);
+    else if (k === '--seeds') out.seeds = Number(v);
+    else if (k === '--speedup') out.speedup = v;
+    else throw new Error(`unknown option ${k}; known: --data, --epochs, --seeds, --write, --speedup`);
+  }
+  if (!Number.isInteger(out.epochs) || out.epochs < 1) throw new Error(`--epochs: must be a whole number ≥ 1, found ${out.epochs}`);
+  if (!Number.isInteger(out.seeds) || out.seeds < 1 || out.seeds > 10) throw new Error(`--seeds: must be a whole number from 1 to 10, found ${out.seeds}`);
+  if (out.speedup && !existsSync(out.speedup)) throw new Error(`--speedup: ${out.speedup} does not exist`);
+  return out;
+}
+
+const opts = args();
+const OUT = path.join(harness.ROOT, 'bench/reports');
+mkdirSync(OUT, { recursive: true });
+const server = await harness.startServer();
+const browser = await harness.launchBrowser();
+const saved = {};
+const started = Date.now();
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(server.url);
+  await page.waitForSelector('.engine.ok', { timeout: 120_000 });
+  await page.waitForFunction(() => window.mlpLab?.summary, null, { timeout: 120_000 });
+  if (await page.evaluate(() => window.mlpLab.dataRef?.name) !== opts.data) {
+    await page.selectOption('[data-testid=dataset-select]', opts.data);
+  }
+  await page.waitForFunction((d) => window.mlpLab.dataRef?.name === d && window.mlpLab.summary?.name === d, opts.data, { timeout: 120_000 });
+  await page.waitForTimeout(1000); // the preset's config follows the data set
+  const config = await page.evaluate(() => window.mlpLab.config);
+  await page.fill('[data-testid=report-epochs]', String(opts.epochs));
+  await page.fill('[data-testid=report-seeds]', String(opts.seeds));
+  await page.click('[data-testid=report-build]');
+  for (const kind of ['activation', 'init']) {
+    await page.waitForSelector(`[data-testid=report-${kind}][data-state=done]`, { timeout: 4 * 60 * 60_000 });
+    for (const [ext, testid] of [['md', 'md'], ['csv', 'csv'], ['html', 'html']]) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=report-${kind}-export-${testid}]`)]);
+      const file = path.join(OUT, `${opts.data}-${kind}.${ext}`);
+      copyFileSync(await download.path(), file);
+      saved[`${kind}.${ext}`] = file;
+    }
+    await page.locator(`[data-testid=report-${kind}]`).screenshot({ path: path.join(OUT, `${opts.data}-${kind}.png`) });
+    console.log(`${kind}: saved ${Object.keys(saved).filter((k) => k.startsWith(kind)).length} files`);
+  }
+  if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+  const minutes = (Date.now() - started) / 60000;
+  console.log(`both reports in ${minutes.toFixed(1)} min; network ${config.layers.map((l) => l.units).join('-')}`);
+  if (opts.write) {
+    const md = (kind) => readFileSync(saved[`${kind}.md`], 'utf8').replace(/^# /m, '### ');
+    const speed = opts.speedup ? readFileSync(opts.speedup, 'utf8').trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)) : [];
+    const lines = [
+      '# Sweeps and reports in the page: measured',
+      '',
+      `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} cores shared with other work (load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} at the end), headless Chromium, the real page (scripts/sweep-reports.mjs, scripts/sweep-speedup.mjs).`,
+      '',
+    ];
+    if (speed.length) {
+      lines.push('## Parallel speedup (trials per minute, same spec)', '', '| workers | trials | wall s | trials/min (wall) | trials/min (page) | mean s per trial | load before |', '|---|---|---|---|---|---|---|');
+      for (const r of speed) lines.push(`| ${r.workers} | ${r.trials} | ${r.wall_seconds.toFixed(1)} | ${r.trials_per_minute_wall.toFixed(1)} | ${r.trials_per_minute_page} | ${r.mean_trial_seconds.toFixed(2)} | ${r.load_before.toFixed(2)} |`);
+      lines.push('');
+    }
+    lines.push(`## Reports on ${opts.data} (${opts.epochs} epochs, ${opts.seeds} seeds per group, ${minutes.toFixed(1)} min for both)`, '', md('activation'), '', md('init'), '');
+    writeFileSync(path.join(harness.ROOT, 'bench/REPORTS.md'), lines.join('\n'));
+    console.log('wrote bench/REPORTS.md');
+  }
+  await context.close();
+} finally {
+  await browser.close();
+  await server.close();
+}
