@@ -275,3 +275,16 @@ fn sweep_asking_for_a_billion_workers_is_refused() {
         "workers: must be at most 1024, found 1000000000"
     );
 }
+
+#[test]
+fn sweep_spec_that_is_not_json_reads_without_an_empty_field_prefix() {
+    // Once: "spec.json: : the spec is not valid JSON…" (an empty field before the colon).
+    let e = SweepSpec::from_json("{\"method\": ").unwrap_err();
+    assert_eq!(e.field, "");
+    assert!(
+        e.to_string().starts_with(
+            "the spec is not valid JSON: EOF while parsing a value at line 1 column 11"
+        ),
+        "{e}"
+    );
+}

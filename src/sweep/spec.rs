@@ -23,8 +23,10 @@ pub const MAX_HIDDEN_LAYERS: u64 = 1_000;
 /// The most trials trained at once (one thread each natively).
 pub const MAX_WORKERS: usize = 1_024;
 
+/// Displays as `field: message`, or just the message when no field applies (text that is not
+/// JSON), so a caller's "spec.json: {e}" never reads "spec.json: : …".
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
+#[error("{}{message}", if field.is_empty() { String::new() } else { format!("{field}: ") })]
 pub struct SpecError {
     /// The JSON path of the offending field ("" when the text is not JSON).
     pub field: String,
