@@ -25,6 +25,10 @@ pub struct EpochRecord {
     pub grad_norms: Vec<f64>,
     /// Each layer's weight histogram at the end of the epoch.
     pub weight_histograms: Vec<Histogram>,
+    /// Each layer's weight-gradient histogram of the epoch's last batch, as applied (after the
+    /// regulariser and clipping).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grad_histograms: Vec<Histogram>,
     pub seconds: f64,
 }
 

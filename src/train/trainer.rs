@@ -398,6 +398,12 @@ impl Trainer {
                 .map(|g| g / s.batches.max(1) as f64)
                 .collect(),
             weight_histograms: self.weight_histograms(HISTOGRAM_BINS),
+            grad_histograms: self
+                .grads
+                .weights
+                .iter()
+                .map(|g| Histogram::of(g.iter(), HISTOGRAM_BINS))
+                .collect(),
             ..EpochRecord::default()
         };
         if let Some(val) = &self.val {

@@ -72,6 +72,8 @@ test('a finished run is in the runs table after a reload, with its history, hist
     assert.equal(e.grad_norms.length, 2, 'one gradient norm per layer');
     assert.equal(e.weight_histograms.length, 2, 'one weight histogram per layer');
     assert.equal(e.weight_histograms[0].counts.reduce((a, b) => a + b, 0), 64 * 64, 'the first layer histogram counts every weight');
+    assert.equal(e.grad_histograms.length, 2, 'one gradient histogram per layer');
+    assert.equal(e.grad_histograms[1].counts.reduce((a, b) => a + b, 0), 64 * 10, 'the output layer gradient histogram counts every weight');
   }
   assert.equal(saved.testMetrics.confusion_matrix.length, 10);
   assert.ok(saved.testMetrics.accuracy > 0.5, `test accuracy ${saved.testMetrics.accuracy}`);

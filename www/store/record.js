@@ -5,7 +5,8 @@
 // dataName, seed, startedAt, endedAt (ms since 1970, endedAt null while unfinished), epochs (the
 // config's target), history: [EpochRecord as the engine sends it: epoch, train_loss,
 // train_accuracy?, val_loss?, val_accuracy? | val_mse?, val_mae?, val_r2?, lr, grad_norms
-// (per layer), weight_histograms ([{min, max, counts}] per layer), seconds], testMetrics and
+// (per layer), weight_histograms and grad_histograms ([{min, max, counts}] per layer: the weights
+// at the end of the epoch, the last batch's weight gradients), seconds], testMetrics and
 // valMetrics (the engine's metrics, with the confusion matrix for classification, or null),
 // model (engine model JSON text of the weights after epoch `modelEpoch`, or null), modelEpoch,
 // error (why it failed or stopped early, or null), resumes ([epoch K] each time it continued
@@ -109,15 +110,17 @@ function checkEpoch(c, e, p, i) {
   }
   out.lr = c.num(e.lr, `${p}.lr`);
   out.grad_norms = c.arr(e.grad_norms ?? [], `${p}.grad_norms`).map((g, j) => c.num(g, `${p}.grad_norms[${j}]`));
-  out.weight_histograms = c.arr(e.weight_histograms ?? [], `${p}.weight_histograms`).map((h, j) => {
-    const hp = `${p}.weight_histograms[${j}]`;
-    c.obj(h, hp);
-    return {
-      min: c.num(h.min, `${hp}.min`),
-      max: c.num(h.max, `${hp}.max`),
-      counts: c.arr(h.counts, `${hp}.counts`).map((n, k) => c.int(n, `${hp}.counts[${k}]`)),
-    };
-  });
+  for (const key of ['weight_histograms', 'grad_histograms']) {
+    out[key] = c.arr(e[key] ?? [], `${p}.${key}`).map((h, j) => {
+      const hp = `${p}.${key}[${j}]`;
+      c.obj(h, hp);
+      return {
+        min: c.num(h.min, `${hp}.min`),
+        max: c.num(h.max, `${hp}.max`),
+        counts: c.arr(h.counts, `${hp}.counts`).map((n, k) => c.int(n, `${hp}.counts[${k}]`)),
+      };
+    });
+  }
   out.seconds = c.numOrNull(e.seconds, `${p}.seconds`) ?? 0;
   return out;
 }
