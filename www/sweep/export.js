@@ -24,16 +24,30 @@ export function tableRows(report) {
   return [head, ...rows];
 }
 
+/** Text for Markdown: no raw HTML gets through to a renderer. */
+function mdText(s) {
+  return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 function mdCell(s) {
-  return String(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return mdText(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** "Best run: trial 9 (hidden_activation = relu, seed 1), val_accuracy 96.50%, test accuracy 93.70%." */
+export function bestLine(report) {
+  const b = report.best;
+  if (!b) return 'No run finished with a metric.';
+  const test = b.testMetrics?.accuracy !== undefined ? `, test accuracy ${pct('accuracy', b.testMetrics.accuracy)}` : '';
+  return `Best run: trial ${b.id} (${report.param} = ${b.record.params[report.param]}, seed ${b.record.params.seed}), ` +
+    `${report.metric} ${pct(report.metric, b.record.metric)}${test}.`;
 }
 
 export function toMarkdown(report, setup) {
   const [head, ...rows] = tableRows(report);
   const lines = [
-    `# ${report.title}: ${setup.dataset}`,
+    `# ${mdText(report.title)}: ${mdText(setup.dataset)}`,
     '',
-    `${setup.description}`,
+    mdText(setup.description),
     '',
     `| ${head.map(mdCell).join(' | ')} |`,
     `|${head.map(() => '---').join('|')}|`,
@@ -46,8 +60,7 @@ export function toMarkdown(report, setup) {
   ];
   if (report.best) {
     const b = report.best;
-    lines.push(`Best run: trial ${b.id} (${report.param} = ${b.record.params[report.param]}, seed ${b.record.params.seed}), ${report.metric} ${pct(report.metric, b.record.metric)}` +
-      `${b.testMetrics?.accuracy !== undefined ? `, test accuracy ${pct('accuracy', b.testMetrics.accuracy)}` : ''}.`, '');
+    lines.push(mdText(bestLine(report)), '');
     if (b.confusion) {
       const names = b.confusion.class_names?.length ? b.confusion.class_names : b.confusion.matrix.map((_, i) => String(i));
       lines.push(`Confusion matrix of the best run (${b.confusion.split} split; rows true, columns predicted):`, '');
@@ -99,6 +112,7 @@ figure{margin:12px 0}img{max-width:100%;border:1px solid #e5e7eb}</style></head>
 <table><thead><tr>${head.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead>
 <tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${e(c)}</td>`).join('')}</tr>`).join('\n')}</tbody></table>
 <h2>Findings</h2><ul>${report.findings.map((f) => `<li>${e(f)}</li>`).join('')}</ul>
+<p>${e(bestLine(report))}</p>
 ${img}
 <p><small>Made by MLP Lab.</small></p>
 </body></html>

@@ -59,7 +59,15 @@ export class SweepManager {
         this.current = runner;
         runner.on((type, payload) => this.emit(type, payload, runner));
         this.emit('runner', { row }, runner);
-        await runner.run();
+        try {
+          await runner.run();
+        } catch (e) {
+          // A bug, not a bad trial (those are failed records): keep the sweep resumable.
+          console.error('sweep stopped:', e);
+          runner.close();
+          await store.putSweep({ ...runner.row, status: 'paused', message: e.message }).catch(() => {});
+          this.emit('failed', { row: runner.row, message: `${e.message} (the sweep is paused; reload to resume it)` }, runner);
+        }
         this.current = null;
         this.emit('finished', { row: runner.row }, runner);
       }

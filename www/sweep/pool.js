@@ -28,10 +28,17 @@ export class TrialWorker {
     this.waiters = new Map();
     this.nextId = 1;
     this.broken = null;
+    this.spawn();
+  }
+
+  /** A fresh worker with the data loaded (again, after a crash). */
+  spawn() {
+    this.broken = null;
     this.worker = new Worker(new URL('../worker.js', import.meta.url), { type: 'module' });
     this.worker.addEventListener('message', (e) => this.onMessage(e.data));
-    this.worker.addEventListener('error', (e) => this.onCrash(`worker ${index} failed: ${e.message || 'worker.js did not load'}`));
+    this.worker.addEventListener('error', (e) => this.onCrash(`worker ${this.index + 1} failed: ${e.message || 'worker.js did not load'}`));
     this.loaded = this.load();
+    this.loaded.catch(() => {}); // awaited (and reported) by the next run
   }
 
   async load() {
@@ -130,9 +137,13 @@ export class TrialWorker {
   async run(plan, ctx) {
     const started = performance.now();
     const base = { id: plan.id, params: plan.params };
-    if (plan.error || this.broken) {
-      const message = plan.error || this.broken;
-      return { record: { ...base, metric: null, status: 'failed', epochs: 0, seconds: 0, message, curve: [] }, history: [] };
+    if (plan.error) {
+      return { record: { ...base, metric: null, status: 'failed', epochs: 0, seconds: 0, message: plan.error, curve: [] }, history: [] };
+    }
+    if (this.broken && !this.closed) {
+      // The engine crashed on an earlier trial: that trial failed, this one gets a new worker.
+      this.worker.terminate();
+      this.spawn();
     }
     try {
       await this.loaded;
@@ -183,6 +194,7 @@ export class TrialWorker {
   }
 
   terminate() {
+    this.closed = true;
     this.worker.terminate();
     this.onCrash('the sweep was closed');
   }

@@ -11,12 +11,14 @@ export const REPORTS = {
     param: 'hidden_activation',
     values: ['sigmoid', 'tanh', 'relu', 'leaky_relu'],
     what: 'hidden activation',
+    scope: 'every hidden layer',
   },
   init: {
     title: 'Initializations',
     param: 'init',
     values: ['random_uniform', 'random_normal', 'xavier_uniform', 'xavier_normal', 'he_uniform', 'he_normal'],
     what: 'initialization',
+    scope: 'every layer, output included',
   },
 };
 
@@ -106,7 +108,9 @@ export function findings(r, metric, maximize, groups) {
         : `that is within the seed spread (sd ${fmtMetric(metric, spread)}), so these two are not clearly different with ${Math.min(first.finals.length, second.finals.length)} seeds.`));
   }
   if (worst !== first && worst !== second) {
-    out.push(`Worst: ${worst.value} at ${fmtMetric(metric, worst.mean)} ± ${fmtMetric(metric, worst.sd)}, ${fmtDiff(metric, first.mean - worst.mean)} behind the best.`);
+    const spread = Math.max(first.sd, worst.sd);
+    const beyond = Math.abs(first.mean - worst.mean) > spread ? 'more than' : 'within';
+    out.push(`Worst: ${worst.value} at ${fmtMetric(metric, worst.mean)} ± ${fmtMetric(metric, worst.sd)}, ${fmtDiff(metric, first.mean - worst.mean)} behind the best (${beyond} the larger seed sd, ${fmtMetric(metric, spread)}).`);
   }
   const noisiest = [...ranked].sort((a, b) => b.sd - a.sd)[0];
   if (ranked.length > 1 && noisiest.sd > 0) out.push(`Most seed-sensitive: ${noisiest.value} (sd ${fmtMetric(metric, noisiest.sd)}).`);

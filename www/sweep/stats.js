@@ -1,13 +1,15 @@
 // Numbers behind the sweep views and reports: mean ± sd, Pearson and Spearman correlation, the
 // correlation ratio η for choices, Welch's t, and a small random-forest importance.
 //
-// Importance (documented in README.md): a forest of FOREST_TREES regression trees, each grown on
-// a bootstrap sample of the trials (depth ≤ 4, ≥ 2 trials per leaf, at every split a random
-// third of the parameters considered, thresholds between sorted distinct values), predicting the
-// metric from the parameters. A parameter's importance is its total decrease of squared error
-// over all splits on it (mean decrease in impurity), normalised to sum to 1. Choices enter as
-// their index in the spec's order, an inactive parameter as a value below every real one.
-// The forest's random stream is seeded, so the same trials always give the same bars.
+// Importance (documented in README.md): a forest of FOREST_TREES regression trees predicting the
+// metric from the parameters, each grown on a bootstrap sample of the trials (depth ≤ 4, ≥ 2
+// trials per leaf, thresholds between sorted distinct values). Every parameter is considered at
+// every split, as scikit-learn's forests do by default: with a handful of parameters, sampling a
+// third of them per split mostly measures which one was drawn. A parameter's importance is its
+// total decrease of squared error over all splits on it (mean decrease in impurity), normalised
+// to sum to 1. Choices enter as their index in the spec's order, an inactive parameter as a
+// value below every real one. The forest's random stream is seeded, so the same trials always
+// give the same bars.
 
 export const FOREST_TREES = 60;
 const MAX_DEPTH = 4;
@@ -108,18 +110,12 @@ export function forestImportance(X, y, { trees = FOREST_TREES, seed = 1 } = {}) 
   const gain = new Array(d).fill(0);
   if (n < 2 * MIN_LEAF || d === 0) return gain;
   const rand = mulberry32(seed);
-  const tryCount = Math.max(1, Math.ceil(d / 3));
   const grow = (idx, depth) => {
     if (depth >= MAX_DEPTH || idx.length < 2 * MIN_LEAF) return;
     const parent = sse(y, idx);
     if (parent <= 0) return;
-    const features = Array.from({ length: d }, (_, j) => j);
-    for (let k = features.length - 1; k > 0; k--) {
-      const r = Math.floor(rand() * (k + 1));
-      [features[k], features[r]] = [features[r], features[k]];
-    }
     let best = null;
-    for (const j of features.slice(0, tryCount)) {
+    for (let j = 0; j < d; j++) {
       const sorted = [...idx].sort((a, b) => X[a][j] - X[b][j]);
       for (let s = MIN_LEAF; s <= sorted.length - MIN_LEAF; s++) {
         if (X[sorted[s - 1]][j] === X[sorted[s]][j]) continue;

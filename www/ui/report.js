@@ -6,7 +6,7 @@ import { el, field, replace, download } from './dom.js';
 import { draw as drawBands } from '../charts/bands.js';
 import { draw as drawConfusion } from '../charts/confusion.js';
 import { REPORTS, REPORT_SEEDS, reportSpec, analyze } from '../sweep/reports.js';
-import { tableRows, toMarkdown, toCsv, toHtml } from '../sweep/export.js';
+import { tableRows, toMarkdown, toCsv, toHtml, bestLine } from '../sweep/export.js';
 import { defaultWorkers } from '../sweep/runner.js';
 import * as store from '../sweep/store.js';
 
@@ -59,7 +59,7 @@ export function createReportPanel(app, root, manager) {
     const hidden = base.layers.slice(0, -1).map((l) => l.units).join('-') || 'none';
     const setup = {
       dataset: row.dataRef?.name ?? '?',
-      description: `${REPORTS[kind].what} ∈ {${REPORTS[kind].values.join(', ')}} × seeds {${info.spec.parameters.seed.values.join(', ')}}; ` +
+      description: `${REPORTS[kind].what} (${REPORTS[kind].scope}) ∈ {${REPORTS[kind].values.join(', ')}} × seeds {${info.spec.parameters.seed.values.join(', ')}}; ` +
         `hidden layers ${hidden}, ${base.optimizer?.name ?? 'adam'} lr ${base.optimizer?.lr ?? 'default'}, batch ${base.batch_size ?? 32}, ` +
         `${base.epochs} epochs, validation split ${base.validation_split}. Judged by ${info.metric}; ${trials.length} of ${info.spec.max_trials} runs finished.`,
     };
@@ -82,9 +82,6 @@ export function createReportPanel(app, root, manager) {
       { title: 'training loss by epoch (mean ± sd over seeds)', dataUrl: lossChart.toDataURL('image/png') },
       ...(report.best?.confusion ? [{ title: `confusion matrix of the best run (${report.best.confusion.split} split)`, dataUrl: confusion.toDataURL('image/png') }] : []),
     ]), 'text/html'));
-    const bestLine = report.best
-      ? `Best run: trial ${report.best.id} (${report.param} = ${report.best.record.params[report.param]}, seed ${report.best.record.params.seed}).`
-      : 'No best run yet.';
     replace(box,
       el('h3', { text: `${report.title} — ${setup.dataset}${live ? ' (running…)' : ''}` }),
       el('p', { class: 'hint', text: setup.description }),
@@ -93,7 +90,7 @@ export function createReportPanel(app, root, manager) {
         el('figure', {}, lossChart, el('figcaption', { text: 'training loss by epoch, mean ± sd over seeds' }))),
       table,
       el('h4', { text: 'Findings' }), findings,
-      el('p', { text: bestLine }),
+      el('p', { testid: `report-${kind}-best`, text: bestLine(report) }),
       report.best?.confusion ? confusion : null,
       el('div', { class: 'row' }, exportHtml, exportMd, exportCsv));
     box.dataset.state = live ? 'running' : 'done';

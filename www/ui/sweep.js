@@ -173,8 +173,10 @@ export function createSweepPanel(app, root, manager) {
   }
 
   manager.on((type, payload, runner) => {
+    const kind = runner?.row.kind ?? payload?.row?.kind;
+    if (kind !== 'sweep') return;
     if (type === 'failed') say(`The sweep could not run: ${payload.message}`, true);
-    if (!runner || runner.row.kind !== 'sweep') return;
+    if (!runner) return;
     if (type === 'runner') {
       shown = runner;
       specBox.value = runner.row.spec;
