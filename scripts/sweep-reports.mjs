@@ -82,7 +82,12 @@ try {
       for (const r of speed) lines.push(`| ${r.workers} | ${r.trials} | ${r.wall_seconds.toFixed(1)} | ${r.trials_per_minute_wall.toFixed(1)} | ${r.trials_per_minute_page} | ${r.mean_trial_seconds.toFixed(2)} | ${r.load_before.toFixed(2)} |`);
       lines.push('');
     }
-    lines.push(`## Reports on ${opts.data} (${opts.epochs} epochs, ${opts.seeds} seeds per group, ${minutes.toFixed(1)} min for both)`, '', md('activation'), '', md('init'), '');
+    // Headline: each report's first two findings (best group; its margin over the runner-up).
+    const headline = (kind) => readFileSync(saved[`${kind}.md`], 'utf8').split('\n').filter((l) => l.startsWith('- ')).slice(0, 2);
+    lines.push(`## Reports on ${opts.data} (${opts.epochs} epochs, ${opts.seeds} seeds per group, ${minutes.toFixed(1)} min for both)`, '',
+      '### Headline findings', '', '**Activation functions**', '', ...headline('activation'), '', '**Initializations**', '', ...headline('init'), '',
+      `Exports (Markdown, CSV, standalone HTML, screenshot): bench/reports/${opts.data}-{activation,init}.*`, '',
+      md('activation'), '', md('init'), '');
     writeFileSync(path.join(harness.ROOT, 'bench/REPORTS.md'), lines.join('\n'));
     console.log('wrote bench/REPORTS.md');
   }

@@ -87,6 +87,16 @@ function storedTrials(page) {
 test('a 6-trial random sweep on digits runs in 2 workers and finishes with a best trial', { skip: !DIGITS && 'no www/data/digits.json' }, async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const { page, errors } = await open(context);
+  // Bad input is refused with a message naming what is wrong, and nothing starts.
+  const bad = JSON.parse(spec(4));
+  bad.parameters['optimizer.lr'].min = -1;
+  await startSweep(page, JSON.stringify(bad), 2);
+  await page.waitForFunction(() => /parameters\.optimizer\.lr\.min/.test(document.querySelector('[data-testid=sweep-message]').textContent), null, { timeout: 20_000 });
+  await startSweep(page, spec(4), 0);
+  assert.match(await page.textContent('[data-testid=sweep-message]'), /Trial workers must be a whole number from 1 to 16, found “0”/);
+  await startSweep(page, '{"method": ', 2);
+  assert.match(await page.textContent('[data-testid=sweep-message]'), /The spec is not valid JSON/);
+  assert.equal(await page.textContent('[data-testid=sweep-status]'), 'No sweep yet.');
   await startSweep(page, spec(4), 2);
   // Both workers get a trial at once.
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=sweep-table] tr.running').length === 2, null, { timeout: 60_000, polling: 50 });
