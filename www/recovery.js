@@ -41,8 +41,10 @@ export function createRecovery(app, tracker, alerts, { heartbeatMs = 20_000, pin
   document.addEventListener('visibilitychange', seen);
   document.addEventListener('resume', seen);
 
+  // Only while running: building a trainer on a large set ('starting') may take a while in
+  // one piece, and a paused run sends nothing.
   setInterval(() => {
-    if (!active() || document.visibilityState === 'hidden') {
+    if (app.run.status !== 'running' || document.visibilityState === 'hidden') {
       pingSent = 0;
       return;
     }
