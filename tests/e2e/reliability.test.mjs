@@ -106,12 +106,14 @@ test('a worker terminated mid-run: the page says so and restarting from the save
   await page.waitForFunction(() => window.mlpLab.ready && window.mlpLab.summary);
   assert.equal(await page.textContent('[data-testid=restart-run]'), `Restart from epoch ${k}`);
   await page.click('[data-testid=restart-run]');
-  await page.waitForFunction(() => /Resumed from epoch \d+ of 6/.test(document.querySelector('[data-testid=run-message]').textContent), null, { timeout: 30_000 });
+  await page.waitForFunction((n) => document.querySelector('[data-testid=run-message]').textContent.startsWith(`Resumed from epoch ${n} of 6 `), k, { timeout: 30_000 });
   await finished(page, id);
   const done = await storedRun(page, id);
   assert.equal(done.status, 'done');
   assert.equal(done.history.length, 6);
   assert.ok(contiguous(done.history), done.history.map((e) => e.epoch).join(','));
+  assert.deepEqual(done.history.slice(0, k).map((e) => e.train_loss), interrupted.history.map((e) => e.train_loss),
+    'the saved epochs are kept as they were');
   assert.deepEqual(done.resumes, [k]);
   assert.ok(done.testMetrics.accuracy > 0.5);
   assert.deepEqual(errors, []);
@@ -133,11 +135,17 @@ test('a reload mid-run finds the run saved up to its last epoch and resumes it t
   assert.equal(Number(m[1]), k + 1);
   const row = await page.$eval(`[data-testid=run-row][data-run-id="${id}"]`, (tr) => tr.dataset.status);
   assert.equal(row, 'interrupted');
+  const saved = await storedRun(page, id);
+  assert.equal(saved.status, 'interrupted');
+  assert.equal(saved.modelEpoch, k);
+  assert.deepEqual(saved.history.map((e) => e.epoch), Array.from({ length: k }, (_, i) => i + 1), 'history up to the last completed epoch');
   await page.click('[data-testid=resume-run]');
+  await page.waitForFunction((n) => document.querySelector('[data-testid=run-message]').textContent.startsWith(`Resumed from epoch ${n} of 5 `), k, { timeout: 30_000 });
   await finished(page, id);
   const done = await storedRun(page, id);
   assert.equal(done.status, 'done');
   assert.deepEqual(done.history.map((e) => e.epoch), [1, 2, 3, 4, 5]);
+  assert.deepEqual(done.history.slice(0, k).map((e) => e.train_loss), saved.history.map((e) => e.train_loss));
   assert.deepEqual(done.resumes, [k]);
   // The page shows the whole history: the saved epochs and the new ones.
   assert.equal(await page.evaluate(() => window.mlpLab.run.history.length), 5);
