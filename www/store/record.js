@@ -8,7 +8,8 @@
 // (per layer), weight_histograms and grad_histograms ([{min, max, counts}] per layer: the weights
 // at the end of the epoch, the last batch's weight gradients), seconds], testMetrics and
 // valMetrics (the engine's metrics, with the confusion matrix for classification, or null),
-// model (engine model JSON text of the weights after epoch `modelEpoch`, or null), modelEpoch,
+// model (engine model JSON text of the weights after epoch `modelEpoch`; for a run the user
+// stopped, the weights at that moment; null before the first checkpoint), modelEpoch,
 // error (why it failed or stopped early, or null), resumes ([epoch K] each time it continued
 // from a checkpoint)}.
 //
