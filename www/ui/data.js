@@ -19,6 +19,10 @@ export const DATASETS = [
     id: 'fashion-mnist-full', group: 'Images', label: 'Fashion-MNIST — all 60,000 + 10,000 images', file: 'fashion-mnist-full', full: true,
     note: 'The whole of Fashion-MNIST (about 55 MB to fetch).',
   },
+  {
+    id: 'cifar10-full', group: 'Images', label: 'CIFAR-10 — all 50,000 training images', file: 'cifar10-full', full: true,
+    note: 'data_batch_1–4 train and data_batch_5 tests (about 155 MB to fetch); only 1,017 of the 10,000 official test images exist here, reported separately.',
+  },
   { id: 'digits', group: 'Images', label: 'Digits — scikit-learn 8×8', file: 'digits' },
   { id: 'breast-cancer', group: 'Tables', label: 'Breast cancer — malignant or benign (binary)', file: 'breast-cancer' },
   {
