@@ -889,7 +889,8 @@ impl Trainer {
     /// Continues a run saved after epoch K: this trainer was built from the checkpoint's
     /// weights, and `history` (`{epochs: [EpochRecord]}` of epochs 1..=K, as `history()` gave
     /// it) is taken as already trained, so the next `step` trains epoch K+1 with the schedule
-    /// and shuffling of the uninterrupted run. The optimizer's moments restart from zero.
+    /// and shuffling of the uninterrupted run. The optimizer's moments restart from zero unless
+    /// `continue_with_optimizer` puts back the ones saved with the checkpoint.
     pub fn continue_after(&mut self, history: JsValue) -> Result<(), JsValue> {
         let history: crate::train::History = serde_wasm_bindgen::from_value(history)
             .map_err(|e| js_error("train", Some("history"), format!("history: {e}")))?;
@@ -904,6 +905,72 @@ impl Trainer {
         let mut model = self.saved_model();
         model.network = self.engine.last_epoch_network().clone();
         model.to_json()
+    }
+
+    /// The optimizer's state at the end of the last completed epoch: `{steps, lengths:
+    /// [[tensor length, …] per buffer], data: Float32Array}` (every buffer's tensors back to
+    /// back), what a checkpoint saves beside the weights.
+    pub fn checkpoint_optimizer(&self) -> Result<JsValue, JsValue> {
+        let state = self.engine.last_epoch_optimizer();
+        let lengths: Vec<Vec<usize>> = state
+            .buffers
+            .iter()
+            .map(|b| b.iter().map(Vec::len).collect())
+            .collect();
+        let data: Vec<f32> = state.buffers.iter().flatten().flatten().copied().collect();
+        let o = js_sys::Object::new();
+        let set = |key: &str, value: JsValue| {
+            js_sys::Reflect::set(&o, &JsValue::from_str(key), &value).map(|_| ())
+        };
+        set("steps", JsValue::from_f64(state.steps as f64))?;
+        set("lengths", to_js(&lengths)?)?;
+        set("data", js_sys::Float32Array::from(&data[..]).into())?;
+        Ok(o.into())
+    }
+
+    /// Puts back an optimizer state from `checkpoint_optimizer` (after `continue_after`, before
+    /// the first `step`), so the continued run matches the uninterrupted one exactly.
+    pub fn continue_with_optimizer(&mut self, state: JsValue) -> Result<(), JsValue> {
+        let bad = |m: String| js_error("train", Some("optimizer"), m);
+        let get = |key: &str| {
+            js_sys::Reflect::get(&state, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+        };
+        let steps = get("steps")
+            .as_f64()
+            .filter(|s| s.is_finite() && *s >= 0.0 && s.fract() == 0.0)
+            .ok_or_else(|| bad("optimizer.steps: expected a whole number ≥ 0".into()))?;
+        let lengths: Vec<Vec<usize>> = serde_wasm_bindgen::from_value(get("lengths"))
+            .map_err(|e| bad(format!("optimizer.lengths: {e}")))?;
+        let data: Vec<f32> = get("data")
+            .dyn_into::<js_sys::Float32Array>()
+            .map_err(|_| bad("optimizer.data: expected a Float32Array".into()))?
+            .to_vec();
+        let total: usize = lengths.iter().flatten().sum();
+        if total != data.len() {
+            return Err(bad(format!(
+                "optimizer.data: the lengths add up to {total} numbers but the data has {}",
+                data.len()
+            )));
+        }
+        let mut rest = &data[..];
+        let buffers = lengths
+            .iter()
+            .map(|b| {
+                b.iter()
+                    .map(|&n| {
+                        let (t, r) = rest.split_at(n);
+                        rest = r;
+                        t.to_vec()
+                    })
+                    .collect()
+            })
+            .collect();
+        self.engine
+            .continue_with_optimizer(crate::optim::OptimizerState {
+                steps: steps as u64,
+                buffers,
+            })
+            .map_err(|e| train_error(&e))
     }
 }
 

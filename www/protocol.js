@@ -100,14 +100,16 @@ export const MESSAGE_TYPES = Object.freeze({
 //
 // Appended for run tracking and crash/reload recovery (www/tracker.js, www/recovery.js).
 // Page → worker
-//   {type: 'start', config, model, history: {epochs: [EpochRecord]}}   continues a saved run: model
-//        is its checkpoint (the weights after epoch K), history its epochs 1..K; training goes on
-//        at epoch K+1 with the uninterrupted run's schedule and shuffling (optimizer moments
-//        restart). 'started' then has resumed_from: K (0 for a fresh run)
+//   {type: 'start', config, model, history: {epochs: [EpochRecord]}, optimizer?}   continues a
+//        saved run: model is its checkpoint (the weights after epoch K), history its epochs 1..K,
+//        optimizer the checkpoint's optimizer state; training goes on at epoch K+1 with the
+//        uninterrupted run's schedule and shuffling (without optimizer, the moments restart).
+//        'started' then has resumed_from: K (0 for a fresh run) and optimizer_restored
 //   {type: 'ping'}                                   answered by 'pong' (liveness while training)
 //   {type: 'memory'}                                 answered by 'memory'
 // Worker → page
-//   {type: 'checkpoint', epoch, model}               after a slice that finished epochs: engine
-//        model JSON of the weights at the end of epoch `epoch` (the last finished one)
+//   {type: 'checkpoint', epoch, model, optimizer}    after a slice that finished epochs: engine
+//        model JSON of the weights at the end of epoch `epoch` (the last finished one), and the
+//        optimizer state then: {steps, lengths: [[tensor length…] per buffer], data: Float32Array}
 //   {type: 'pong', running}
 //   {type: 'memory', wasm_bytes}                     the size of the engine's linear memory

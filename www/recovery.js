@@ -71,7 +71,7 @@ export function createRecovery(app, tracker, alerts, { heartbeatMs = 20_000, pin
     alerts.show('crash', {
       testid: 'worker-crash',
       text,
-      note: record ? 'Restarting continues with the weights saved after that epoch; the optimizer state restarts.' : undefined,
+      note: record ? resumeNote(record) : undefined,
       actions: record ? [{ label: `Restart from epoch ${k}`, testid: 'restart-run', primary: true, onclick: () => resume(record.id).catch(report) }] : [],
     });
   }
@@ -142,6 +142,7 @@ export function createRecovery(app, tracker, alerts, { heartbeatMs = 20_000, pin
     app.emit('run-status', app.run);
     const message = { type: 'start', config: record.config };
     if (k > 0) Object.assign(message, { model: record.model, history: { epochs: history } });
+    if (k > 0 && record.optimizer) message.optimizer = record.optimizer;
     seen();
     app.post(message);
     alerts.clear('crash');
@@ -153,7 +154,8 @@ export function createRecovery(app, tracker, alerts, { heartbeatMs = 20_000, pin
     // The views redraw the saved epochs once the new trainer can answer their requests.
     if (app.run.history.length) app.emit('epoch', app.run.history[app.run.history.length - 1]);
     app.emit('run-message', {
-      text: `Resumed from epoch ${m.resumed_from} of ${m.epochs} with the weights saved after it (optimizer state restarts).`,
+      text: `Resumed from epoch ${m.resumed_from} of ${m.epochs} with the weights ` +
+        (m.optimizer_restored ? 'and optimizer state saved after it.' : 'saved after it (optimizer state restarts).'),
     });
   });
 
@@ -166,9 +168,15 @@ export function createRecovery(app, tracker, alerts, { heartbeatMs = 20_000, pin
       text: waiting.length === 1
         ? `Run “${first.name}” did not finish (${first.error ?? 'interrupted'}); it is saved up to epoch ${first.modelEpoch} of ${first.epochs}.`
         : `${waiting.length} runs did not finish; the newest, “${first.name}”, is saved up to epoch ${first.modelEpoch} of ${first.epochs}. The others can be resumed from the Runs panel.`,
-      note: 'Resuming continues with the weights saved after that epoch; the optimizer state restarts.',
+      note: resumeNote(first),
       actions: [{ label: `Resume from epoch ${first.modelEpoch}`, testid: 'resume-run', primary: true, onclick: () => resume(first.id).catch(report) }],
     });
+  }
+
+  function resumeNote(record) {
+    return record.optimizer || record.hasOptimizer
+      ? 'It continues from the weights and optimizer state saved after that epoch, as if never interrupted.'
+      : 'It continues from the weights saved after that epoch; the optimizer state restarts.';
   }
 
   function report(e) {

@@ -14,7 +14,7 @@ import { download } from './ui/dom.js';
 const LOCK_PREFIX = 'mlp-lab-run:';
 
 /** A copy without the model text: what the table keeps in memory for saved runs. */
-const light = (r) => ({ ...r, model: null, hasModel: Boolean(r.model || r.hasModel) });
+const light = (r) => ({ ...r, model: null, optimizer: null, hasModel: Boolean(r.model || r.hasModel), hasOptimizer: Boolean(r.optimizer || r.hasOptimizer) });
 
 export async function createTracker(app, alerts) {
   let store = null;
@@ -111,6 +111,7 @@ export async function createTracker(app, alerts) {
     if (!current || current.status !== 'running') return;
     current.history = app.run.history.slice(0, m.epoch);
     current.model = m.model;
+    current.optimizer = m.optimizer ?? null;
     current.modelEpoch = m.epoch;
     save(current);
   });
@@ -155,6 +156,8 @@ export async function createTracker(app, alerts) {
       if (record.status !== 'running') {
         record.model = reply.json;
         record.modelEpoch = record.history.length;
+        // Only an unfinished run is continued; a finished one needs no optimizer state.
+        record.optimizer = null;
       }
     } catch (e) {
       console.warn('the final model could not be read; the record keeps its last checkpoint', e);

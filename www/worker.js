@@ -164,10 +164,12 @@ const handlers = {
       state.summary = data.summary();
     }
     const trainer = new wasm.Trainer(msg.config, state.data, msg.model ?? undefined);
-    // Continuing a saved run: the model is its checkpoint, the history the epochs before it.
+    // Continuing a saved run: the model is its checkpoint, the history the epochs before it,
+    // the optimizer state (when saved) the moments at the same moment.
     if (msg.history) {
       try {
         trainer.continue_after(msg.history);
+        if (msg.optimizer) trainer.continue_with_optimizer(msg.optimizer);
       } catch (e) {
         free(trainer);
         throw e;
@@ -182,7 +184,7 @@ const handlers = {
       id, paused: false, batches: 1, msPerBatch: null, activeMs: 0, posted: 0,
       total: sizes.epochs * sizes.train_n, lastRate: null, lastExamples: 0, lastProbe: -Infinity, probeLoss: null,
     };
-    reply({ type: 'started', ...sizes, resumed_from: msg.history?.epochs?.length ?? 0 });
+    reply({ type: 'started', ...sizes, resumed_from: msg.history?.epochs?.length ?? 0, optimizer_restored: Boolean(msg.history && msg.optimizer) });
     schedule(id);
   },
 
@@ -358,7 +360,10 @@ function trainSlice(id) {
   for (const record of progress.finished) post({ type: 'epoch', record });
   run.posted += progress.finished.length;
   // The weights at the end of the last finished epoch, for the page's run store (resume point).
-  if (progress.finished.length > 0) post({ type: 'checkpoint', epoch: progress.epoch, model: trainer.checkpoint_model() });
+  if (progress.finished.length > 0) {
+    const optimizer = trainer.checkpoint_optimizer();
+    self.postMessage({ type: 'checkpoint', epoch: progress.epoch, model: trainer.checkpoint_model(), optimizer }, [optimizer.data.buffer]);
+  }
 
   const rate = ms > 0 ? (stepped * 1000) / ms : null;
   if (rate !== null) run.lastRate = run.lastRate === null ? rate : 0.7 * run.lastRate + 0.3 * rate;

@@ -2,7 +2,7 @@
 //! AdamW decays the parameter directly, p ← p·(1 − lr·wd), before the Adam update. The bias
 //! corrections are computed in f64, as PyTorch computes them from Python floats.
 
-use super::{state_for, Optimizer};
+use super::{state_for, Optimizer, OptimizerState};
 use crate::Real;
 
 #[derive(Clone, Debug)]
@@ -84,5 +84,25 @@ impl Optimizer for Adam {
 
     fn set_lr(&mut self, lr: f64) {
         self.lr = lr;
+    }
+
+    fn state(&self) -> OptimizerState {
+        OptimizerState {
+            steps: self.t as u64,
+            buffers: vec![self.m.clone(), self.v.clone()],
+        }
+    }
+
+    fn set_state(&mut self, state: OptimizerState) -> Result<(), String> {
+        let mut state = state.with_buffers(2, "Adam")?;
+        self.t = i32::try_from(state.steps).map_err(|_| {
+            format!(
+                "optimizer.steps: {} is more steps than Adam counts",
+                state.steps
+            )
+        })?;
+        self.v = state.buffers.pop().unwrap_or_default();
+        self.m = state.buffers.pop().unwrap_or_default();
+        Ok(())
     }
 }

@@ -24,6 +24,60 @@ pub trait Optimizer {
     fn lr(&self) -> f64;
     /// Changes the learning rate (a schedule calls this between epochs); state is kept.
     fn set_lr(&mut self, lr: f64);
+    /// A copy of the state the update rule carries from step to step, for checkpoints.
+    fn state(&self) -> OptimizerState;
+    /// Puts back a state from [`Optimizer::state`] of the same kind of optimiser; refuses one
+    /// with the wrong number of buffers. The shapes are checked against the parameters by the
+    /// caller, which knows them ([`OptimizerState::check_shapes`]).
+    fn set_state(&mut self, state: OptimizerState) -> Result<(), String>;
+}
+
+/// What an optimiser carries between steps: its step count (Adam's bias corrections need it;
+/// for SGD it says whether the momentum buffer is seeded) and its per-parameter buffers —
+/// SGD's momentum; RMSprop's square average and momentum; Adam's first and second moments —
+/// each a list of tensors in parameter order, empty while unused.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OptimizerState {
+    pub steps: u64,
+    pub buffers: Vec<Vec<Vec<Real>>>,
+}
+
+impl OptimizerState {
+    /// Checks that every used buffer has one tensor per parameter tensor, of its length.
+    pub fn check_shapes(&self, param_lens: &[usize]) -> Result<(), String> {
+        for (b, buffer) in self.buffers.iter().enumerate() {
+            if buffer.is_empty() {
+                continue;
+            }
+            if buffer.len() != param_lens.len() {
+                return Err(format!(
+                    "optimizer.buffers[{b}]: expected {} tensors (one per parameter tensor), found {}",
+                    param_lens.len(),
+                    buffer.len()
+                ));
+            }
+            for (i, (t, &n)) in buffer.iter().zip(param_lens).enumerate() {
+                if t.len() != n {
+                    return Err(format!(
+                        "optimizer.buffers[{b}][{i}]: expected {n} numbers, found {}",
+                        t.len()
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The state, after checking it has `n` buffers.
+    fn with_buffers(self, n: usize, name: &str) -> Result<OptimizerState, String> {
+        if self.buffers.len() != n {
+            return Err(format!(
+                "optimizer.buffers: {name} keeps {n} buffer(s), found {}",
+                self.buffers.len()
+            ));
+        }
+        Ok(self)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

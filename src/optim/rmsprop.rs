@@ -1,7 +1,7 @@
 //! `torch.optim.RMSprop` (not centred): v ← αv + (1−α)g², then p ← p − lr·g/(√v + ε), through a
 //! momentum buffer when momentum > 0. The config calls α `beta`.
 
-use super::{state_for, Optimizer};
+use super::{state_for, Optimizer, OptimizerState};
 use crate::Real;
 
 #[derive(Clone, Debug)]
@@ -62,5 +62,19 @@ impl Optimizer for RmsProp {
 
     fn set_lr(&mut self, lr: f64) {
         self.lr = lr;
+    }
+
+    fn state(&self) -> OptimizerState {
+        OptimizerState {
+            steps: 0,
+            buffers: vec![self.square_avg.clone(), self.buf.clone()],
+        }
+    }
+
+    fn set_state(&mut self, state: OptimizerState) -> Result<(), String> {
+        let mut state = state.with_buffers(2, "RMSprop")?;
+        self.buf = state.buffers.pop().unwrap_or_default();
+        self.square_avg = state.buffers.pop().unwrap_or_default();
+        Ok(())
     }
 }

@@ -1,6 +1,6 @@
 //! `torch.optim.SGD`: plain, with momentum (dampening 0), or Nesterov.
 
-use super::{state_for, Optimizer};
+use super::{state_for, Optimizer, OptimizerState};
 use crate::Real;
 
 #[derive(Clone, Debug)]
@@ -57,5 +57,19 @@ impl Optimizer for Sgd {
 
     fn set_lr(&mut self, lr: f64) {
         self.lr = lr;
+    }
+
+    fn state(&self) -> OptimizerState {
+        OptimizerState {
+            steps: u64::from(self.started),
+            buffers: vec![self.buf.clone()],
+        }
+    }
+
+    fn set_state(&mut self, state: OptimizerState) -> Result<(), String> {
+        let mut state = state.with_buffers(1, "SGD")?;
+        self.started = state.steps > 0;
+        self.buf = state.buffers.remove(0);
+        Ok(())
     }
 }

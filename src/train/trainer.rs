@@ -101,6 +101,8 @@ pub struct Trainer {
     /// Weights at the end of the last completed epoch (or the start), kept in case training
     /// diverges mid-epoch.
     last_good: Network,
+    /// The optimizer's state at the same moment, for checkpoints.
+    last_good_optimizer: crate::optim::OptimizerState,
     failure: Option<TrainError>,
 }
 
@@ -148,6 +150,7 @@ impl Trainer {
             optimizer: config.hyper().build(),
             grads: network.zero_gradients(),
             last_good: network.clone(),
+            last_good_optimizer: Default::default(),
             order: (0..train.n).collect(),
             shuffle_rng: rng(config.seed, SHUFFLE_STREAM),
             epoch: 0,
@@ -424,6 +427,7 @@ impl Trainer {
         self.epoch += 1;
         self.cursor = 0;
         self.last_good = self.network.clone();
+        self.last_good_optimizer = self.optimizer.state();
         self.history.epochs.push(rec.clone());
         rec
     }

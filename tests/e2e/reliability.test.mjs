@@ -106,7 +106,7 @@ test('a worker terminated mid-run: the page says so and restarting from the save
   await page.waitForFunction(() => window.mlpLab.ready && window.mlpLab.summary);
   assert.equal(await page.textContent('[data-testid=restart-run]'), `Restart from epoch ${k}`);
   await page.click('[data-testid=restart-run]');
-  await page.waitForFunction((n) => document.querySelector('[data-testid=run-message]').textContent.startsWith(`Resumed from epoch ${n} of 6 `), k, { timeout: 30_000 });
+  await page.waitForFunction((n) => document.querySelector('[data-testid=run-message]').textContent === `Resumed from epoch ${n} of 6 with the weights and optimizer state saved after it.`, k, { timeout: 30_000 });
   await finished(page, id);
   const done = await storedRun(page, id);
   assert.equal(done.status, 'done');
@@ -138,6 +138,7 @@ test('a reload mid-run finds the run saved up to its last epoch and resumes it t
   const saved = await storedRun(page, id);
   assert.equal(saved.status, 'interrupted');
   assert.equal(saved.modelEpoch, k);
+  assert.ok(saved.optimizer > 0, 'the optimizer state of epoch K is saved with the weights');
   assert.deepEqual(saved.history.map((e) => e.epoch), Array.from({ length: k }, (_, i) => i + 1), 'history up to the last completed epoch');
   await page.click('[data-testid=resume-run]');
   await page.waitForFunction((n) => document.querySelector('[data-testid=run-message]').textContent.startsWith(`Resumed from epoch ${n} of 5 `), k, { timeout: 30_000 });
@@ -147,9 +148,17 @@ test('a reload mid-run finds the run saved up to its last epoch and resumes it t
   assert.deepEqual(done.history.map((e) => e.epoch), [1, 2, 3, 4, 5]);
   assert.deepEqual(done.history.slice(0, k).map((e) => e.train_loss), saved.history.map((e) => e.train_loss));
   assert.deepEqual(done.resumes, [k]);
+  assert.equal(done.optimizer, null, 'a finished run keeps no optimizer state');
   // The page shows the whole history: the saved epochs and the new ones.
   assert.equal(await page.evaluate(() => window.mlpLab.run.history.length), 5);
   assert.equal(await page.textContent('[data-testid=epoch]'), '5');
+  // With the weights and the optimizer state of epoch K, the continued run is the run that was
+  // never interrupted: the same config trained in one go gives the same losses.
+  const whole = await start(page);
+  await finished(page, whole);
+  const reference = await storedRun(page, whole);
+  assert.deepEqual(done.history.map((e) => e.train_loss), reference.history.map((e) => e.train_loss));
+  assert.deepEqual(done.history.map((e) => e.val_loss), reference.history.map((e) => e.val_loss));
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -72,7 +72,7 @@ export function storedRuns(page) {
   return page.evaluate(async () => {
     const { openRunStore } = await import('./store/runs.js');
     const all = await (await openRunStore()).all();
-    return all.map((r) => ({ ...r, model: r.model ? r.model.length : null }));
+    return all.map((r) => ({ ...r, model: r.model ? r.model.length : null, optimizer: r.optimizer ? r.optimizer.data.length : null }));
   });
 }
 

@@ -9,7 +9,9 @@
 // at the end of the epoch, the last batch's weight gradients), seconds], testMetrics and
 // valMetrics (the engine's metrics, with the confusion matrix for classification, or null),
 // model (engine model JSON text of the weights after epoch `modelEpoch`; for a run the user
-// stopped, the weights at that moment; null before the first checkpoint), modelEpoch,
+// stopped, the weights at that moment; null before the first checkpoint), optimizer (the
+// optimizer state saved with that checkpoint, {steps, lengths, data: Float32Array}, while the
+// run is unfinished; not exported, so an imported run continues with fresh moments), modelEpoch,
 // error (why it failed or stopped early, or null), resumes ([epoch K] each time it continued
 // from a checkpoint)}.
 //
@@ -49,6 +51,7 @@ export function newRecord({ config, data, dataName }) {
     testMetrics: null,
     valMetrics: null,
     model: null,
+    optimizer: null,
     modelEpoch: 0,
     error: null,
     resumes: [],
@@ -76,8 +79,10 @@ export function summarize(r) {
 
 // --- JSON export / import ------------------------------------------------------------------------
 
+/** The optimizer state (binary, only useful to continue in this browser) stays out of exports. */
 export function exportJson(records) {
-  return JSON.stringify({ format: EXPORT_FORMAT, version: EXPORT_VERSION, exported: new Date().toISOString(), runs: records });
+  const runs = records.map((r) => ({ ...r, optimizer: undefined, hasModel: undefined, hasOptimizer: undefined }));
+  return JSON.stringify({ format: EXPORT_FORMAT, version: EXPORT_VERSION, exported: new Date().toISOString(), runs });
 }
 
 class ImportError extends Error {}
@@ -162,6 +167,7 @@ function checkRun(c, r, p) {
     testMetrics: checkMetrics(c, r.testMetrics, `${p}.testMetrics`),
     valMetrics: checkMetrics(c, r.valMetrics, `${p}.valMetrics`),
     model: r.model === null || r.model === undefined ? null : c.str(r.model, `${p}.model`, MAX_IMPORT_BYTES),
+    optimizer: null,
     modelEpoch,
     error: r.error === null || r.error === undefined ? null : c.str(r.error, `${p}.error`),
     resumes: c.arr(r.resumes ?? [], `${p}.resumes`).map((k, i) => c.int(k, `${p}.resumes[${i}]`)),

@@ -1,10 +1,12 @@
 //! Continuing a run from a checkpoint: the weights saved at the end of epoch K (given to
 //! [`Trainer::new`] as the initial network) and the history of epochs 1..=K. The trainer then
 //! stands where the uninterrupted run stood after epoch K — same epoch counter, learning-rate
-//! schedule position, shuffling order and example count — except the optimizer's moments,
-//! which restart from zero (they are not part of the checkpoint).
+//! schedule position, shuffling order and example count. With the optimizer's state saved at
+//! the same moment ([`Trainer::continue_with_optimizer`]) it continues exactly; without it the
+//! moments restart from zero.
 
 use super::{TrainError, Trainer};
+use crate::optim::OptimizerState;
 use crate::train::history::History;
 
 impl Trainer {
@@ -53,6 +55,25 @@ impl Trainer {
         self.last_good = self.network.clone();
         self.history = history;
         Ok(())
+    }
+
+    /// Puts back the optimizer's state saved with the checkpoint (see
+    /// [`Trainer::last_epoch_optimizer`]), so the continued run matches the uninterrupted one
+    /// exactly. Only before the first step; the buffers must fit this network's parameters.
+    pub fn continue_with_optimizer(&mut self, state: OptimizerState) -> Result<(), TrainError> {
+        if !self.buffers.is_empty() {
+            return Err(TrainError::Data(
+                "the optimizer state can only be restored before training starts".into(),
+            ));
+        }
+        let lens: Vec<usize> = self.network.params().iter().map(|p| p.len()).collect();
+        state.check_shapes(&lens).map_err(TrainError::Data)?;
+        self.optimizer.set_state(state).map_err(TrainError::Data)
+    }
+
+    /// The optimizer's state at the end of the last completed epoch (empty before any).
+    pub fn last_epoch_optimizer(&self) -> &OptimizerState {
+        &self.last_good_optimizer
     }
 
     /// The weights at the end of the last completed epoch (the start, before any): what a
