@@ -1,6 +1,7 @@
 // Run tracking: every run the page trains becomes a record in the run store (www/store/runs.js),
-// written at the end of every epoch with the history so far and the worker's checkpoint (the
-// weights after that epoch), so a crash or a reload loses at most the epoch under way. When the
+// written at the end of every epoch (at most once a second) with the history so far and the
+// worker's checkpoint (the weights and optimizer state after that epoch), so a crash or a reload
+// loses at most the epoch under way (or the last second of epochs on a fast set). When the
 // browser refuses to store (quota), the run stays in memory, training goes on and a banner says
 // so; nothing is dropped silently.
 //
@@ -12,6 +13,11 @@ import { openRunStore } from './store/runs.js';
 import { download } from './ui/dom.js';
 
 const LOCK_PREFIX = 'mlp-lab-run:';
+/**
+ * Checkpoints are written at most this often: a small set finishes many epochs a second, and
+ * rewriting the whole record each time would keep the disk busy for nothing.
+ */
+const CHECKPOINT_EVERY_MS = 1000;
 
 /** A copy without the model text: what the table keeps in memory for saved runs. */
 const light = (r) => ({ ...r, model: null, optimizer: null, hasModel: Boolean(r.model || r.hasModel), hasOptimizer: Boolean(r.optimizer || r.hasOptimizer) });
@@ -107,13 +113,24 @@ export async function createTracker(app, alerts) {
     changed();
   });
 
+  let lastCheckpointSave = -Infinity;
+  let checkpointTimer = 0;
   app.on('worker:checkpoint', (m) => {
     if (!current || current.status !== 'running') return;
     current.history = app.run.history.slice(0, m.epoch);
     current.model = m.model;
     current.optimizer = m.optimizer ?? null;
     current.modelEpoch = m.epoch;
-    save(current);
+    const record = current;
+    const saveCheckpoint = () => {
+      checkpointTimer = 0;
+      lastCheckpointSave = performance.now();
+      // A run that ended meanwhile has had (or will have) its final write.
+      if (record.status === 'running') save(record);
+    };
+    const wait = lastCheckpointSave + CHECKPOINT_EVERY_MS - performance.now();
+    if (wait <= 0) saveCheckpoint();
+    else if (!checkpointTimer) checkpointTimer = setTimeout(saveCheckpoint, wait);
   });
 
   app.on('done', (m) => {

@@ -120,6 +120,29 @@ test('a worker terminated mid-run: the page says so and restarting from the save
   await context.close();
 });
 
+test('an error event from the worker (as when it runs out of memory) is reported at once and the run restarts from its saved epoch', async () => {
+  const context = await fresh();
+  const { page, errors } = await openApp(context, base(), slowDigitsConfig(4));
+  const id = await start(page);
+  await savedEpochs(page, id, 1);
+  // The heartbeat stays at its 20 s: only the error event can explain a report within seconds.
+  const t0 = Date.now();
+  await page.evaluate(() => window.mlpLab.worker.dispatchEvent(new ErrorEvent('error', { message: 'Out of memory' })));
+  await page.waitForSelector('[data-testid=worker-crash]', { timeout: 5000 });
+  assert.ok(Date.now() - t0 < 5000);
+  assert.match(await page.textContent('[data-testid=worker-crash-text]'),
+    /^The training worker stopped unexpectedly \(Out of memory\); your run is saved up to epoch \d\.$/);
+  assert.equal(await page.textContent('[data-testid=run-state]'), 'failed');
+  await page.waitForFunction(() => window.mlpLab.ready && window.mlpLab.summary);
+  await page.click('[data-testid=restart-run]');
+  await finished(page, id);
+  const done = await storedRun(page, id);
+  assert.equal(done.status, 'done');
+  assert.deepEqual(done.history.map((e) => e.epoch), [1, 2, 3, 4]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a reload mid-run finds the run saved up to its last epoch and resumes it to the end', async () => {
   const context = await fresh();
   const { page, errors } = await openApp(context, base(), slowDigitsConfig(5));
