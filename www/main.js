@@ -300,6 +300,7 @@ async function main() {
   app.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   app.worker.addEventListener('message', (e) => app.onWorkerMessage(e.data));
   app.worker.addEventListener('error', (e) => {
+    if (app.ready) return; // a worker that dies after starting is recovery.js's to report
     engine.textContent = `The engine could not start: ${e.message || 'worker.js failed to load'}. Build it with \`make wasm\`.`;
     engine.className = 'engine bad';
     app.emit('engine-failed', e);
