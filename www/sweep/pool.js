@@ -3,6 +3,10 @@
 // epochs go to the coordinator as they finish (ASHA may stop it); what comes back is the CLI's
 // trial record plus the slim per-epoch history and, for classification, the confusion matrix.
 
+/** A training worker posts progress every ~150 ms; this long without a word means it is gone. */
+const SILENT_MS = 60_000;
+const WATCH_MS = 5_000;
+
 const HISTORY_KEYS = ['epoch', 'train_loss', 'train_accuracy', 'val_loss', 'val_accuracy', 'val_mse', 'val_mae', 'val_r2', 'lr', 'seconds'];
 
 export function slimEpoch(record) {
@@ -29,11 +33,19 @@ export class TrialWorker {
     this.nextId = 1;
     this.broken = null;
     this.spawn();
+    // A worker can die without an 'error' event (the browser ends it under memory pressure):
+    // a trial that hears nothing for SILENT_MS is ended as a crash and run again on a new worker.
+    this.watch = setInterval(() => {
+      if (this.job && !this.paused && performance.now() - this.lastHeard > SILENT_MS) {
+        this.onCrash(`trial worker ${this.index + 1} stopped answering for ${SILENT_MS / 1000} s`);
+      }
+    }, WATCH_MS);
   }
 
   /** A fresh worker with the data loaded (again, after a crash). */
   spawn() {
     this.broken = null;
+    this.lastHeard = performance.now();
     this.worker = new Worker(new URL('../worker.js', import.meta.url), { type: 'module' });
     this.worker.addEventListener('message', (e) => this.onMessage(e.data));
     this.worker.addEventListener('error', (e) => this.onCrash(`worker ${this.index + 1} failed: ${e.message || 'worker.js did not load'}`));
@@ -61,10 +73,11 @@ export class TrialWorker {
     this.broken = message;
     for (const w of this.waiters.values()) w.reject(new Error(message));
     this.waiters.clear();
-    if (this.job) this.end('failed', message);
+    if (this.job) this.end('failed', message, null, true);
   }
 
   onMessage(m) {
+    this.lastHeard = performance.now();
     if (m.id !== undefined && this.waiters.has(m.id)) {
       const w = this.waiters.get(m.id);
       this.waiters.delete(m.id);
@@ -99,9 +112,16 @@ export class TrialWorker {
         else this.end('failed', 'the trial was stopped');
         break;
       case 'error':
-        // Before 'started' the trial could not begin (no 'done' follows); after it, a divergence
-        // error is followed by 'done', which ends the trial.
+        // Before 'started' the trial could not begin. After it, a divergence error is followed
+        // by 'done', which ends the trial; any other failure around a slice is not, so a ping
+        // (answered after anything already posted) ends the trial if 'done' did not come first.
         if (!job.started) this.end('failed', m.message);
+        else {
+          job.error = job.error ?? m.message;
+          this.request({ type: 'ping' }, 'pong').then(() => {
+            if (this.job === job) this.end('failed', job.error);
+          }, () => {});
+        }
         break;
       default:
         break;
@@ -140,20 +160,29 @@ export class TrialWorker {
     if (plan.error) {
       return { record: { ...base, metric: null, status: 'failed', epochs: 0, seconds: 0, message: plan.error, curve: [] }, history: [] };
     }
-    if (this.broken && !this.closed) {
-      // The engine crashed on an earlier trial: that trial failed, this one gets a new worker.
-      this.worker.terminate();
-      this.spawn();
+    let outcome;
+    // A worker that crashes or goes silent is replaced and the trial run once more from the
+    // start; a second crash fails the trial with the reason.
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      if (this.broken && !this.closed) {
+        this.worker.terminate();
+        this.spawn();
+      }
+      try {
+        await this.loaded;
+      } catch (e) {
+        return { record: { ...base, metric: null, status: 'failed', epochs: 0, seconds: 0, message: `data: ${e.message}`, curve: [] }, history: [] };
+      }
+      outcome = await new Promise((resolve) => {
+        this.job = { ...ctx, plan, curve: [], history: [], value: null, started: false, ending: null, resolve };
+        this.lastHeard = performance.now();
+        this.worker.postMessage({ type: 'start', config: plan.config });
+        // Paused while this trial waited for its data: it starts paused too.
+        if (this.paused) this.worker.postMessage({ type: 'pause' });
+      });
+      if (!outcome.crashed || this.closed) break;
+      console.warn(`sweep trial ${plan.id}: ${outcome.message}; ${attempt === 1 ? 'running it again on a new worker' : 'giving up'}`);
     }
-    try {
-      await this.loaded;
-    } catch (e) {
-      return { record: { ...base, metric: null, status: 'failed', epochs: 0, seconds: 0, message: `data: ${e.message}`, curve: [] }, history: [] };
-    }
-    const outcome = await new Promise((resolve) => {
-      this.job = { ...ctx, plan, curve: [], history: [], value: null, started: false, ending: null, resolve };
-      this.worker.postMessage({ type: 'start', config: plan.config });
-    });
     const job = outcome.job;
     const failed = outcome.status === 'failed';
     const record = {
@@ -178,23 +207,26 @@ export class TrialWorker {
     };
   }
 
-  end(status, message, done = null) {
+  end(status, message, done = null, crashed = false) {
     const job = this.job;
     if (!job) return;
     this.job = null;
-    job.resolve({ job, status, message, done });
+    job.resolve({ job, status, message, done, crashed });
   }
 
   pause() {
+    this.paused = true;
     if (this.job) this.worker.postMessage({ type: 'pause' });
   }
 
   resume() {
+    this.paused = false;
     if (this.job) this.worker.postMessage({ type: 'resume' });
   }
 
   terminate() {
     this.closed = true;
+    clearInterval(this.watch);
     this.worker.terminate();
     this.onCrash('the sweep was closed');
   }

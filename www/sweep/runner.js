@@ -148,7 +148,7 @@ export class SweepRunner {
       this.activeMs += performance.now() - this.resumedAt;
       this.resumedAt = null;
     }
-    for (const w of this.workers || []) w.worker.terminate();
+    for (const w of this.workers || []) w.terminate();
     this.workers = [];
     await this.setStatus('done');
     this.emit('done', { summary: this.coordinator.summary() });

@@ -36,9 +36,20 @@ function paramsText(params) {
 
 export function createSweepPanel(app, root, manager) {
   const specBox = el('textarea', { class: 'sweep-spec', rows: 14, spellcheck: false, testid: 'sweep-spec' });
+  // Until the user edits it, the spec follows the page's network and data set.
+  let edited = false;
+  specBox.addEventListener('input', () => { edited = true; });
+  const follow = () => {
+    if (!edited && !shown && app.config) specBox.value = specFromPage(app.config, app.dataRef?.name);
+  };
+  app.on('config-changed', follow);
+  app.on('data-loaded', follow);
   const fromPage = el('button', {
     type: 'button', text: 'Spec from the page’s network', testid: 'sweep-spec-from-page',
-    onclick: () => { specBox.value = specFromPage(app.config, app.dataRef?.name); },
+    onclick: () => {
+      specBox.value = specFromPage(app.config, app.dataRef?.name);
+      edited = false;
+    },
   });
   const workers = el('input', { type: 'number', min: 1, max: 16, step: 1, value: defaultWorkers(), testid: 'sweep-workers' });
   const start = el('button', { type: 'button', class: 'primary', text: 'Start sweep', testid: 'sweep-start' });
