@@ -181,3 +181,23 @@ test('the activation-functions report renders with a table and findings, and exp
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a trial worker that dies mid-trial is replaced and the trial runs again: 6 completed trials', { skip: !DIGITS && 'no www/data/digits.json' }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const { page, errors } = await open(context);
+  await startSweep(page, spec(60, { min: 64, max: 128, type: 'int' }), 2);
+  await page.waitForFunction(() => window.mlpLab.sweeps.current?.workers?.[0]?.job?.history.length >= 2, null, { timeout: 60_000, polling: 50 });
+  const killed = await page.evaluate(() => {
+    const w = window.mlpLab.sweeps.current.workers[0];
+    const id = w.job.plan.id;
+    // The worker is gone as if the browser had ended it; the error event is what the page sees.
+    w.worker.terminate();
+    w.worker.dispatchEvent(new ErrorEvent('error', { message: 'killed by the test' }));
+    return id;
+  });
+  await page.waitForSelector('[data-testid=sweep-status][data-status=done]', { timeout: 120_000 });
+  const statuses = await page.locator('[data-testid=sweep-row]').evaluateAll((rows) => rows.map((r) => [Number(r.dataset.trial), r.dataset.status]));
+  assert.deepEqual(statuses, [0, 1, 2, 3, 4, 5].map((i) => [i, 'completed']), `trial ${killed} was rerun, not failed`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
