@@ -108,7 +108,8 @@ export const MESSAGE_TYPES = Object.freeze({
 //   {type: 'ping'}                                   answered by 'pong' (liveness while training)
 //   {type: 'memory'}                                 answered by 'memory'
 // Worker → page
-//   {type: 'checkpoint', epoch, model, optimizer}    after a slice that finished epochs: engine
+//   {type: 'checkpoint', epoch, model, optimizer}    after a slice that finished epochs (at most
+//        once a second; the final weights come from 'export-model' after 'done'): engine
 //        model JSON of the weights at the end of epoch `epoch` (the last finished one), and the
 //        optimizer state then: {steps, lengths: [[tensor length…] per buffer], data: Float32Array}
 //   {type: 'pong', running}

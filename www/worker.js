@@ -11,6 +11,8 @@ const SLICE_MS = 150;
 const PROBE_MS = 100;
 const MAX_GROWTH = 4;
 const DEFAULT_HISTOGRAM_BINS = 30;
+/** Checkpoints (weights and optimizer state for the page's run store) at most this often. */
+const CHECKPOINT_MS = 1000;
 
 const state = {
   ready: null, // Promise of the instantiated module
@@ -183,6 +185,7 @@ const handlers = {
     state.run = {
       id, paused: false, batches: 1, msPerBatch: null, activeMs: 0, posted: 0,
       total: sizes.epochs * sizes.train_n, lastRate: null, lastExamples: 0, lastProbe: -Infinity, probeLoss: null,
+      lastCheckpoint: -Infinity,
     };
     reply({ type: 'started', ...sizes, resumed_from: msg.history?.epochs?.length ?? 0, optimizer_restored: Boolean(msg.history && msg.optimizer) });
     schedule(id);
@@ -360,7 +363,8 @@ function trainSlice(id) {
   for (const record of progress.finished) post({ type: 'epoch', record });
   run.posted += progress.finished.length;
   // The weights at the end of the last finished epoch, for the page's run store (resume point).
-  if (progress.finished.length > 0) {
+  if (progress.finished.length > 0 && performance.now() - run.lastCheckpoint >= CHECKPOINT_MS) {
+    run.lastCheckpoint = performance.now();
     const optimizer = trainer.checkpoint_optimizer();
     self.postMessage({ type: 'checkpoint', epoch: progress.epoch, model: trainer.checkpoint_model(), optimizer }, [optimizer.data.buffer]);
   }
