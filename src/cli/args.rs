@@ -46,13 +46,10 @@ pub struct DataArgs {
     pub data_dir: Option<PathBuf>,
 }
 
-#[derive(Args, Debug)]
-pub struct TrainArgs {
-    /// The training config (JSON): a bare config, or a page preset
-    /// (`{"dataset", "title", "note", "config"}`, e.g. www/presets/digits.json).
-    #[arg(long)]
-    pub config: PathBuf,
-    /// A data set name or a CSV file with a header row (default: the preset's data set).
+/// `DataArgs` for commands whose input file (a preset, a sweep spec) may already name the data.
+#[derive(Args, Debug, Clone)]
+pub struct DefaultedDataArgs {
+    /// A data set name or a CSV file with a header row (default: the one the config or spec names).
     #[arg(long)]
     pub data: Option<String>,
     /// The CSV column holding the target (required for CSV files).
@@ -61,6 +58,32 @@ pub struct TrainArgs {
     /// Where the named data sets live (default: $MLP_LAB_DATA, else ../shared/data).
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
+}
+
+impl DefaultedDataArgs {
+    /// The flags, falling back to what the input file names; `missing` is the error without either.
+    pub fn or(
+        &self,
+        data: Option<String>,
+        target: Option<String>,
+        missing: impl FnOnce() -> String,
+    ) -> Result<DataArgs, String> {
+        Ok(DataArgs {
+            data: self.data.clone().or(data).ok_or_else(missing)?,
+            target: self.target.clone().or(target),
+            data_dir: self.data_dir.clone(),
+        })
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct TrainArgs {
+    /// The training config (JSON): a bare config, or a page preset
+    /// (`{"dataset", "title", "note", "config"}`, e.g. www/presets/digits.json).
+    #[arg(long)]
+    pub config: PathBuf,
+    #[command(flatten)]
+    pub source: DefaultedDataArgs,
     /// Override the config's seed (for repeated runs of one preset).
     #[arg(long)]
     pub seed: Option<u64>,

@@ -3,7 +3,7 @@
 //! finished trials are loaded, not rerun), progress on stderr, and as the last stdout line one
 //! JSON object with every trial and the best.
 
-use super::args::DataArgs;
+use super::args::DefaultedDataArgs;
 use super::files::{read_text, write_atomically};
 use super::load::load_data;
 use crate::sweep::runner::{self, Event, SweepData};
@@ -26,15 +26,8 @@ pub struct SweepArgs {
     /// The sweep spec (JSON): method, metric, goal, max_trials, seed, base config, parameters.
     #[arg(long)]
     pub spec: PathBuf,
-    /// A data set name or a CSV file with a header row (default: the spec's "dataset").
-    #[arg(long)]
-    pub data: Option<String>,
-    /// The CSV column holding the target (required for CSV files).
-    #[arg(long)]
-    pub target: Option<String>,
-    /// Where the named data sets live (default: $MLP_LAB_DATA, else ../shared/data).
-    #[arg(long)]
-    pub data_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub source: DefaultedDataArgs,
     /// Trials trained at once (default: the spec's "workers", else the number of cores).
     #[arg(long)]
     pub workers: Option<usize>,
@@ -55,18 +48,9 @@ pub fn run(args: SweepArgs) -> Result<(), String> {
     if args.workers == Some(0) {
         return Err("--workers: must be at least 1".into());
     }
-    let data = args
-        .data
-        .clone()
-        .or_else(|| spec.dataset.clone())
-        .ok_or_else(|| {
-            "--data: name a data set or a CSV file (the spec has no \"dataset\")".to_string()
-        })?;
-    let data_args = DataArgs {
-        data,
-        target: args.target.clone(),
-        data_dir: args.data_dir.clone(),
-    };
+    let data_args = args.source.or(spec.dataset.clone(), None, || {
+        "--data: name a data set or a CSV file (the spec has no \"dataset\")".to_string()
+    })?;
     let base = &spec.base;
     let loaded = load_data(&data_args, base.task())?;
     let swept = |p: &str| spec.parameters.iter().any(|q| q.path == p);

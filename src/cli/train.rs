@@ -1,7 +1,7 @@
 //! `mlp-lab train`: config + data (+ optional starting weights) → trained model, history, and a
 //! last stdout line with the final metrics as one JSON object.
 
-use super::args::{DataArgs, TrainArgs};
+use super::args::TrainArgs;
 use super::files::{read_text, write_atomically};
 use super::load::load_data;
 use crate::config::{Config, ConfigError};
@@ -20,13 +20,9 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     if let Some(seed) = args.seed {
         config.seed = seed;
     }
-    let data_args = DataArgs {
-        data: args.data.clone().or(preset_data).ok_or_else(|| {
-            format!("--data: missing (the config {config_path} names no data set)")
-        })?,
-        target: args.target.clone().or(preset_target),
-        data_dir: args.data_dir.clone(),
-    };
+    let data_args = args.source.or(preset_data, preset_target, || {
+        format!("--data: missing (the config {config_path} names no data set)")
+    })?;
     let init = match &args.init {
         Some(p) => Some(
             Model::from_json(&read_text(p, "initial model")?)
