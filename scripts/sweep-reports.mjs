@@ -69,7 +69,7 @@ try {
   const minutes = (Date.now() - started) / 60000;
   console.log(`both reports in ${minutes.toFixed(1)} min; network ${config.layers.map((l) => l.units).join('-')}`);
   if (opts.write) {
-    const md = (kind) => readFileSync(saved[`${kind}.md`], 'utf8').replace(/^# /m, '### ');
+    const md = (kind) => readFileSync(saved[`${kind}.md`], 'utf8').replace(/^# /m, '### ').replace(/^## /gm, '#### ');
     const speed = opts.speedup ? readFileSync(opts.speedup, 'utf8').trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)) : [];
     const lines = [
       '# Sweeps and reports in the page: measured',

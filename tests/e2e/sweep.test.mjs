@@ -85,7 +85,7 @@ function storedTrials(page) {
 }
 
 test('a 6-trial random sweep on digits runs in 2 workers and finishes with a best trial', { skip: !DIGITS && 'no www/data/digits.json' }, async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const { page, errors } = await open(context);
   // Bad input is refused with a message naming what is wrong, and nothing starts.
   const bad = JSON.parse(spec(4));
@@ -112,6 +112,18 @@ test('a 6-trial random sweep on digits runs in 2 workers and finishes with a bes
   const top = Math.max(...metrics.map((m) => parseFloat(m)));
   assert.ok(best.includes(`${top.toFixed(2)}%`), `${best} vs ${top}`);
   assert.match(await page.textContent('[data-testid=sweep-status]'), /6 \/ 6 trials finished · 2 workers · [\d.]+ trials\/min/);
+  // The CLI's resume files: spec.json as run, and trials.jsonl with one record per trial.
+  const [jsonl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=sweep-download-trials]')]);
+  const records = readFileSync(await jsonl.path(), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(records.map((r) => r.id), [0, 1, 2, 3, 4, 5]);
+  for (const r of records) {
+    assert.equal(r.status, 'completed');
+    assert.equal(r.curve.length, 4);
+    assert.equal(r.metric, r.curve[3]);
+    assert.deepEqual(Object.keys(r.params).sort(), ['hidden_units', 'optimizer.lr']);
+  }
+  const [specFile] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=sweep-download-spec]')]);
+  assert.deepEqual(JSON.parse(readFileSync(await specFile.path(), 'utf8')), JSON.parse(spec(4)));
   await page.locator('#sweep-panel').screenshot({ path: path.join(SHOTS, 'sweep-finished.png') });
   assert.deepEqual(errors, []);
   await context.close();

@@ -2,7 +2,7 @@
 // trial workers, start / pause / resume, progress with trials per minute and ETA, the best so
 // far, a live table of trials, and three views of the finished ones: parallel coordinates,
 // parameter importance and the metric against each parameter.
-import { el, field, replace, fmt, pct, duration } from './dom.js';
+import { el, field, replace, fmt, pct, duration, download } from './dom.js';
 import { draw as drawCurves } from '../charts/curves.js';
 import { draw as drawParallel } from '../charts/parallel.js';
 import { draw as drawImportance } from '../charts/importance.js';
@@ -55,6 +55,20 @@ export function createSweepPanel(app, root, manager) {
   const start = el('button', { type: 'button', class: 'primary', text: 'Start sweep', testid: 'sweep-start' });
   const pause = el('button', { type: 'button', text: 'Pause', testid: 'sweep-pause', disabled: true });
   const resume = el('button', { type: 'button', text: 'Resume', testid: 'sweep-resume', disabled: true });
+  // The CLI resumes from the same two files: mlp-lab sweep --spec spec.json --out DIR (with
+  // trials.jsonl in DIR).
+  const saveSpec = el('button', {
+    type: 'button', text: 'Download spec.json', testid: 'sweep-download-spec',
+    onclick: () => download('spec.json', shown ? shown.row.spec : specBox.value),
+  });
+  const saveTrials = el('button', {
+    type: 'button', text: 'Download trials.jsonl', testid: 'sweep-download-trials', disabled: true,
+    onclick: () => {
+      if (!shown) return;
+      const lines = [...shown.trials.values()].sort((a, b) => a.id - b.id).map((t) => JSON.stringify(t.record));
+      download('trials.jsonl', lines.length ? `${lines.join('\n')}\n` : '', 'application/x-ndjson');
+    },
+  });
   const message = el('p', { class: 'sweep-message', role: 'status', testid: 'sweep-message' });
   const status = el('p', { class: 'sweep-status', testid: 'sweep-status', text: 'No sweep yet.' });
   const progress = el('progress', { max: 1, value: 0, testid: 'sweep-progress' });
@@ -71,7 +85,7 @@ export function createSweepPanel(app, root, manager) {
   replace(root,
     el('p', { class: 'hint', text: 'A sweep trains many configurations of the page’s network in parallel workers. The spec is the JSON `mlp-lab sweep --spec` reads; the same spec gives the same trials here and on the command line. A reload resumes a running sweep.' }),
     field('Sweep spec (JSON)', specBox, { wide: true }),
-    el('div', { class: 'row' }, fromPage, field('Trial workers', workers), start, pause, resume),
+    el('div', { class: 'row' }, fromPage, field('Trial workers', workers), start, pause, resume, saveSpec, saveTrials),
     message,
     el('div', { class: 'sweep-progress' }, progress, status),
     best,
@@ -129,6 +143,7 @@ export function createSweepPanel(app, root, manager) {
     const done = r.row.status === 'done';
     pause.disabled = done || r.paused || r.closed;
     resume.disabled = done || !r.paused;
+    saveTrials.disabled = r.trials.size === 0;
     const pace = r.pace();
     progress.max = r.total;
     progress.value = r.finishedCount;
