@@ -134,6 +134,18 @@ test('comparing two runs overlays their curves and highlights the config fields 
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=run-row]').length === 1);
   assert.equal((await rows(page))[0].id, second);
   await page.fill('[data-testid=runs-filter]', '');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=run-row]').length === 2);
+
+  // Renaming is saved (and the filter finds the new name).
+  await page.click(`[data-testid=run-row][data-run-id="${second}"] [data-testid=run-rename]`);
+  await page.fill('[data-testid=run-name-input]', 'fast lr <b>test</b>');
+  await page.press('[data-testid=run-name-input]', 'Enter');
+  await page.waitForFunction(() => /Renamed/.test(document.querySelector('[data-testid=runs-status]').textContent));
+  assert.equal((await storedRun(page, second)).name, 'fast lr <b>test</b>');
+  await page.fill('[data-testid=runs-filter]', 'FAST');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=run-row]').length === 1);
+  assert.equal((await rows(page))[0].cells.name, 'fast lr <b>test</b>', 'shown as text, never as HTML');
+  await page.fill('[data-testid=runs-filter]', '');
   await page.click('[data-testid=runs-sort-lr]');
   assert.deepEqual((await rows(page)).map((r) => r.cells.lr), ['0.001', '0.01']);
   await page.click('[data-testid=runs-sort-lr]');

@@ -89,6 +89,7 @@ export function createRunsPanel(app, root, { tracker, recovery, compare }) {
         return el('td', { class: c.num ? 'num' : undefined, dataset: { col: c.key }, text: c.show ? c.show(v, r, s) : v ?? '–' });
       }),
       el('td', { class: 'row-actions' },
+        el('button', { type: 'button', class: 'small', text: 'Rename', testid: 'run-rename', onclick: (e) => rename(r, e.target.closest('tr')) }),
         tracker.isUnsaved(r.id) ? el('span', { class: 'badge bad', text: 'not saved', title: 'The browser refused to store this run; export it to keep it' }) : null,
         r.status === 'interrupted' && r.modelEpoch < r.epochs ? el('button', {
           type: 'button', class: 'small', testid: 'run-resume', text: `Resume from epoch ${r.modelEpoch}`,
@@ -105,6 +106,28 @@ export function createRunsPanel(app, root, { tracker, recovery, compare }) {
       render();
     };
     updateButtons();
+  }
+
+  /** Swaps the name cell for a text box: Enter saves, Escape (or leaving it empty) cancels. */
+  function rename(r, tr) {
+    const cell = tr.querySelector('td[data-col=name]');
+    const input = el('input', { type: 'text', value: r.name, maxlength: 500, testid: 'run-name-input', 'aria-label': 'Run name' });
+    let done = false;
+    const finish = (save) => {
+      if (done) return;
+      done = true;
+      const name = input.value.trim();
+      if (save && name && name !== r.name) run(async () => { await tracker.rename(r.id, name); say(`Renamed to “${name}”.`); });
+      else render();
+    };
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') finish(true);
+      if (e.key === 'Escape') finish(false);
+    });
+    input.addEventListener('blur', () => finish(true));
+    replace(cell, input);
+    input.focus();
+    input.select();
   }
 
   function updateButtons() {
