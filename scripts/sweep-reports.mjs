@@ -86,7 +86,7 @@ try {
     const headline = (kind) => readFileSync(saved[`${kind}.md`], 'utf8').split('\n').filter((l) => l.startsWith('- ')).slice(0, 2);
     lines.push(`## Reports on ${opts.data} (${opts.epochs} epochs, ${opts.seeds} seeds per group, ${minutes.toFixed(1)} min for both)`, '',
       '### Headline findings', '', '**Activation functions**', '', ...headline('activation'), '', '**Initializations**', '', ...headline('init'), '',
-      `Exports (Markdown, CSV, standalone HTML, screenshot): bench/reports/${opts.data}-{activation,init}.*`, '',
+      `Exports as the page makes them (Markdown, CSV, standalone HTML with the charts): \`bench/reports/${opts.data}-{activation,init}.{md,csv,html}\`.`, '',
       md('activation'), '', md('init'), '');
     writeFileSync(path.join(harness.ROOT, 'bench/REPORTS.md'), lines.join('\n'));
     console.log('wrote bench/REPORTS.md');
