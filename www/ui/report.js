@@ -37,12 +37,15 @@ export function createReportPanel(app, root, manager) {
     if (!(e >= 1 && e <= 500)) return say(`Epochs per run must be a whole number from 1 to 500, found “${epochs.value}”.`, true);
     if (!(s >= 1 && s <= 10)) return say(`Seeds per group must be a whole number from 1 to 10, found “${seeds.value}”.`, true);
     const dataRef = structuredClone(app.dataRef);
+    const busy = Boolean(manager.current);
     try {
       for (const kind of Object.keys(REPORTS)) {
         const spec = reportSpec(kind, app.config, dataRef?.name, { epochs: e, seeds: Array.from({ length: s }, (_, i) => i + 1) });
         await manager.add({ spec, dataRef, workers: defaultWorkers(), kind: 'report', report: kind, title: `${REPORTS[kind].title} report` });
       }
-      say(`Running ${Object.keys(REPORTS).length} reports on ${dataRef?.name}…`);
+      say(busy
+        ? `Queued ${Object.keys(REPORTS).length} reports on ${dataRef?.name}: they start when the sweep now running ends.`
+        : `Running ${Object.keys(REPORTS).length} reports on ${dataRef?.name}…`);
     } catch (err) {
       say(err.message, true);
     }

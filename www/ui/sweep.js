@@ -156,7 +156,8 @@ export function createSweepPanel(app, root, manager) {
     status.textContent = parts.join(' · ');
     status.dataset.status = r.row.status;
     const b = r.best();
-    best.textContent = b ? `Best: trial ${b.id}, ${metric} ${metricText(metric, b.metric)} — ${paramsText(b.params)}` : 'Best: none yet';
+    const none = done ? 'Best: no trial produced a metric (see the messages in the table)' : 'Best: none yet';
+    best.textContent = b ? `Best: trial ${b.id}, ${metric} ${metricText(metric, b.metric)} — ${paramsText(b.params)}` : none;
 
     const trials = [...r.trials.values()].sort((a, c) => a.id - c.id);
     const rows = trials.map((t) => el('tr', { testid: 'sweep-row', dataset: { trial: t.id, status: t.record.status } },
