@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import * as harness from './harness.mjs';
 
@@ -262,6 +263,61 @@ test('a CSV picked from disk trains', async () => {
   assert.ok(acc > 0.9, `blobs test accuracy ${acc}`);
   assert.equal(await page.textContent('[data-testid=test-accuracy]'), `${(acc * 100).toFixed(2)}%`);
   await shot(page, 'csv-trained');
+  await context.close();
+  assert.deepEqual(errors, []);
+});
+
+test('IDX (gzip) and CIFAR-10 files picked by the user load, show a grid of their images and train', async () => {
+  const { page, errors, context } = await openPage();
+  await chooseData(page, 'custom');
+  // 60 IDX images of 6×6: class k is a bright bar in row k (k = 0..2); gzip-compressed
+  const n = 60;
+  const images = Buffer.alloc(16 + n * 36);
+  images.writeUInt32BE(0x00000803, 0); images.writeUInt32BE(n, 4); images.writeUInt32BE(6, 8); images.writeUInt32BE(6, 12);
+  const labels = Buffer.alloc(8 + n);
+  labels.writeUInt32BE(0x00000801, 0); labels.writeUInt32BE(n, 4);
+  for (let i = 0; i < n; i++) {
+    const k = i % 3;
+    labels[8 + i] = k;
+    for (let c = 0; c < 6; c++) images[16 + i * 36 + k * 6 + c] = 200 + ((i * 7 + c) % 50);
+  }
+  let before = (await messages(page, 'data-loaded')).length;
+  await page.setInputFiles('[data-testid=file-input]', [
+    { name: 'bars-images-idx3-ubyte.gz', mimeType: 'application/gzip', buffer: gzipSync(images) },
+    { name: 'bars-labels-idx1-ubyte.gz', mimeType: 'application/gzip', buffer: gzipSync(labels) },
+  ]);
+  let loaded = await waitForMessage(page, 'data-loaded', 30_000, before);
+  assert.equal(loaded.summary.n, n);
+  assert.equal(loaded.summary.d, 36);
+  await page.waitForSelector('[data-testid=samples]:not([hidden])', { timeout: 10_000 });
+  await shot(page, 'idx-upload-samples', '[data-testid=samples]');
+  await setField(page, 'epochs', 40);
+  await waitStartable(page);
+  const doneBefore = (await messages(page, 'done')).length;
+  await page.click('[data-testid=start]');
+  const done = await waitForMessage(page, 'done', 120_000, doneBefore);
+  assert.ok(done.test_metrics.accuracy >= 0.9, `bars accuracy ${done.test_metrics.accuracy}`);
+
+  // 30 CIFAR records: label byte + R, G, B planes of 32×32
+  const cifar = Buffer.alloc(30 * 3073);
+  for (let i = 0; i < 30; i++) {
+    cifar[i * 3073] = i % 10;
+    cifar.fill((i * 37) % 256, i * 3073 + 1 + (i % 3) * 1024, i * 3073 + 1 + ((i % 3) + 1) * 1024);
+  }
+  before = (await messages(page, 'data-loaded')).length;
+  await page.setInputFiles('[data-testid=file-input]', { name: 'data_batch_1.bin', mimeType: 'application/octet-stream', buffer: cifar });
+  loaded = await waitForMessage(page, 'data-loaded', 30_000, before);
+  assert.equal(loaded.summary.n, 30);
+  assert.equal(loaded.summary.d, 3072);
+  await page.waitForSelector('[data-testid=samples]:not([hidden])', { timeout: 10_000 });
+  await shot(page, 'cifar-upload-samples', '[data-testid=samples]');
+
+  // a broken CIFAR file: the engine's message, and no grid left over from the set before
+  const seen = (await messages(page, 'error')).length;
+  await page.setInputFiles('[data-testid=file-input]', { name: 'broken_batch.bin', mimeType: 'application/octet-stream', buffer: cifar.subarray(0, 5000) });
+  await waitForMessage(page, 'error', 30_000, seen);
+  await page.waitForSelector('[data-testid=samples][hidden]', { state: 'attached', timeout: 10_000 });
+  assert.match(await page.textContent('[data-testid=data-status]'), /3073/);
   await context.close();
   assert.deepEqual(errors, []);
 });

@@ -3,6 +3,7 @@
 // sets, a grid of samples drawn from the prepared bytes.
 import { el, field, select, replace, fmt } from './dom.js';
 import { draw as drawSamples } from '../charts/samples.js';
+import { idxSamples, cifarSamples } from './upload-samples.js';
 
 export const DATASETS = [
   { id: 'mnist', group: 'Images', label: 'MNIST — handwritten digits (28×28)', file: 'mnist' },
@@ -359,16 +360,20 @@ export function createDataPanel(app, root) {
         const source = { kind: 'idx', name, images: buffers[0], labels: buffers[1] };
         if (buffers[2] && buffers[3]) Object.assign(source, { test_images: buffers[2], test_labels: buffers[3] });
         say(`Reading ${files.map((f) => f.name).join(', ')}…`);
-        await sendToWorker(source, buffers.filter(Boolean));
+        const grid = await idxSamples(buffers[0], buffers[1], SAMPLE_COUNT);
+        const ok = await sendToWorker(source, buffers.filter(Boolean));
         app.setDataRef({ name: 'custom', file: images.name });
+        if (ok) setSamples(grid);
       } else if (cifar.length >= 1) {
         const test = cifar.filter((f) => /test/i.test(f.name));
         const train = cifar.filter((f) => !/test/i.test(f.name));
         const batches = await Promise.all((train.length ? train : test).map((f) => f.arrayBuffer()));
         const testBatches = train.length && test.length ? await Promise.all(test.map((f) => f.arrayBuffer())) : undefined;
         say(`Reading ${cifar.length} CIFAR batch file(s)…`);
-        await sendToWorker({ kind: 'cifar', name: 'cifar-upload', batches, test_batches: testBatches }, [...batches, ...(testBatches || [])]);
+        const grid = cifarSamples(batches[0], SAMPLE_COUNT);
+        const ok = await sendToWorker({ kind: 'cifar', name: 'cifar-upload', batches, test_batches: testBatches }, [...batches, ...(testBatches || [])]);
         app.setDataRef({ name: 'custom', file: cifar[0].name });
+        if (ok) setSamples(grid);
       } else {
         throw new Error(`${files.map((f) => f.name).join(', ')}: expected a .csv file, an IDX images + labels pair, or CIFAR .bin batches`);
       }
@@ -423,10 +428,10 @@ export function createDataPanel(app, root) {
   // The worker answers load-data in order, one data-loaded or data error each: a queue pairs
   // answers with requests, so a slow earlier load never passes for the one the user made last.
   const loads = [];
-  const settleLoad = () => loads.shift()?.();
-  app.on('data-loaded', settleLoad);
-  app.on('data-error', settleLoad);
-  /** Posts load-data and waits for its answer. */
+  const settleLoad = (ok) => loads.shift()?.(ok);
+  app.on('data-loaded', () => settleLoad(true));
+  app.on('data-error', () => settleLoad(false));
+  /** Posts load-data and waits for its answer: true when the worker took the data. */
   function sendToWorker(source, transfer) {
     return new Promise((resolve) => {
       loads.push(resolve);
