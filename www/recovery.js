@@ -16,7 +16,7 @@ export function createRecovery(app, tracker, alerts, { heartbeatMs = 20_000, pin
   let lastSeen = performance.now();
   let pingSent = 0;
   let lastCsv = null;
-  const active = () => ['starting', 'running'].includes(app.run.status);
+  const active = () => ['starting', 'running', 'paused'].includes(app.run.status);
   const seen = () => { lastSeen = performance.now(); };
 
   // The data of the last CSV the user loaded, to load it again into a fresh worker (a prepared or
@@ -41,10 +41,10 @@ export function createRecovery(app, tracker, alerts, { heartbeatMs = 20_000, pin
   document.addEventListener('visibilitychange', seen);
   document.addEventListener('resume', seen);
 
-  // Only while running: building a trainer on a large set ('starting') may take a while in
-  // one piece, and a paused run sends nothing.
+  // While running or paused (a paused worker is silent but answers pings at once); not while
+  // starting: building a trainer on a large set may take a while in one piece.
   setInterval(() => {
-    if (app.run.status !== 'running' || document.visibilityState === 'hidden') {
+    if (!['running', 'paused'].includes(app.run.status) || document.visibilityState === 'hidden') {
       pingSent = 0;
       return;
     }

@@ -88,7 +88,7 @@ test('serve.mjs answers 400 to a path starting with // and keeps serving', async
 
 test('a worker terminated mid-run: the page says so and restarting from the saved epoch finishes with contiguous epochs', async () => {
   const context = await fresh();
-  const { page, errors } = await openApp(context, base(), slowDigitsConfig(6));
+  const { page, errors } = await openApp(context, base(), slowDigitsConfig(5));
   await page.evaluate(() => Object.assign(window.mlpLab.recovery, { heartbeatMs: 1000, pingMs: 1000 }));
   const id = await start(page);
   await savedEpochs(page, id, 2);
@@ -98,7 +98,7 @@ test('a worker terminated mid-run: the page says so and restarting from the save
   const m = /The training worker stopped unexpectedly \(no word from it for [^)]+\); your run is saved up to epoch (\d+)\./.exec(text);
   assert.ok(m, text);
   const k = Number(m[1]);
-  assert.ok(k >= 2 && k < 6, `saved epoch ${k}`);
+  assert.ok(k >= 2 && k < 5, `saved epoch ${k}`);
   const interrupted = await storedRun(page, id);
   assert.equal(interrupted.status, 'interrupted');
   assert.equal(interrupted.history.length, k);
@@ -106,11 +106,11 @@ test('a worker terminated mid-run: the page says so and restarting from the save
   await page.waitForFunction(() => window.mlpLab.ready && window.mlpLab.summary);
   assert.equal(await page.textContent('[data-testid=restart-run]'), `Restart from epoch ${k}`);
   await page.click('[data-testid=restart-run]');
-  await page.waitForFunction((n) => document.querySelector('[data-testid=run-message]').textContent === `Resumed from epoch ${n} of 6 with the weights and optimizer state saved after it.`, k, { timeout: 30_000 });
+  await page.waitForFunction((n) => document.querySelector('[data-testid=run-message]').textContent === `Resumed from epoch ${n} of 5 with the weights and optimizer state saved after it.`, k, { timeout: 30_000 });
   await finished(page, id);
   const done = await storedRun(page, id);
   assert.equal(done.status, 'done');
-  assert.equal(done.history.length, 6);
+  assert.equal(done.history.length, 5);
   assert.ok(contiguous(done.history), done.history.map((e) => e.epoch).join(','));
   assert.deepEqual(done.history.slice(0, k).map((e) => e.train_loss), interrupted.history.map((e) => e.train_loss),
     'the saved epochs are kept as they were');
@@ -139,6 +139,27 @@ test('an error event from the worker (as when it runs out of memory) is reported
   const done = await storedRun(page, id);
   assert.equal(done.status, 'done');
   assert.deepEqual(done.history.map((e) => e.epoch), [1, 2, 3, 4]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a worker that dies while the run is paused is noticed too (it no longer answers pings)', async () => {
+  const context = await fresh();
+  const { page, errors } = await openApp(context, base(), slowDigitsConfig(4));
+  await page.evaluate(() => Object.assign(window.mlpLab.recovery, { heartbeatMs: 1000, pingMs: 1000 }));
+  const id = await start(page);
+  await savedEpochs(page, id, 1);
+  await page.click('[data-testid=pause]');
+  await page.waitForFunction(() => window.mlpLab.run.status === 'paused');
+  // Paused and alive: pings are answered, nothing is reported.
+  await new Promise((r) => setTimeout(r, 3500));
+  assert.equal(await page.$('[data-testid=worker-crash]'), null);
+  await page.evaluate(() => window.mlpLab.worker.terminate());
+  await page.waitForSelector('[data-testid=worker-crash]', { timeout: 10_000 });
+  await page.waitForFunction(() => window.mlpLab.ready && window.mlpLab.summary);
+  await page.click('[data-testid=restart-run]');
+  await finished(page, id);
+  assert.deepEqual((await storedRun(page, id)).history.map((e) => e.epoch), [1, 2, 3, 4]);
   assert.deepEqual(errors, []);
   await context.close();
 });
