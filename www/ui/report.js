@@ -94,6 +94,7 @@ export function createReportPanel(app, root, manager) {
       table,
       el('h4', { text: 'Findings' }), findings,
       el('p', { testid: `report-${kind}-best`, text: bestLine(report) }),
+      report.best?.confusion ? el('p', { class: 'hint', text: `Confusion matrix of the best run (${report.best.confusion.split} split; rows true, columns predicted):` }) : null,
       report.best?.confusion ? confusion : null,
       el('div', { class: 'row' }, exportHtml, exportMd, exportCsv));
     box.dataset.state = live ? 'running' : 'done';
