@@ -62,7 +62,10 @@ try {
       copyFileSync(await download.path(), file);
       saved[`${kind}.${ext}`] = file;
     }
-    await page.locator(`[data-testid=report-${kind}]`).screenshot({ path: path.join(OUT, `${opts.data}-${kind}.png`) });
+    // For a person to look at; tests/e2e/screenshots/ is not committed.
+    const shots = path.join(harness.ROOT, 'tests/e2e/screenshots');
+    mkdirSync(shots, { recursive: true });
+    await page.locator(`[data-testid=report-${kind}]`).screenshot({ path: path.join(shots, `report-${opts.data}-${kind}.png`) });
     console.log(`${kind}: saved ${Object.keys(saved).filter((k) => k.startsWith(kind)).length} files`);
   }
   if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
