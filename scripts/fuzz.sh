@@ -57,10 +57,11 @@ for t in $targets; do
     log="$logs/hash.log"
     echo "== hash: ${seconds}s" >&2
     if nice -n 10 node fuzz/hash.fuzz.mjs --seconds "$seconds" >"$log" 2>&1; then rc=0; else rc=$?; fi
+    ran=$(grep -o '"seconds":[0-9]*' "$log" | cut -d: -f2 || true)
     execs=$(grep -o '"executions":[0-9]*' "$log" | cut -d: -f2 || true)
     crashes=$(grep -o '"failures":[0-9]*' "$log" | cut -d: -f2 || true)
     [ "$rc" -ne 0 ] && { failed=1; tail -5 "$log" >&2; }
-    summary+=("$(printf '%-12s %8s %12s %8s' hash "$seconds" "${execs:-?}" "${crashes:-1}")")
+    summary+=("$(printf '%-12s %8s %12s %8s' hash "${ran:-?}" "${execs:-?}" "${crashes:-1}")")
     continue
   fi
   case " $all_targets " in *" $t "*) ;; *) echo "fuzz: unknown target '$t' (known: $all_targets hash)" >&2; exit 2 ;; esac
@@ -70,17 +71,23 @@ for t in $targets; do
   echo "== $t: ${seconds}s, max_len $(max_len "$t")" >&2
   dict=()
   [ -f "fuzz/dict/$t.dict" ] && dict=(-dict="fuzz/dict/$t.dict")
+  started=$(date +%s)
   if nice -n 10 cargo +nightly fuzz run "$t" "fuzz/corpus/$t" -- \
       -max_total_time="$seconds" -rss_limit_mb=2048 -max_len="$(max_len "$t")" \
       -timeout=10 -print_final_stats=1 "${dict[@]}" >"$log" 2>&1; then rc=0; else rc=$?; fi
+  # libFuzzer's own count of seconds and runs; a run that stopped on a crash prints neither
+  # "Done" nor the final stats, so then the wall time and the last status line stand in.
+  ran=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o '[0-9]* second' | grep -o '[0-9]*' || true)
+  ran="${ran:-$(( $(date +%s) - started ))}"
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
+  execs="${execs:-$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#' || true)}"
   crashes=$(( $(find "fuzz/artifacts/$t" -type f | wc -l) - before ))
   if [ "$rc" -ne 0 ]; then
     failed=1
     [ "$crashes" -eq 0 ] && crashes=1
     grep -E 'ERROR|panicked|Test unit written' "$log" | head -5 >&2 || true
   fi
-  summary+=("$(printf '%-12s %8s %12s %8s' "$t" "$seconds" "${execs:-?}" "$crashes")")
+  summary+=("$(printf '%-12s %8s %12s %8s' "$t" "$ran" "${execs:-?}" "$crashes")")
 done
 
 echo
