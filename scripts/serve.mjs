@@ -3,7 +3,7 @@
 //
 //   node scripts/serve.mjs [ROOT=www] [--port N] [--mount /prefix/=DIR ...]
 //
-// Every response carries `Content-Security-Policy: script-src 'self' 'wasm-unsafe-eval'` (scripts
+// Every response carries the page's Content-Security-Policy (`script-src 'self' 'wasm-unsafe-eval'`, scripts
 // and workers from this origin only, WebAssembly compilation allowed, no inline scripts), correct
 // MIME types (application/wasm for .wasm, so streaming compilation works) and no-cache headers,
 // so a rebuilt wasm is picked up on reload. Port 0 (the default with --port 0) picks a free port.
@@ -16,7 +16,10 @@ import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const HOST = '127.0.0.1';
-export const CSP = "script-src 'self' 'wasm-unsafe-eval'";
+// The same policy as www/index.html's meta tag: nothing from other origins (scripts, workers,
+// fetches, images), WebAssembly compilation allowed, no inline scripts or eval. Inline styles
+// stay allowed: the charts size their canvases through style attributes.
+export const CSP = "script-src 'self' 'wasm-unsafe-eval'; default-src 'self'; connect-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; form-action 'none'";
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',

@@ -72,6 +72,14 @@ test('the page carries a strict CSP in a meta tag, which blocks an inline script
     document.head.append(probe);
   }));
   assert.equal(outcome.inline, false, 'the inline script did not run');
+  // Nothing from another origin: a fetch elsewhere is refused by connect-src before it leaves.
+  const foreign = await page.evaluate(() => new Promise((resolve) => {
+    const seen = [];
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(e.violatedDirective));
+    fetch('http://127.0.0.2:9/x').then(() => resolve({ fetched: true, seen }), () => setTimeout(() => resolve({ fetched: false, seen }), 100));
+  }));
+  assert.equal(foreign.fetched, false);
+  assert.ok(foreign.seen.includes('connect-src'), JSON.stringify(foreign.seen));
   assert.equal(outcome.evalRan, false, 'eval is refused');
   assert.ok(outcome.violations.some((v) => v.startsWith('script-src')), JSON.stringify(outcome.violations));
   // The engine (WebAssembly, 'wasm-unsafe-eval') still trains under the policy.
