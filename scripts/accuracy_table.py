@@ -30,3 +30,19 @@ for p, rs in by.items():
             sd = statistics.stdev(v) if len(v) > 1 else 0
             cells.append(f"{statistics.mean(v):.4f} ± {sd:.4f}")
     print(f"| {p} | " + " | ".join(cells) + " |")
+
+# The CIFAR-10 preset trained in PyTorch on the same split (scripts/cifar_torch.py), when present.
+torch_file = os.path.join(os.path.dirname(sys.argv[1]), "cifar_torch.jsonl")
+if os.path.exists(torch_file) and "cifar10-full" in by:
+    t = [json.loads(l) for l in open(torch_file) if l.strip()]
+    ours = [r["result"] for r in by["cifar10-full"]]
+
+    def ms(v):
+        return f"{statistics.mean(v) * 100:.2f}% ± {(statistics.stdev(v) * 100 if len(v) > 1 else 0):.2f}"
+
+    print("\n## CIFAR-10: MLP Lab vs PyTorch, same preset and split\n")
+    print("`python scripts/cifar_torch.py --seeds 1 2 3` (PyTorch CPU float32: same layers, init, L2 on weights only, SGD momentum, cosine schedule, batch, epochs; its own seeded 10% validation rows).\n")
+    print("| engine | seeds | data_batch_5 (test) | official test images present | validation |")
+    print("|---|---|---|---|---|")
+    print(f"| MLP Lab | {len(ours)} | {ms([r['test_accuracy'] for r in ours])} | {ms([r['official_test_accuracy'] for r in ours])} | {ms([r['val_accuracy'] for r in ours])} |")
+    print(f"| PyTorch | {len(t)} | {ms([r['test_accuracy'] for r in t])} | {ms([r['official_test_accuracy'] for r in t])} | {ms([r['val_accuracy'] for r in t])} |")
