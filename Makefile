@@ -2,7 +2,8 @@
 #
 #   make serve   install what is missing, build the wasm engine, prepare the data subsets (when
 #                the data directory exists), and serve www/ on http://127.0.0.1:$(PORT)/
-#   make wasm    build the engine into www/pkg/ (wasm-pack --release --target web)
+#   make wasm    build the engine into www/pkg/ (wasm-pack --release --target web), and with the
+#                sweep coordinator into www/pkg-sweep/ (the Sweeps panel's)
 #   make data    (re)write the page's data subsets into www/data/ from $(DATA_DIR)
 #                (FULL=1 also writes all of MNIST and Fashion-MNIST, and the 50k CIFAR-10)
 #   make site    a static copy of the page in dist/ (page, wasm, prepared data; relative paths)
@@ -20,6 +21,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 PORT ?= 8080
 DATA_DIR ?= $(if $(MLP_LAB_DATA),$(MLP_LAB_DATA),../shared/data)
 PKG := www/pkg
+SWEEP_PKG := www/pkg-sweep
 WASM := $(PKG)/mlp_lab_bg.wasm
 RUST_SOURCES := $(shell find src -name '*.rs' 2>/dev/null) Cargo.toml Cargo.lock .cargo/config.toml
 
@@ -31,12 +33,18 @@ help:
 tools:
 	@bash scripts/install-tools.sh
 
-wasm: tools $(WASM)
+wasm: tools $(WASM) $(SWEEP_PKG)/mlp_lab_bg.wasm
 
 $(WASM): $(RUST_SOURCES)
 	wasm-pack build --release --target web --out-dir $(PKG)
 	@rm -f $(PKG)/README.md $(PKG)/package.json
 	@$(MAKE) --no-print-directory size
+
+# The sweep coordinator (sampler, Gaussian process, spec parser) is a third of the engine's size;
+# only the page's Sweeps panel loads it, so the trainer in www/pkg/ stays small.
+$(SWEEP_PKG)/mlp_lab_bg.wasm: $(RUST_SOURCES)
+	wasm-pack build --release --target web --out-dir $(SWEEP_PKG) --features sweep-wasm
+	@rm -f $(SWEEP_PKG)/README.md $(SWEEP_PKG)/package.json
 
 size:
 	@raw=$$(stat -c %s $(WASM)); gz=$$(gzip -9c $(WASM) | wc -c); \
@@ -64,7 +72,7 @@ site: wasm data-if-missing
 	rm -rf dist
 	mkdir -p dist
 	cp -r www/. dist/
-	rm -f dist/pkg/.gitignore dist/pkg/*.d.ts
+	rm -f dist/pkg/.gitignore dist/pkg/*.d.ts dist/pkg-sweep/.gitignore dist/pkg-sweep/*.d.ts
 	bash scripts/check-site.sh dist
 	@echo "dist/: $$(du -sh dist | cut -f1) — serve it from any static host (application/wasm for .wasm), e.g. node scripts/serve.mjs dist"
 
@@ -82,8 +90,9 @@ test-rust:
 # for its own target too.
 WASM_TESTS := --test wasm_trainer --test wasm_sweep $(if $(wildcard tests/wasm_gemm.rs),--test wasm_gemm)
 test-wasm: tools
-	cargo clippy --target wasm32-unknown-unknown --lib $(WASM_TESTS) -- -D warnings
-	wasm-pack test --headless --chrome -- $(WASM_TESTS)
+	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --features sweep-wasm $(WASM_TESTS) -- -D warnings
+	wasm-pack test --headless --chrome -- --features sweep-wasm $(WASM_TESTS)
 
 # One file at a time: run side by side, the page's timed runs and the worker tests would share
 # the two cores and make each other's timings flaky.

@@ -3,9 +3,9 @@
 //! coordinator's, ASHA answers `continue`/`stop`, finished records resume a sweep without
 //! rerunning them, and every bad input is a JavaScript `Error` naming what is wrong.
 //!
-//! Run: `wasm-pack test --headless --chrome -- --test wasm_sweep`
+//! Run: `wasm-pack test --headless --chrome -- --features sweep-wasm --test wasm_sweep`
 
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "sweep-wasm"))]
 
 use mlp_lab::config::Config;
 use mlp_lab::sweep::{Sweep, SweepSpec};

@@ -2,7 +2,8 @@
 // on the main thread, N trial workers, and the IndexedDB store. Every finished trial is
 // written to the store before the coordinator records it; a sweep rebuilt from the store (a
 // reload) hands out exactly the trials that were not finished.
-import init, { SweepCoordinator } from '../pkg/mlp_lab.js';
+// The coordinator is in its own build (www/pkg-sweep/): the trial workers load the smaller trainer.
+import init, { SweepCoordinator } from '../pkg-sweep/mlp_lab.js';
 import { TrialWorker } from './pool.js';
 import { sourceFor } from './data-source.js';
 import * as store from './store.js';
