@@ -992,3 +992,53 @@ fn layer_shortcuts_reshape_the_network_and_apply_only_where_there_are_hidden_lay
         );
     }
 }
+
+#[test]
+fn the_best_trial_s_config_is_written_to_out_and_trains_again_to_the_same_metric() {
+    let dir = temp_dir("best");
+    let out = dir.join("out");
+    let s = spec(
+        "random",
+        3,
+        json!({
+            "optimizer.lr": {"min": 1e-3, "max": 1e-1, "scale": "log"},
+            "hidden_units": {"min": 2, "max": 12}
+        }),
+    );
+    let run = sweep(
+        &s,
+        &dir,
+        &[
+            "--target",
+            "label",
+            "--workers",
+            "1",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let best = &run.last["best"];
+    let preset: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("best.json")).unwrap()).unwrap();
+    let params: Params = serde_json::from_value(best["params"].clone()).unwrap();
+    let expected = mlp_lab::sweep::space::build_config(&parse(&s).base, &params).unwrap();
+    assert_eq!(preset["config"], serde_json::to_value(&expected).unwrap());
+    let again = Command::new(env!("CARGO_BIN_EXE_mlp-lab"))
+        .args(["train", "-q", "--config"])
+        .arg(out.join("best.json"))
+        .arg("--target")
+        .arg("label")
+        .output()
+        .expect("the binary runs");
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    let result: Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        result["val_accuracy"], best["metric"],
+        "same config, seed and data"
+    );
+}

@@ -20,6 +20,7 @@ use std::sync::Mutex;
 
 pub const TRIALS_FILE: &str = "trials.jsonl";
 pub const SPEC_FILE: &str = "spec.json";
+pub const BEST_FILE: &str = "best.json";
 
 #[derive(Args, Debug)]
 pub struct SweepArgs {
@@ -154,11 +155,49 @@ pub fn run(args: SweepArgs) -> Result<(), String> {
             None => eprintln!("no trial produced a metric"),
         }
     }
+    if let (Some(dir), Some(best)) = (&args.out, &summary.best) {
+        let path = write_best(dir, sweep.spec(), best, &data_args.data)?;
+        if !quiet {
+            eprintln!(
+                "the best trial's config: {} (mlp-lab train --config {} trains it again)",
+                path.display(),
+                path.display()
+            );
+        }
+    }
     println!(
         "{}",
         serde_json::to_string(&summary).map_err(|e| e.to_string())?
     );
     Ok(())
+}
+
+/// `DIR/best.json`: the best trial's whole config as a preset (`{dataset, title, note, config}`),
+/// so `mlp-lab train --config` and the page can train and test it.
+fn write_best(
+    dir: &Path,
+    spec: &SweepSpec,
+    best: &crate::sweep::Best,
+    data: &str,
+) -> Result<PathBuf, String> {
+    let config = crate::sweep::space::build_config(&spec.base, &best.params)
+        .map_err(|e| format!("the best trial's config: {e}"))?;
+    let preset = serde_json::json!({
+        "dataset": data,
+        "title": format!("Sweep best: trial {}", best.id),
+        "note": format!(
+            "{} {} = {} in the sweep; params {}",
+            json_name(&spec.goal),
+            json_name(&spec.metric),
+            best.metric,
+            params_text(&best.params)
+        ),
+        "config": config,
+    });
+    let path = dir.join(BEST_FILE);
+    let text = serde_json::to_string_pretty(&preset).map_err(|e| e.to_string())?;
+    fs::write(&path, text + "\n").map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
 }
 
 /// The name serde gives a unit variant (`"random"` → random).
