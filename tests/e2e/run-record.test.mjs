@@ -40,7 +40,8 @@ test('a run exported while training comes back as interrupted, not as live', () 
 
 test('bad files are refused naming the file and the field', () => {
   const cases = [
-    ['{', /^runs\.json: not valid JSON/],
+    ['{', /^runs\.json: not valid JSON \(the text ends before the JSON does \(cut short\?\) at line 1, column 2\)$/],
+    ['{"format": "mlp-lab-runs",\n "runs": [1 2]}', /^runs\.json: not valid JSON \(expected "," or "\]", found "2" at line 2, column 13\)$/],
     ['[]', /^runs\.json: the top level: expected an object, found an array$/],
     [withRun((r, d) => { d.format = 'other'; }), /^runs\.json: format: expected "mlp-lab-runs" .*, found "other"$/],
     [withRun((r, d) => { d.version = 2; }), /^runs\.json: version: expected 1, found 2$/],

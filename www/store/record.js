@@ -18,6 +18,8 @@
 // Imported files are untrusted: every field is checked and an error names the file and the
 // path at fault (`runs.json: runs[1].history[3].train_loss: expected a number, found "x"`).
 
+import { parseJsonText } from '../json-text.js';
+
 export const EXPORT_FORMAT = 'mlp-lab-runs';
 export const EXPORT_VERSION = 1;
 export const STATUSES = ['running', 'done', 'stopped', 'failed', 'interrupted'];
@@ -179,7 +181,7 @@ export function parseRunsFile(text, file = 'the file') {
   if (text.length > MAX_IMPORT_BYTES) throw new Error(`${file}: ${text.length} bytes is more than the ${MAX_IMPORT_BYTES / 2 ** 20} MB an import may have`);
   let doc;
   try {
-    doc = JSON.parse(text);
+    doc = parseJsonText(text);
   } catch (e) {
     throw new Error(`${file}: not valid JSON (${e.message})`);
   }

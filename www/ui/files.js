@@ -1,6 +1,7 @@
 // Keep the work: download / upload the model JSON and the config, and copy the link that holds
 // the run. Uploaded files are parsed in try/catch and checked by the worker before use.
 import { el, replace, download } from './dom.js';
+import { parseJsonText } from '../json-text.js';
 
 const MAX_CONFIG_BYTES = 1 << 20;
 const MAX_MODEL_BYTES = 512 << 20;
@@ -73,7 +74,7 @@ export function createFilesPanel(app, root) {
     }
     let parsed;
     try {
-      parsed = JSON.parse(await file.text());
+      parsed = parseJsonText(await file.text());
     } catch (e) {
       say(`${file.name} is not JSON: ${e.message}`, true);
       return;

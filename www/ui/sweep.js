@@ -3,6 +3,7 @@
 // far, a live table of trials, and three views of the finished ones: parallel coordinates,
 // parameter importance and the metric against each parameter.
 import { el, field, replace, fmt, pct, duration, download } from './dom.js';
+import { parseJsonText } from '../json-text.js';
 import { draw as drawCurves } from '../charts/curves.js';
 import { draw as drawParallel } from '../charts/parallel.js';
 import { draw as drawImportance } from '../charts/importance.js';
@@ -106,7 +107,7 @@ export function createSweepPanel(app, root, manager) {
     if (!specBox.value.trim()) specBox.value = specFromPage(app.config, app.dataRef?.name);
     let spec;
     try {
-      spec = JSON.parse(specBox.value);
+      spec = parseJsonText(specBox.value);
     } catch (e) {
       say(`The spec is not valid JSON: ${e.message}`, true);
       return;
