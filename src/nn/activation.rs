@@ -76,16 +76,16 @@ impl Activation {
             Activation::Identity => {}
             Activation::Sigmoid => g.iter_mut().zip(a).for_each(|(g, a)| *g *= a * (1.0 - a)),
             Activation::Tanh => g.iter_mut().zip(a).for_each(|(g, a)| *g *= 1.0 - a * a),
-            Activation::Relu => g.iter_mut().zip(z).for_each(|(g, z)| {
-                if *z <= 0.0 {
-                    *g = 0.0
-                }
-            }),
-            Activation::LeakyRelu => g.iter_mut().zip(z).for_each(|(g, z)| {
-                if *z <= 0.0 {
-                    *g *= LEAKY_SLOPE
-                }
-            }),
+            // A select, not a branch: the sign of z is data-dependent and a mispredicted
+            // branch per element is costly where the network is tiny (same numbers either way).
+            Activation::Relu => g
+                .iter_mut()
+                .zip(z)
+                .for_each(|(g, z)| *g = if *z <= 0.0 { 0.0 } else { *g }),
+            Activation::LeakyRelu => g
+                .iter_mut()
+                .zip(z)
+                .for_each(|(g, z)| *g = if *z <= 0.0 { *g * LEAKY_SLOPE } else { *g }),
             Activation::Softmax => debug_assert!(false, "softmax is differentiated per layer"),
         }
     }

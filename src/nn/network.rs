@@ -3,6 +3,7 @@
 //! allocates no matrices.
 
 use super::{Activation, Dense, Init, Loss};
+use crate::optim::clip::sum_squares;
 use crate::{Matrix, Real};
 use rand::Rng;
 
@@ -74,14 +75,21 @@ impl Gradients {
 
     /// The L2 norm of each layer's weight and bias gradients taken together.
     pub fn layer_norms(&self) -> Vec<f64> {
-        self.weights
-            .iter()
-            .zip(&self.bias)
-            .map(|(w, b)| {
-                let s: f64 = w.iter().chain(b.iter()).map(|v| (*v as f64).powi(2)).sum();
-                s.sqrt()
-            })
-            .collect()
+        let mut out = vec![0.0; self.weights.len()];
+        self.add_layer_norms(&mut out);
+        out
+    }
+
+    /// Adds each layer's gradient norm to `sums[layer]` and returns the global norm over all
+    /// layers (as `clip_grad_norm_` measures it), from one pass over the gradients.
+    pub fn add_layer_norms(&self, sums: &mut [f64]) -> f64 {
+        let mut total = 0.0;
+        for ((w, b), s) in self.weights.iter().zip(&self.bias).zip(sums) {
+            let sq = sum_squares(w.as_slice()) + sum_squares(b);
+            *s += sq.sqrt();
+            total += sq;
+        }
+        total.sqrt()
     }
 }
 

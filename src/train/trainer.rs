@@ -10,6 +10,7 @@ use super::metrics::{self, Metrics};
 use crate::config::{Config, Task};
 use crate::data::{Dataset, Targets};
 use crate::nn::{Gradients, Loss, Network, Workspace};
+use crate::optim::clip::all_finite;
 use crate::optim::{Clip, Optimizer};
 use crate::Matrix;
 use rand::seq::SliceRandom;
@@ -321,15 +322,9 @@ impl Trainer {
         self.config
             .regularization()
             .add_gradient(&self.network, &mut self.grads);
-        for (s, n) in self
-            .sums
-            .grad_norms
-            .iter_mut()
-            .zip(self.grads.layer_norms())
-        {
-            *s += n;
-        }
-        let norm = self.clip.apply(&mut self.grads.slices_mut());
+        let norm = self.grads.add_layer_norms(&mut self.sums.grad_norms);
+        self.clip
+            .apply_with_norm(&mut self.grads.slices_mut(), norm);
         if !norm.is_finite() {
             return Err(self.diverge("the gradient norm", norm, batch_no));
         }
@@ -345,12 +340,7 @@ impl Trainer {
         }
         self.optimizer
             .step(&mut self.network.params_mut(), &self.grads.slices());
-        if !self
-            .network
-            .params()
-            .iter()
-            .all(|p| p.iter().all(|v| v.is_finite()))
-        {
+        if !self.network.params().iter().all(|p| all_finite(p)) {
             return Err(self.diverge("a weight", f64::INFINITY, batch_no));
         }
         self.sums.loss += loss * b as f64;
