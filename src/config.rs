@@ -13,6 +13,12 @@ use std::fmt;
 /// Networks past this size would not fit a browser tab's memory; refusing them early beats an
 /// out-of-memory crash mid-run.
 pub const MAX_PARAMETERS: usize = 50_000_000;
+/// The largest `scale` of the random initialisers: beyond it the first forward pass overflows
+/// f32 for any real input, and U(−s, s) itself stops being representable near f32::MAX.
+pub const MAX_INIT_SCALE: f64 = 1000.0;
+/// More epochs than anyone trains for; a bound so a mistyped value (or a sweep range) cannot
+/// start a run that never ends.
+pub const MAX_EPOCHS: usize = 1_000_000;
 
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ConfigError {
@@ -357,10 +363,15 @@ impl Config {
                         l.init
                     ),
                 )),
-                Some(s) if !(s.is_finite() && s > 0.0) => out.push(ConfigError::invalid(
-                    at("scale"),
-                    format!("must be a positive number, found {s}"),
-                )),
+                Some(s) if !(s.is_finite() && s > 0.0 && s <= MAX_INIT_SCALE) => {
+                    out.push(ConfigError::invalid(
+                        at("scale"),
+                        format!(
+                            "must be a positive number no larger than {MAX_INIT_SCALE} (weights \
+                             that large saturate or overflow every activation), found {s}"
+                        ),
+                    ))
+                }
                 _ => {}
             }
             params = params.saturating_add(l.units.saturating_mul(fan_in.saturating_add(1)));
@@ -454,6 +465,15 @@ impl Config {
                     "momentum" | "beta" | "beta1" | "beta2" => (0.0..1.0).contains(&v),
                     _ => true,
                 };
+            if ok && name == "momentum" && v == 0.0 && kind == OptimizerKind::Nag {
+                // torch.optim.SGD(nesterov=True) refuses this too: Nesterov needs momentum.
+                out.push(ConfigError::invalid(
+                    field,
+                    "nag (Nesterov momentum) needs a momentum above 0, found 0; use sgd for \
+                     plain SGD",
+                ));
+                continue;
+            }
             if !ok {
                 let rule = match name {
                     "lr" | "eps" => "a number greater than 0",
@@ -589,6 +609,11 @@ impl Config {
             out.push(ConfigError::invalid(
                 "epochs",
                 "must be at least 1, found 0",
+            ));
+        } else if self.epochs > MAX_EPOCHS {
+            out.push(ConfigError::invalid(
+                "epochs",
+                format!("at most {MAX_EPOCHS} are supported, found {}", self.epochs),
             ));
         }
         for (field, v) in [

@@ -3,7 +3,9 @@
 //! `ConfigError::field()`) and a message that says what is wrong; plus the example,
 //! the derived task, PyTorch's optimiser defaults and the JSON round trip.
 
-use mlp_lab::config::{ActivationSpec, Config, ConfigError, Task, MAX_PARAMETERS};
+use mlp_lab::config::{
+    ActivationSpec, Config, ConfigError, Task, MAX_EPOCHS, MAX_INIT_SCALE, MAX_PARAMETERS,
+};
 use mlp_lab::nn::{Activation, Init, Loss};
 use mlp_lab::optim::{Clip, OptimizerKind};
 use serde_json::{json, Value};
@@ -506,6 +508,56 @@ fn non_positive_scale_is_refused() {
         v["layers"][1]["init"] = json!("random_uniform");
         v["layers"][1]["scale"] = json!(0.3);
     });
+    assert!(Config::from_json(&v.to_string()).is_ok());
+}
+
+#[test]
+fn a_scale_above_the_limit_is_refused_before_it_can_overflow_the_initialiser() {
+    // 1e308 once made U(−s, s) non-finite and panicked in the initialiser.
+    for init in ["random_uniform", "random_normal"] {
+        for scale in [1e308, 1001.0] {
+            let v = edited(|v| {
+                v["layers"][0]["init"] = json!(init);
+                v["layers"][0]["scale"] = json!(scale);
+            });
+            invalid(
+                &v,
+                "layers[0].scale",
+                &[
+                    &format!("no larger than {MAX_INIT_SCALE}"),
+                    &format!("found {scale}"),
+                ],
+            );
+        }
+    }
+    let v = edited(|v| {
+        v["layers"][0]["init"] = json!("random_uniform");
+        v["layers"][0]["scale"] = json!(MAX_INIT_SCALE);
+    });
+    assert!(Config::from_json(&v.to_string()).is_ok());
+}
+
+#[test]
+fn more_epochs_than_the_limit_are_refused() {
+    let v = edited(|v| v["epochs"] = json!(MAX_EPOCHS + 1));
+    invalid(
+        &v,
+        "epochs",
+        &[
+            &format!("at most {MAX_EPOCHS}"),
+            &format!("found {}", MAX_EPOCHS + 1),
+        ],
+    );
+    let v = edited(|v| v["epochs"] = json!(MAX_EPOCHS));
+    assert!(Config::from_json(&v.to_string()).is_ok());
+}
+
+#[test]
+fn nag_with_zero_momentum_is_refused_as_pytorch_does() {
+    let v = edited(|v| v["optimizer"] = json!({"name": "nag", "lr": 0.1, "momentum": 0.0}));
+    invalid(&v, "optimizer.momentum", &["nag", "above 0", "found 0"]);
+    // Plain momentum SGD may have momentum 0 (it is then plain SGD), as in PyTorch.
+    let v = edited(|v| v["optimizer"] = json!({"name": "momentum", "lr": 0.1, "momentum": 0.0}));
     assert!(Config::from_json(&v.to_string()).is_ok());
 }
 

@@ -354,3 +354,37 @@ fn a_reasonable_learning_rate_does_not_diverge_on_the_same_problem() {
     assert!(h.last().unwrap().train_loss < h[0].train_loss);
     assert!(common::all_finite(t.network()));
 }
+
+#[test]
+fn the_divergence_message_names_the_likeliest_cause() {
+    let message = |json: &str| {
+        let c = config(json);
+        let mut t = Trainer::new(&c, common::sine_bowl(64, 0.1, 1), None, None).unwrap();
+        t.run(|_| {}).expect_err("must diverge").to_string()
+    };
+    // Weights of ±1000 on inputs of order 1 through twelve identity layers of 64 units grow
+    // the activations about 8000-fold per layer: the first forward pass overflows f32, before
+    // any update, so the learning rate is not to blame.
+    let hidden = r#"{"units":64,"activation":"identity","init":"random_uniform","scale":1000},"#;
+    let m = message(&format!(
+        r#"{{"seed":1,"layers":[{}{{"units":1,"activation":"identity"}}],
+            "loss":"mse","optimizer":{{"name":"sgd","lr":0.001}},"batch_size":16,"epochs":2}}"#,
+        hidden.repeat(12)
+    ));
+    assert!(m.contains("epoch 1 batch 1"), "{m}");
+    assert!(m.contains("before any update"), "{m}");
+    assert!(
+        !m.contains("learning rate 0.001 is probably too high"),
+        "{m}"
+    );
+    // L2 with lr·λ = 1000: the penalty's own step overshoots.
+    let m = message(
+        r#"{"seed":1,"layers":[{"units":16,"activation":"relu"},{"units":1,"activation":"identity"}],
+            "loss":"mse","optimizer":{"name":"sgd","lr":0.1},"regularization":{"kind":"l2","lambda":10000},
+            "batch_size":16,"epochs":50}"#,
+    );
+    assert!(
+        m.contains("regularization.lambda 10000 with learning rate 0.1"),
+        "{m}"
+    );
+}

@@ -356,6 +356,28 @@ impl Trainer {
         // back to the end of the last completed epoch, as the message says.
         self.network = self.last_good.clone();
         let lr = self.optimizer.lr();
+        let kept = format!(
+            "(the weights from the end of epoch {} are kept)",
+            self.epoch
+        );
+        let lambda = match self.config.regularization() {
+            crate::nn::Regularization::L1(l) | crate::nn::Regularization::L2(l) => l,
+            crate::nn::Regularization::None => 0.0,
+        };
+        // Name the likeliest cause: before any update the learning rate cannot be it; a
+        // weight decay step lr·λ ≥ 1 overshoots zero on its own.
+        let cause = if self.epoch == 0 && self.cursor == 0 && what != "a weight" {
+            "it happened before any update, so the initial weights (a large init scale) or the \
+             data (huge or non-finite feature values) are the cause, not the learning rate"
+                .to_string()
+        } else if lr * lambda >= 1.0 {
+            format!(
+                "regularization.lambda {lambda} with learning rate {lr} is probably too high \
+                 (lr·λ ≥ 1 overshoots on the penalty alone)"
+            )
+        } else {
+            format!("learning rate {lr} is probably too high")
+        };
         let err = TrainError::Diverged {
             what: what.to_string(),
             value: if value.is_nan() {
@@ -365,11 +387,7 @@ impl Trainer {
             },
             epoch: self.epoch + 1,
             batch,
-            hint: format!(
-                "learning rate {lr} is probably too high (the weights from the end of epoch {} \
-                 are kept)",
-                self.epoch
-            ),
+            hint: format!("{cause} {kept}"),
         };
         self.failure = Some(err.clone());
         err
