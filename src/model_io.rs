@@ -9,6 +9,19 @@ use crate::{Matrix, Real};
 use serde::{Deserialize, Serialize};
 
 pub const FORMAT: &str = "mlp-lab-model";
+
+/// How the run that trained a model divided a data set without an official test split, so
+/// evaluating the model on that data set again can score only the rows it did not train on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataSplit {
+    /// The config's seed (the split's own stream is derived from it).
+    pub seed: u64,
+    pub validation_split: f64,
+    pub test_split: f64,
+    /// Rows of the data set before the split: data with another count is other data.
+    pub rows: usize,
+}
 pub const VERSION: u32 = 1;
 
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -36,6 +49,8 @@ pub struct Model {
     pub loss: Option<Loss>,
     pub class_names: Vec<String>,
     pub input_scaling: Option<Standardizer>,
+    /// The split of its training data, when that data had no official test split.
+    pub split: Option<DataSplit>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -53,6 +68,8 @@ struct ModelFile {
     class_names: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     input_scaling: Option<Standardizer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    split: Option<DataSplit>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -72,6 +89,7 @@ impl Model {
             loss: None,
             class_names: Vec::new(),
             input_scaling: None,
+            split: None,
         }
     }
 
@@ -105,6 +123,7 @@ impl Model {
             loss: self.loss,
             class_names: self.class_names.clone(),
             input_scaling: self.input_scaling.clone(),
+            split: self.split.clone(),
         };
         serde_json::to_string(&file).expect("a model always serialises")
     }
@@ -174,6 +193,19 @@ impl ModelFile {
                 ));
             }
         }
+        if let Some(s) = &self.split {
+            for (name, v) in [
+                ("validation_split", s.validation_split),
+                ("test_split", s.test_split),
+            ] {
+                if !(v.is_finite() && (0.0..1.0).contains(&v)) {
+                    return Err(field(
+                        format!("split.{name}"),
+                        format!("must be in [0, 1), found {v}"),
+                    ));
+                }
+            }
+        }
         Ok(Model {
             network: Network {
                 input: self.input,
@@ -183,6 +215,7 @@ impl ModelFile {
             loss: self.loss,
             class_names: self.class_names,
             input_scaling: self.input_scaling,
+            split: self.split,
         })
     }
 }

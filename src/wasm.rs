@@ -673,6 +673,7 @@ pub struct Trainer {
     engine: Engine,
     test: Option<Dataset>,
     scaling: Option<Standardizer>,
+    split: Option<crate::model_io::DataSplit>,
     class_names: Vec<String>,
     /// The first training rows, for [`Trainer::probe_loss`].
     probe: Dataset,
@@ -724,6 +725,7 @@ impl Trainer {
             engine,
             test: prepared.test,
             scaling: prepared.scaling,
+            split: prepared.split,
             class_names: data.data.class_names.clone(),
             probe,
         })
@@ -870,6 +872,7 @@ impl Trainer {
         model.loss = Some(config.loss);
         model.class_names = self.class_names.clone();
         model.input_scaling = self.scaling.clone();
+        model.split = self.split.clone();
         model
     }
 

@@ -388,3 +388,23 @@ fn the_divergence_message_names_the_likeliest_cause() {
         "{m}"
     );
 }
+
+#[test]
+fn integer_labels_that_skip_class_0_are_explained() {
+    use mlp_lab::data::csv::{load_csv_bytes, TargetSpec};
+    let text = "a,b,t\n0,1,1\n1,0,2\n1,1,3\n0,0,1\n";
+    let data = load_csv_bytes("t.csv", text.as_bytes(), TargetSpec::classes("t")).unwrap();
+    let c = config(r#"{"layers":[{"units":3,"activation":"softmax"}]}"#);
+    let err = Trainer::new(&c, data, None, None)
+        .err()
+        .expect("4 classes, 3 units")
+        .to_string();
+    assert!(
+        err.contains("4 classes but the output layer has 3 units"),
+        "{err}"
+    );
+    assert!(
+        err.contains("no row has class 0 (integer labels are class indices counted from 0"),
+        "{err}"
+    );
+}

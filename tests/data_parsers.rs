@@ -380,6 +380,26 @@ fn cifar_file_with_a_partial_record_is_refused_with_the_numbers() {
 }
 
 #[test]
+fn an_empty_cifar_batch_file_is_refused_not_read_as_no_images() {
+    let msg = message(parse_cifar("data_batch_3.bin", &[], &cifar_names()));
+    assert!(
+        msg.starts_with(
+            "data_batch_3.bin: the file is empty (a CIFAR-10 batch holds 3073-byte records"
+        ),
+        "{msg}"
+    );
+    let dir = temp_dir("cifar-empty");
+    std::fs::write(dir.join("meta.txt"), "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n").unwrap();
+    std::fs::write(dir.join("one.bin"), cifar_record(1, 0, 0, 0)).unwrap();
+    std::fs::write(dir.join("two.bin"), b"").unwrap();
+    let msg = message(load_cifar(
+        &[dir.join("one.bin"), dir.join("two.bin")],
+        &dir.join("meta.txt"),
+    ));
+    assert!(msg.contains("two.bin: the file is empty"), "{msg}");
+}
+
+#[test]
 fn cifar_label_above_nine_is_refused_naming_the_record() {
     let bytes = [cifar_record(1, 0, 0, 0), cifar_record(10, 0, 0, 0)].concat();
     let msg = message(parse_cifar("b.bin", &bytes, &cifar_names()));
@@ -481,6 +501,40 @@ fn ragged_csv_row_is_refused_with_its_line_and_field_counts() {
         msg,
         "r.csv: line 3 has 2 fields but 3 were expected (the header row names 3 columns)"
     );
+}
+
+#[test]
+fn crlf_line_endings_give_the_same_line_numbers_as_lf() {
+    for (text, line) in [
+        ("a,b,t\r\n1,2,0\r\n3,four,1\r\n", 3),
+        ("a,b,t\r\n1,2,0\r\n3,4,1\r\n5,6,0\r\n7,x,1\r\n", 5),
+    ] {
+        let msg = message(load_csv_bytes(
+            "w.csv",
+            text.as_bytes(),
+            TargetSpec::classes("t"),
+        ));
+        assert!(
+            msg.starts_with(&format!("w.csv: line {line}, column 2 (b): not a number")),
+            "{msg}"
+        );
+    }
+    let text = "a,b,t\r\n1,2,0\r\n3,4\r\n";
+    let msg = message(load_csv_bytes(
+        "w.csv",
+        text.as_bytes(),
+        TargetSpec::classes("t"),
+    ));
+    assert!(msg.starts_with("w.csv: line 3 has 2 fields"), "{msg}");
+    // The values themselves are unaffected by the line endings.
+    let lf = load_csv_bytes("a.csv", b"a,b,t\n1,2,x\n3,4,y\n", TargetSpec::classes("t")).unwrap();
+    let crlf = load_csv_bytes(
+        "a.csv",
+        b"a,b,t\r\n1,2,x\r\n3,4,y\r\n",
+        TargetSpec::classes("t"),
+    )
+    .unwrap();
+    assert_eq!(lf, crlf);
 }
 
 #[test]

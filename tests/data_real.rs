@@ -8,8 +8,12 @@ use mlp_lab::data::named::{load_named, NamedData};
 use mlp_lab::data::prepared::{parse_manifest, parse_prepared, write_prepared, Provenance};
 use mlp_lab::data::{Dataset, Targets};
 
+/// `$MLP_LAB_DATA` when set (as the CLI reads it), else `../shared/data` beside this crate.
 fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
+    match std::env::var_os("MLP_LAB_DATA") {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"),
+    }
 }
 
 /// The named set, or `None` (after saying why) when its files are not on this machine.

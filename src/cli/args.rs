@@ -111,6 +111,11 @@ pub struct EvalArgs {
     /// regression, binary or multiclass (default: the task saved in the model).
     #[arg(long)]
     pub task: Option<String>,
+    /// Score every row. By default a model evaluated on the data it was trained on (same set,
+    /// same row count, no official test split) is scored on the rows its run held out: its
+    /// test split, else its validation split.
+    #[arg(long)]
+    pub all_rows: bool,
 }
 
 #[derive(Args, Debug)]

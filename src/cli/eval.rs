@@ -8,6 +8,7 @@ use crate::config::Task;
 use crate::model_io::Model;
 use crate::nn::{Activation, Loss};
 use crate::train::metrics::Metrics;
+use crate::train::prepare::held_out;
 use crate::train::trainer::{check_targets, evaluate};
 use serde_json::{json, Value};
 
@@ -32,14 +33,37 @@ pub fn run(args: EvalArgs) -> Result<(), String> {
         _ => Loss::Mse,
     });
     let loaded = load_data(&args.data, task)?;
-    // A named set with an official test split is evaluated on that split.
-    let mut data = loaded.test.unwrap_or(loaded.data);
+    // A named set with an official test split is evaluated on that split; other data on the
+    // rows the model was not trained on, when it is the data it was trained on.
+    let (mut data, rows) = match (loaded.test, &model.split) {
+        (Some(test), _) => (test, "test"),
+        (None, _) if args.all_rows => (loaded.data, "all"),
+        (None, Some(split)) => match held_out(&loaded.data, split).map_err(|e| e.to_string())? {
+            Some((part, which)) => (part, which),
+            None => (loaded.data, "all"),
+        },
+        (None, None) => (loaded.data, "all"),
+    };
+    if rows == "all" && !args.all_rows {
+        if let Some(split) = model.split.as_ref().filter(|s| s.rows == data.n) {
+            if split.validation_split <= 0.0 && split.test_split <= 0.0 {
+                eprintln!(
+                    "note: the model was trained on every row of this data (no validation or \
+                     test split), so these figures are not a held-out estimate"
+                );
+            }
+        }
+    }
     if data.d != model.network.input {
         return Err(format!(
             "the model takes {} inputs but the data has {} features",
             model.network.input, data.d
         ));
     }
+    // Labels are numbered per file (sorted names); the model's own names say which output
+    // unit is which class.
+    data.align_classes(&model.class_names)
+        .map_err(|e| format!("{}: {e}", args.data.data))?;
     if let Some(s) = &model.input_scaling {
         s.apply(&mut data)
             .map_err(|e| format!("{}: input_scaling: {e}", args.model.display()))?;
@@ -58,9 +82,10 @@ pub fn run(args: EvalArgs) -> Result<(), String> {
             "confusion_matrix": confusion_matrix,
             "per_class": per_class,
             "n": data.n,
+            "rows": rows,
         }),
         Metrics::Regression { loss, mse, mae, r2 } => json!({
-            "loss": loss, "mse": mse, "mae": mae, "r2": r2, "n": data.n,
+            "loss": loss, "mse": mse, "mae": mae, "r2": r2, "n": data.n, "rows": rows,
         }),
     };
     println!("{out}");

@@ -34,6 +34,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     let class_names = loaded.data.class_names.clone();
     let prepared = prepare(&config, loaded.data, loaded.test).map_err(|e| e.to_string())?;
     let scaling = prepared.scaling.clone();
+    let split = prepared.split.clone();
     let extra_test = match (loaded.extra_test, &scaling) {
         (Some(mut d), Some(s)) => {
             s.apply(&mut d).map_err(|e| e.to_string())?;
@@ -70,6 +71,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     model.loss = Some(config.loss);
     model.class_names = class_names;
     model.input_scaling = scaling;
+    model.split = split;
     if let Some(path) = &args.save {
         write_atomically(path, &model.to_json())?;
     }

@@ -61,6 +61,12 @@ fn append_records(
 ) -> Result<(), DataError> {
     let bytes = maybe_gunzip(name, bytes)?;
     let len = bytes.len();
+    if len == 0 {
+        return Err(DataError::Empty {
+            file: name.to_string(),
+            detail: format!(" (a CIFAR-10 batch holds 3073-byte records: a label byte and {PIXEL_BYTES} pixel bytes)"),
+        });
+    }
     if len % RECORD_BYTES != 0 {
         return Err(DataError::CifarLength {
             file: name.to_string(),

@@ -195,9 +195,26 @@ fn sklearn_layout(
     })
 }
 
+fn crlf_to_lf(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len());
+    for (i, &b) in data.iter().enumerate() {
+        if !(b == b'\r' && data.get(i + 1) == Some(&b'\n')) {
+            out.push(b);
+        }
+    }
+    out
+}
+
 /// Loads a CSV file's bytes (gzip detected by its magic bytes); `name` labels the messages.
 pub fn load_csv_bytes(name: &str, bytes: &[u8], target: TargetSpec) -> Result<Dataset, DataError> {
     let data = maybe_gunzip(name, bytes)?;
+    // The csv crate counts a CRLF line ending as two lines in the positions it reports (an
+    // open bug upstream), so messages would name the wrong line; plain LF counts right.
+    let data = if data.windows(2).any(|w| w == b"\r\n") {
+        std::borrow::Cow::Owned(crlf_to_lf(&data))
+    } else {
+        data
+    };
     if data.iter().all(u8::is_ascii_whitespace) {
         return Err(DataError::Empty {
             file: name.to_string(),

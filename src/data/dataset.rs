@@ -36,6 +36,47 @@ impl Dataset {
         }
     }
 
+    /// Renumbers the classes to follow `names` (a model's class names, in its output order), so
+    /// a file whose labels are a different set or order of the same names is scored against the
+    /// right output units. Refuses a class of the data that `names` does not hold; a data set
+    /// without classes, or `names` empty (a model saved without them), is left as it is.
+    pub fn align_classes(&mut self, names: &[String]) -> Result<(), String> {
+        let Targets::Classes { labels, n_classes } = &mut self.targets else {
+            return Ok(());
+        };
+        if names.is_empty() || self.class_names == names {
+            return Ok(());
+        }
+        let mut rows = vec![0usize; *n_classes];
+        for &l in labels.iter() {
+            rows[l as usize] += 1;
+        }
+        let mut map = vec![0u32; *n_classes];
+        for (c, &count) in rows.iter().enumerate() {
+            let name = self
+                .class_names
+                .get(c)
+                .map_or_else(|| c.to_string(), Clone::clone);
+            match names.iter().position(|n| *n == name) {
+                Some(i) => map[c] = i as u32,
+                None if count == 0 => {}
+                None => {
+                    return Err(format!(
+                        "the data's class {name:?} ({count} row{}) is not one of the model's classes ({})",
+                        if count == 1 { "" } else { "s" },
+                        names.join(", ")
+                    ))
+                }
+            }
+        }
+        for l in labels.iter_mut() {
+            *l = map[*l as usize];
+        }
+        *n_classes = names.len();
+        self.class_names = names.to_vec();
+        Ok(())
+    }
+
     /// A new data set holding the given rows, in the given order.
     pub fn subset(&self, rows: &[usize]) -> Dataset {
         let mut features = Vec::with_capacity(rows.len() * self.d);

@@ -6,6 +6,7 @@ use super::trainer::{TrainError, SPLIT_STREAM};
 use crate::config::Config;
 use crate::data::split::{split_indices, Standardizer};
 use crate::data::Dataset;
+use crate::model_io::DataSplit;
 
 pub struct Prepared {
     pub train: Dataset,
@@ -13,6 +14,40 @@ pub struct Prepared {
     pub test: Option<Dataset>,
     /// The standardisation applied to every part, to be saved with the model.
     pub scaling: Option<Standardizer>,
+    /// How `data` was divided, to be saved with the model; none with an official test set.
+    pub split: Option<DataSplit>,
+}
+
+/// The split's seed, derived from the config seed without sharing a stream with init/shuffle.
+fn split_seed(seed: u64) -> u64 {
+    seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .wrapping_add(SPLIT_STREAM)
+}
+
+/// The rows of `data` a model saved with `split` was not trained on, as that run cut them: its
+/// test part when it had one, else its validation part; `None` when it trained on every row or
+/// when `data` has another number of rows than the data it was trained on.
+pub fn held_out(
+    data: &Dataset,
+    split: &DataSplit,
+) -> Result<Option<(Dataset, &'static str)>, TrainError> {
+    if data.n != split.rows || (split.validation_split <= 0.0 && split.test_split <= 0.0) {
+        return Ok(None);
+    }
+    let parts = split_indices(
+        data,
+        split.validation_split,
+        split.test_split,
+        split_seed(split.seed),
+    )
+    .map_err(|e| TrainError::Data(e.to_string()))?;
+    Ok(if !parts.test.is_empty() {
+        Some((data.subset(&parts.test), "test"))
+    } else if !parts.validation.is_empty() {
+        Some((data.subset(&parts.validation), "validation"))
+    } else {
+        None
+    })
 }
 
 /// Splits and scales `data` as `config` says. An official `test` set is kept as the test part
@@ -28,11 +63,13 @@ pub fn prepare(
     } else {
         config.test_split
     };
-    // Derive the split's seed from the config seed without sharing a stream with init/shuffle.
-    let seed = config
-        .seed
-        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        .wrapping_add(SPLIT_STREAM);
+    let seed = split_seed(config.seed);
+    let split = test.is_none().then(|| DataSplit {
+        seed: config.seed,
+        validation_split: config.validation_split,
+        test_split: config.test_split,
+        rows: data.n,
+    });
     let (mut train, mut val, mut test) = if config.validation_split > 0.0 || test_share > 0.0 {
         let parts = split_indices(&data, config.validation_split, test_share, seed).map_err(err)?;
         let part = |rows: &[usize]| (!rows.is_empty()).then(|| data.subset(rows));
@@ -64,5 +101,6 @@ pub fn prepare(
         val,
         test,
         scaling,
+        split,
     })
 }

@@ -512,6 +512,45 @@ fn summary(acts: &[crate::nn::Activation]) -> String {
 }
 
 /// Checks that the data's targets suit the task and the output layer's width.
+/// A note on classes no row has — integer labels are class indices, so a column of 1…K
+/// makes K+1 classes, class 0 empty — or nothing when every class has rows.
+fn empty_classes(data: &Dataset) -> String {
+    let Targets::Classes { labels, n_classes } = &data.targets else {
+        return String::new();
+    };
+    let mut rows = vec![0usize; *n_classes];
+    for &l in labels {
+        rows[l as usize] += 1;
+    }
+    let empty: Vec<String> = (0..*n_classes)
+        .filter(|&c| rows[c] == 0)
+        .map(|c| {
+            data.class_names
+                .get(c)
+                .cloned()
+                .unwrap_or_else(|| c.to_string())
+        })
+        .collect();
+    if empty.is_empty() {
+        return String::new();
+    }
+    let integers = data
+        .class_names
+        .iter()
+        .enumerate()
+        .all(|(i, n)| *n == i.to_string());
+    format!(
+        "; no row has class {}{}",
+        empty.join(", "),
+        if integers {
+            " (integer labels are class indices counted from 0: renumber the labels 0, 1, …, or \
+             size the output layer to the largest label + 1)"
+        } else {
+            ""
+        }
+    )
+}
+
 pub fn check_targets(
     data: &Dataset,
     task: Task,
@@ -540,14 +579,17 @@ pub fn check_targets(
         }
         (Targets::Classes { n_classes, .. }, _) if outputs != 1 && outputs != *n_classes => {
             fail(format!(
-            "{n_classes} classes but the output layer has {outputs} units (it needs one per class)"
-        ))
+                "{n_classes} classes but the output layer has {outputs} units (it needs one per \
+                 class){}",
+                empty_classes(data)
+            ))
         }
         (Targets::Classes { n_classes, .. }, Task::Multiclass)
             if outputs == 1 && *n_classes != 1 =>
         {
             fail(format!(
-                "{n_classes} classes but the output layer has 1 unit (it needs one per class)"
+                "{n_classes} classes but the output layer has 1 unit (it needs one per class){}",
+                empty_classes(data)
             ))
         }
         _ => Ok(()),
