@@ -24,7 +24,7 @@ pub const MAX_EPOCHS: usize = 1_000_000;
 pub enum ConfigError {
     #[error("config is not valid JSON: {message}")]
     Syntax { message: String },
-    #[error("{path}: {message}")]
+    #[error("{}", at_path(path, message))]
     Parse { path: String, message: String },
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
@@ -224,28 +224,53 @@ impl Config {
     ///
     /// [`problems`]: Config::problems
     pub fn parse_json(text: &str) -> Result<Config, ConfigError> {
-        // serde_json files a wrong type where an enum name belongs (`"loss": 3`) as a syntax
-        // error; only text that is not JSON at all should lose the path.
-        let is_json = serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok();
-        let mut de = serde_json::Deserializer::from_str(text);
-        let config: Config = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            if !is_json && (inner.is_syntax() || inner.is_eof()) {
-                ConfigError::Syntax {
-                    message: inner.to_string(),
-                }
-            } else {
-                ConfigError::Parse {
-                    path,
-                    message: strip_position(&inner.to_string()),
+        // Only a failure to read JSON at all is a syntax error; everything after that is read
+        // from the value, so a wrong type (`"loss": 3`) keeps its path.
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| ConfigError::Syntax {
+                message: e.to_string(),
+            })?;
+        if !value.is_object() {
+            return Err(ConfigError::Parse {
+                path: String::new(),
+                message: format!(
+                    "a config is a JSON object ({{\"layers\": [...], ...}}), found {}",
+                    json_kind(&value)
+                ),
+            });
+        }
+        Config::from_value(&value)
+    }
+
+    fn from_value(value: &serde_json::Value) -> Result<Config, ConfigError> {
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().clone();
+            let mut message = strip_position(&e.into_inner().to_string());
+            // A non-string where a name belongs: ask serde for the names by putting a string
+            // there, so the message lists what is accepted.
+            if message.ends_with("expected string or map") {
+                let mut probe = value.clone();
+                if let Some(slot) = pointer_mut(&mut probe, &path) {
+                    *slot = serde_json::Value::String(String::new());
+                    if let Err(again) = serde_path_to_error::deserialize::<_, Config>(&probe) {
+                        let names = again.inner().to_string();
+                        if again.path().to_string() == path.to_string() {
+                            if let Some(i) = names.find("expected one of ") {
+                                message = format!(
+                                    "{}, {}",
+                                    message.trim_end_matches(", expected string or map"),
+                                    strip_position(&names[i..])
+                                );
+                            }
+                        }
+                    }
                 }
             }
-        })?;
-        de.end().map_err(|e| ConfigError::Syntax {
-            message: e.to_string(),
-        })?;
-        Ok(config)
+            ConfigError::Parse {
+                path: path.to_string(),
+                message,
+            }
+        })
     }
 
     pub fn to_json_pretty(&self) -> String {
@@ -663,6 +688,42 @@ fn describe(acts: &[Activation]) -> String {
 }
 
 /// serde_json appends " at line L column C"; the path already says where.
+fn at_path(path: &str, message: &str) -> String {
+    if path.is_empty() || path == "." {
+        message.to_string()
+    } else {
+        format!("{path}: {message}")
+    }
+}
+
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// The value at a serde_path_to_error path, for rewriting it.
+fn pointer_mut<'a>(
+    v: &'a mut serde_json::Value,
+    path: &serde_path_to_error::Path,
+) -> Option<&'a mut serde_json::Value> {
+    use serde_path_to_error::Segment;
+    let mut at = v;
+    for seg in path.iter() {
+        at = match seg {
+            Segment::Seq { index } => at.get_mut(*index)?,
+            Segment::Map { key } => at.get_mut(key.as_str())?,
+            Segment::Enum { .. } | Segment::Unknown => return None,
+        };
+    }
+    Some(at)
+}
+
 fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) => message[..i].to_string(),

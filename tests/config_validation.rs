@@ -393,16 +393,45 @@ fn wrong_types_are_refused_with_their_path() {
 fn a_wrong_type_where_a_name_belongs_is_refused_with_its_path_not_as_broken_json() {
     // serde_json reports these as "expected value", a syntax error, although the JSON is
     // valid; the config must still say where the problem is.
+    // The message lists the names that are accepted there.
     let v = edited(|v| v["loss"] = json!(3));
-    unparsable(&v, "loss", &[]);
+    unparsable(
+        &v,
+        "loss",
+        &[
+            "invalid type: integer `3`",
+            "expected one of `mse`, `cross_entropy`, `binary_cross_entropy`",
+        ],
+    );
     let v = edited(|v| v["optimizer"]["name"] = json!(7));
-    unparsable(&v, "optimizer.name", &[]);
+    unparsable(&v, "optimizer.name", &["integer `7`", "`adamw`"]);
     let v = edited(|v| v["layers"][1]["activation"][1] = json!(2));
-    unparsable(&v, "layers[1].activation[1]", &[]);
+    unparsable(
+        &v,
+        "layers[1].activation[1]",
+        &["integer `2`", "`leaky_relu`"],
+    );
     let v = edited(|v| v["layers"][2]["init"] = json!(true));
-    unparsable(&v, "layers[2].init", &[]);
+    unparsable(&v, "layers[2].init", &["boolean `true`", "`he_normal`"]);
     let v = edited(|v| v["regularization"]["kind"] = json!(null));
-    unparsable(&v, "regularization.kind", &[]);
+    unparsable(&v, "regularization.kind", &["null", "`l1`, `l2`"]);
+}
+
+#[test]
+fn a_config_that_is_not_an_object_says_so() {
+    for (text, kind) in [
+        ("[1, 2]", "an array"),
+        ("7", "a number"),
+        ("\"adam\"", "a string"),
+        ("null", "null"),
+    ] {
+        let err = Config::parse_json(text).expect_err(text);
+        assert_eq!(err.field(), "");
+        assert_eq!(
+            err.to_string(),
+            format!("a config is a JSON object ({{\"layers\": [...], ...}}), found {kind}")
+        );
+    }
 }
 
 #[test]
