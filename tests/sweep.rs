@@ -1042,3 +1042,62 @@ fn the_best_trial_s_config_is_written_to_out_and_trains_again_to_the_same_metric
         "same config, seed and data"
     );
 }
+
+// ---- bounds, spec shape and parameters that never apply ----
+
+#[test]
+fn bayes_fits_a_bounded_set_of_trials_however_many_have_finished() {
+    let params = vec![
+        Param::range("x1", -5.0, 10.0, false, false),
+        Param::range("x2", 0.0, 15.0, false, false),
+    ];
+    let sampler = Sampler::new(
+        Method::Bayes,
+        Goal::Minimize,
+        2,
+        Config::default(),
+        params,
+        400,
+    );
+    let point = |id: usize| {
+        let p = sampler.random(id);
+        let v = branin(p["x1"].as_f64().unwrap(), p["x2"].as_f64().unwrap());
+        (p, v)
+    };
+    let mut seen: Vec<Observation> = (0..300)
+        .map(|id| {
+            let (params, v) = point(id);
+            Observation {
+                params,
+                value: Some(v),
+            }
+        })
+        .collect();
+    seen[7].value = None; // a failed trial
+    let limit = mlp_lab::sweep::sampler::BAYES_FIT_BEST + mlp_lab::sweep::sampler::BAYES_FIT_RECENT;
+    assert_eq!(
+        sampler.bayes_fit_points(&seen[..3], &[]),
+        None,
+        "still random"
+    );
+    assert_eq!(
+        sampler.bayes_fit_points(&seen[..40], &[]),
+        Some(40),
+        "few trials: all fitted"
+    );
+    let n = sampler.bayes_fit_points(&seen, &[]).unwrap();
+    // The best 50 and the latest 50, which may overlap.
+    assert!(
+        (mlp_lab::sweep::sampler::BAYES_FIT_BEST..=limit).contains(&n),
+        "{n} points fitted of 300"
+    );
+    let pending: Vec<Params> = (300..600).map(|id| sampler.random(id)).collect();
+    let with_pending = sampler.bayes_fit_points(&seen, &pending).unwrap();
+    assert_eq!(
+        with_pending,
+        n + mlp_lab::sweep::sampler::BAYES_FIT_PENDING,
+        "running trials are capped too"
+    );
+    let p = sampler.suggest(300, &seen, &pending).unwrap();
+    assert!((-5.0..=10.0).contains(&p["x1"].as_f64().unwrap()));
+}

@@ -57,15 +57,16 @@
 //!   encoded in [0, 1]^d (ranges linearly or in log space; numeric value lists by index; other
 //!   value lists one-hot; an inactive parameter sits at 0.5, or all-zero one-hot). The first
 //!   `max(5, parameters + 1)` trials are random; after that the metric (oriented to be minimised,
-//!   standardised) is fitted by a zero-mean GP whose shared length-scale and noise are picked
-//!   from a small grid by marginal likelihood (amplitude profiled out), after which each
-//!   coordinate's length-scale is refined by two rounds of multiplicative coordinate ascent on the
-//!   same likelihood (a cheap ARD, which matters when parameters differ in how fast the metric
-//!   varies along them); the next trial is the best of
-//!   2,000 random candidates plus 500 perturbations of the best trials by EI. Running trials
-//!   count as observations at the mean (a constant liar), so parallel workers spread out; failed
-//!   trials count as the worst value seen. Stopped-early trials count with the metric they
-//!   stopped at.
+//!   standardised) of at most 100 finished trials, the best 50 and the latest 50 (so a
+//!   suggestion's cost stays bounded however long the sweep runs), is fitted by a zero-mean GP
+//!   whose shared length-scale and noise are picked from a small grid by marginal likelihood
+//!   (amplitude profiled out), after which each coordinate's length-scale is refined by two
+//!   rounds of multiplicative coordinate ascent on the same likelihood (a cheap ARD, which
+//!   matters when parameters differ in how fast the metric varies along them); the next trial is
+//!   the best of 2,000 random candidates plus 500 perturbations of the best trials by EI. Running
+//!   trials (the latest 50) count as observations at the mean (a constant liar), so parallel
+//!   workers spread out; failed trials count as the worst value seen. Stopped-early trials count
+//!   with the metric they stopped at.
 //!
 //! # Early termination
 //!

@@ -1,6 +1,10 @@
 //! The samplers: grid, random and Bayesian (GP + expected improvement). A [`Sampler`] holds no
 //! state between calls; a trial's params are a function of its id, the spec and (for `bayes`)
 //! what has been observed so far, which is what lets a sweep resume and run in parallel.
+//!
+//! The Bayesian sampler's Gaussian process is fitted to a bounded set of trials, the best
+//! [`BAYES_FIT_BEST`] and the latest [`BAYES_FIT_RECENT`] finished ones and the latest
+//! [`BAYES_FIT_PENDING`] running ones, since a fit to all n trials costs O(n³).
 
 use super::gp::{expected_improvement, Gp};
 use super::space;
@@ -22,6 +26,16 @@ pub const BAYES_LOCAL_CANDIDATES: usize = 500;
 const BAYES_LOCAL_PARENTS: usize = 5;
 /// Standard deviation of a local perturbation in the [0, 1] encoding.
 const BAYES_LOCAL_STEP: f64 = 0.08;
+/// The Gaussian process is fitted to at most this many of the best finished trials…
+pub const BAYES_FIT_BEST: usize = 50;
+/// …plus this many of the latest ones (the last in the order given: the coordinator gives them
+/// by id)…
+pub const BAYES_FIT_RECENT: usize = 50;
+/// …plus this many running trials (the latest handed out), so a fit costs O(150³) at most
+/// however long the sweep has run and however many workers it has: fitting all n trials costs
+/// O(n³) per candidate setting, about 100 ms per suggestion at 150–200 trials natively, and in
+/// the page the coordinator runs on the main thread.
+pub const BAYES_FIT_PENDING: usize = 50;
 /// EI's margin, in standard deviations of the observed metric.
 const EI_XI: f64 = 0.01;
 /// Keeps the candidate stream apart from the random-trial stream.
@@ -192,48 +206,89 @@ impl Sampler {
         x
     }
 
-    fn bayes(&self, id: usize, observations: &[Observation], pending: &[Params]) -> Params {
+    /// The points the Gaussian process is fitted to for a suggestion (`None` while the first
+    /// trials are still random): the best [`BAYES_FIT_BEST`] and the latest [`BAYES_FIT_RECENT`]
+    /// of `observations` (failed ones at the worst value seen), and the latest
+    /// [`BAYES_FIT_PENDING`] of `pending` at the mean.
+    pub fn bayes_fit_points(
+        &self,
+        observations: &[Observation],
+        pending: &[Params],
+    ) -> Option<usize> {
+        self.fit_set(observations, pending).map(|f| f.xs.len())
+    }
+
+    fn fit_set<'a>(
+        &self,
+        observations: &'a [Observation],
+        pending: &[Params],
+    ) -> Option<FitSet<'a>> {
+        let loss = |o: &Observation| {
+            o.value
+                .filter(|v| v.is_finite())
+                .map(|v| self.goal.as_loss(v))
+        };
         let scored: Vec<(&Params, f64)> = observations
             .iter()
-            .filter_map(|o| {
-                o.value
-                    .filter(|v| v.is_finite())
-                    .map(|v| (&o.params, self.goal.as_loss(v)))
-            })
+            .filter_map(|o| loss(o).map(|y| (&o.params, y)))
             .collect();
         if scored.len() < self.initial_random_trials() {
-            return self.random(id);
+            return None;
         }
         let worst = scored
             .iter()
             .map(|(_, y)| *y)
             .fold(f64::NEG_INFINITY, f64::max);
-        let failed = observations
+        // Which observations are fitted: the best (by index, ties to the earlier) and the latest.
+        let mut by_loss: Vec<(usize, f64)> = observations
             .iter()
-            .filter(|o| !o.value.is_some_and(f64::is_finite));
+            .enumerate()
+            .filter_map(|(i, o)| loss(o).map(|y| (i, y)))
+            .collect();
+        by_loss.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        let mut keep: BTreeSet<usize> = by_loss
+            .iter()
+            .take(BAYES_FIT_BEST)
+            .map(|(i, _)| *i)
+            .collect();
+        keep.extend(observations.len().saturating_sub(BAYES_FIT_RECENT)..observations.len());
+
         let mut xs: Vec<Vec<f64>> = Vec::new();
         let mut ys: Vec<f64> = Vec::new();
-        for (p, y) in &scored {
-            xs.push(self.encode(p));
-            ys.push(*y);
-        }
-        for o in failed {
+        for &i in &keep {
+            let o = &observations[i];
             xs.push(self.encode(&o.params));
-            ys.push(worst);
+            ys.push(loss(o).unwrap_or(worst));
         }
         let mean = ys.iter().sum::<f64>() / ys.len() as f64;
         let sd = (ys.iter().map(|y| (y - mean) * (y - mean)).sum::<f64>() / ys.len() as f64).sqrt();
         let sd = if sd > 1e-12 { sd } else { 1.0 };
         let mut ys: Vec<f64> = ys.iter().map(|y| (y - mean) / sd).collect();
-        let best = scored
-            .iter()
-            .map(|(_, y)| (y - mean) / sd)
-            .fold(f64::INFINITY, f64::min);
+        // The best trial is always among those fitted.
+        let best = (by_loss[0].1 - mean) / sd;
         // Running trials as if they came out average (a constant liar), so workers spread out.
-        for p in pending {
+        for p in &pending[pending.len().saturating_sub(BAYES_FIT_PENDING)..] {
             xs.push(self.encode(p));
             ys.push(0.0);
         }
+        Some(FitSet {
+            scored,
+            xs,
+            ys,
+            best,
+        })
+    }
+
+    fn bayes(&self, id: usize, observations: &[Observation], pending: &[Params]) -> Params {
+        let Some(FitSet {
+            scored,
+            xs,
+            ys,
+            best,
+        }) = self.fit_set(observations, pending)
+        else {
+            return self.random(id);
+        };
         let Some(gp) = Gp::fit(xs, &ys) else {
             return self.random(id);
         };
@@ -278,6 +333,15 @@ impl Sampler {
         }
         space::active(&self.base, raw)
     }
+}
+
+/// What a Bayesian suggestion fits: the scored trials (for the local candidates' parents), the
+/// GP's points and standardised values, and the best standardised value.
+struct FitSet<'a> {
+    scored: Vec<(&'a Params, f64)>,
+    xs: Vec<Vec<f64>>,
+    ys: Vec<f64>,
+    best: f64,
 }
 
 fn int_value(x: f64) -> Value {

@@ -64,7 +64,7 @@ pub fn prepare(
         config.test_split
     };
     let seed = split_seed(config.seed);
-    let split = test.is_none().then(|| DataSplit {
+    let split = test.is_none().then_some(DataSplit {
         seed: config.seed,
         validation_split: config.validation_split,
         test_split: config.test_split,
