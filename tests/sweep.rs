@@ -1101,3 +1101,29 @@ fn bayes_fits_a_bounded_set_of_trials_however_many_have_finished() {
     let p = sampler.suggest(300, &seen, &pending).unwrap();
     assert!((-5.0..=10.0).contains(&p["x1"].as_f64().unwrap()));
 }
+
+#[test]
+fn cli_workers_above_the_cap_are_refused() {
+    let dir = temp_dir("workers-cap");
+    let spec_path = dir.join("spec-in.json");
+    std::fs::write(
+        &spec_path,
+        spec("random", 2, json!({"optimizer.lr": {"values": [0.01]}})).to_string(),
+    )
+    .unwrap();
+    let csv = write_csv(&dir);
+    let out = Command::new(env!("CARGO_BIN_EXE_mlp-lab"))
+        .args(["sweep", "-q", "--spec"])
+        .arg(&spec_path)
+        .arg("--data")
+        .arg(&csv)
+        .args(["--target", "label", "--workers", "5000"])
+        .output()
+        .expect("the binary runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--workers: at most 1024 trials can train at once, found 5000"),
+        "{stderr}"
+    );
+}

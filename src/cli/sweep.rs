@@ -7,6 +7,7 @@ use super::args::DefaultedDataArgs;
 use super::files::{read_text, write_atomically};
 use super::load::load_data;
 use crate::sweep::runner::{self, Event, SweepData};
+use crate::sweep::spec::MAX_WORKERS;
 use crate::sweep::{Sweep, SweepSpec, TrialRecord};
 use crate::train::clock::now_seconds;
 use crate::train::trainer::check_targets;
@@ -29,7 +30,8 @@ pub struct SweepArgs {
     pub spec: PathBuf,
     #[command(flatten)]
     pub source: DefaultedDataArgs,
-    /// Trials trained at once (default: the spec's "workers", else the number of cores).
+    /// Trials trained at once, at most 1024 (default: the spec's "workers", else the number of
+    /// cores).
     #[arg(long)]
     pub workers: Option<usize>,
     /// Keep the sweep here: spec.json and trials.jsonl (one finished trial per line). Running
@@ -46,8 +48,14 @@ pub fn run(args: SweepArgs) -> Result<(), String> {
     let spec_path = args.spec.display().to_string();
     let text = read_text(&args.spec, "sweep spec")?;
     let spec = SweepSpec::from_json(&text).map_err(|e| format!("spec {spec_path}: {e}"))?;
-    if args.workers == Some(0) {
-        return Err("--workers: must be at least 1".into());
+    match args.workers {
+        Some(0) => return Err("--workers: must be at least 1".into()),
+        Some(w) if w > MAX_WORKERS => {
+            return Err(format!(
+                "--workers: at most {MAX_WORKERS} trials can train at once, found {w}"
+            ))
+        }
+        _ => {}
     }
     let data_args = args.source.or(spec.dataset.clone(), None, || {
         "--data: name a data set or a CSV file (the spec has no \"dataset\")".to_string()
