@@ -11,7 +11,7 @@ use super::trial::{TrialRecord, TrialStatus};
 use super::Params;
 use crate::config::Config;
 use serde::Serialize;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
 /// A trial to run: its params and the config they make (or why they make none).
 #[derive(Clone, Debug)]
@@ -27,7 +27,11 @@ pub struct Sweep {
     asha: Option<Asha>,
     finished: BTreeMap<usize, TrialRecord>,
     running: BTreeMap<usize, Params>,
-    todo: VecDeque<usize>,
+    /// The next id to hand out (ids of finished trials are skipped as they come up), so no list
+    /// of every id is built however large `max_trials` is.
+    next_id: usize,
+    /// One past the last trial id.
+    limit: usize,
 }
 
 /// One trial in the final summary.
@@ -81,14 +85,14 @@ impl Sweep {
             Method::Grid => sampler.grid().len(),
             _ => spec.max_trials,
         };
-        let todo = (0..limit).filter(|id| !finished.contains_key(id)).collect();
         Sweep {
             spec,
             sampler,
             asha,
             finished,
             running: BTreeMap::new(),
-            todo,
+            next_id: 0,
+            limit,
         }
     }
 
@@ -102,7 +106,11 @@ impl Sweep {
 
     /// Trials still to hand out.
     pub fn remaining(&self) -> usize {
-        self.todo.len()
+        if self.next_id >= self.limit {
+            return 0;
+        }
+        let ahead = self.limit - self.next_id;
+        ahead - self.finished.range(self.next_id..self.limit).count()
     }
 
     pub fn running(&self) -> usize {
@@ -115,7 +123,14 @@ impl Sweep {
 
     /// The next trial, or `None` when every trial has been handed out.
     pub fn next_trial(&mut self) -> Option<TrialPlan> {
-        let id = self.todo.pop_front()?;
+        while self.next_id < self.limit && self.finished.contains_key(&self.next_id) {
+            self.next_id += 1;
+        }
+        if self.next_id >= self.limit {
+            return None;
+        }
+        let id = self.next_id;
+        self.next_id += 1;
         let observations: Vec<Observation> = self
             .finished
             .values()
@@ -126,7 +141,7 @@ impl Sweep {
             .collect();
         let pending: Vec<Params> = self.running.values().cloned().collect();
         let Some(params) = self.sampler.suggest(id, &observations, &pending) else {
-            self.todo.clear();
+            self.next_id = self.limit;
             return None;
         };
         let config =
