@@ -1046,6 +1046,195 @@ fn the_best_trial_s_config_is_written_to_out_and_trains_again_to_the_same_metric
 // ---- bounds, spec shape and parameters that never apply ----
 
 #[test]
+fn max_trials_is_capped_at_validation_and_the_coordinator_hands_out_ids_lazily() {
+    // Once: a trillion trials passed validation, then Sweep::new listed every id and aborted.
+    let mut v = spec(
+        "random",
+        5,
+        json!({"optimizer.lr": {"min": 1e-4, "max": 1e-1, "scale": "log"}}),
+    );
+    v["max_trials"] = json!(1_000_000_000_000u64);
+    refused(
+        &v,
+        "max_trials",
+        "at most 100000 trials are supported, found 1000000000000",
+    );
+    v["method"] = json!("bayes");
+    refused(&v, "max_trials", "at most 100000 trials are supported");
+
+    v["method"] = json!("random");
+    v["max_trials"] = json!(mlp_lab::sweep::spec::MAX_TRIALS);
+    let s = parse(&v);
+    let sampler = Sampler::from_spec(&s);
+    let finished: Vec<_> = [0usize, 2]
+        .iter()
+        .map(|&id| mlp_lab::sweep::TrialRecord {
+            id,
+            params: sampler.random(id),
+            metric: Some(0.5),
+            status: TrialStatus::Completed,
+            epochs: 1,
+            seconds: 0.1,
+            message: None,
+            curve: vec![Some(0.5)],
+        })
+        .collect();
+    let mut sweep = Sweep::new(s, finished);
+    assert_eq!(sweep.remaining(), 100_000 - 2);
+    let ids: Vec<usize> = (0..3).map(|_| sweep.next_trial().unwrap().id).collect();
+    assert_eq!(ids, vec![1, 3, 4], "finished ids are skipped");
+    assert_eq!(sweep.remaining(), 100_000 - 5);
+}
+
+fn sgd_spec(parameters: Value) -> Value {
+    let mut v = spec("random", 5, parameters);
+    v["base"]["optimizer"] = json!({"name": "sgd", "lr": 0.1});
+    v
+}
+
+#[test]
+fn a_swept_parameter_that_never_applies_is_refused_naming_why() {
+    refused(
+        &sgd_spec(json!({"optimizer.beta1": {"min": 0.8, "max": 0.99}})),
+        "parameters.optimizer.beta1",
+        "never applies: the base optimizer is sgd and optimizer.name is not swept; \
+         optimizer.beta1 applies only when optimizer.name is adam or adamw",
+    );
+    refused(
+        &sgd_spec(json!({
+            "optimizer.name": {"values": ["sgd", "momentum"]},
+            "optimizer.eps": {"values": [1e-8, 1e-6]}
+        })),
+        "parameters.optimizer.eps",
+        "never applies: optimizer.name is swept over sgd, momentum only; optimizer.eps applies \
+         only when optimizer.name is rmsprop, adam or adamw",
+    );
+    // The adam base of spec().
+    for (path, only) in [
+        ("optimizer.momentum", "momentum, nag or rmsprop"),
+        ("optimizer.beta", "rmsprop"),
+    ] {
+        refused(
+            &spec("random", 5, json!({path: {"min": 0.5, "max": 0.9}})),
+            &format!("parameters.{path}"),
+            &format!("the base optimizer is adam and optimizer.name is not swept; {path} applies only when optimizer.name is {only}"),
+        );
+    }
+    refused(
+        &spec(
+            "random",
+            5,
+            json!({"regularization.lambda": {"min": 1e-5, "max": 1e-2}}),
+        ),
+        "parameters.regularization.lambda",
+        "never applies: the base regularization is none and regularization.kind is not swept; \
+         regularization.lambda applies only when regularization.kind is l1 or l2",
+    );
+    refused(
+        &spec("random", 5, json!({"clip.value": {"min": 0.5, "max": 2.0}})),
+        "parameters.clip.value",
+        "the base clip kind is none and clip.kind is not swept; clip.value applies only when \
+         clip.kind is value",
+    );
+    refused(
+        &spec(
+            "random",
+            5,
+            json!({"clip.kind": {"values": ["none", "value"]}, "clip.value": {"min": 0.5, "max": 2.0},
+                   "clip.max_norm": {"min": 0.5, "max": 2.0}}),
+        ),
+        "parameters.clip.max_norm",
+        "clip.kind is swept over none, value only; clip.max_norm applies only when clip.kind is norm",
+    );
+    let mut flat = spec("random", 5, json!({"hidden_units": {"min": 2, "max": 9}}));
+    flat["base"]["layers"] = json!([{"units": 2, "activation": "softmax"}]);
+    refused(
+        &flat,
+        "parameters.hidden_units",
+        "never applies: the base network has 0 hidden layers and hidden_layers is not swept; \
+         hidden_units applies only when hidden_layers is at least 1",
+    );
+    flat["parameters"] = json!({"hidden_layers": {"values": [0]}, "hidden_activation": {"values": ["relu", "tanh"]}});
+    refused(
+        &flat,
+        "parameters.hidden_activation",
+        "hidden_layers is swept over 0 only",
+    );
+
+    // Where some trial can use it, it stays.
+    parse(&sgd_spec(json!({
+        "optimizer.name": {"values": ["sgd", "adam"]},
+        "optimizer.beta1": {"min": 0.8, "max": 0.99}
+    })));
+    flat["parameters"] =
+        json!({"hidden_layers": {"min": 0, "max": 2}, "hidden_units": {"min": 2, "max": 9}});
+    parse(&flat);
+    parse(&spec(
+        "grid",
+        9,
+        json!({"regularization.kind": {"values": ["none", "l1"]}, "regularization.lambda": {"values": [0.001]}}),
+    ));
+}
+
+#[test]
+fn a_spec_of_the_wrong_shape_names_the_field_and_only_bad_text_is_not_json() {
+    let ok = spec(
+        "random",
+        5,
+        json!({"optimizer.lr": {"min": 1e-4, "max": 1e-1, "scale": "log"}}),
+    );
+    let edit = |f: &dyn Fn(&mut Value)| {
+        let mut v = ok.clone();
+        f(&mut v);
+        v
+    };
+    refused(
+        &edit(&|v| v["method"] = json!(5)),
+        "method",
+        "invalid type: integer `5`, expected one of `grid`, `random`, `bayes`",
+    );
+    refused(
+        &edit(&|v| v["metric"] = json!(true)),
+        "metric",
+        "invalid type: boolean `true`, expected one of `val_accuracy`",
+    );
+    refused(
+        &edit(&|v| v["goal"] = json!(1.5)),
+        "goal",
+        "invalid type: floating point `1.5`, expected `maximize` or `minimize`",
+    );
+    refused(
+        &edit(&|v| v["parameters"]["optimizer.lr"]["scale"] = json!(2)),
+        "parameters.optimizer.lr.scale",
+        "invalid type: integer `2`, expected `linear` or `log`",
+    );
+    refused(
+        &edit(&|v| v["early_termination"] = json!({"kind": 1})),
+        "early_termination.kind",
+        "invalid type: integer `1`, expected `asha`",
+    );
+    refused(
+        &edit(&|v| v["max_trials"] = json!("many")),
+        "max_trials",
+        "invalid type: string \"many\"",
+    );
+    refused(
+        &edit(&|v| v["parameters"] = json!([1])),
+        "parameters",
+        "invalid type: sequence, expected a map",
+    );
+    refused(&json!([1, 2]), "", "the spec must be a JSON object");
+    refused(&json!("random"), "", "found a string");
+    let e = SweepSpec::from_json(&format!("{ok} x")).unwrap_err();
+    assert_eq!(e.field, "");
+    assert!(
+        e.message
+            .starts_with("the spec is not valid JSON: trailing characters at line 1"),
+        "{e}"
+    );
+}
+
+#[test]
 fn bayes_fits_a_bounded_set_of_trials_however_many_have_finished() {
     let params = vec![
         Param::range("x1", -5.0, 10.0, false, false),

@@ -41,7 +41,9 @@
 //! base's otherwise. A sampler draws every parameter, then drops those that do not apply, so a
 //! trial's `params` hold exactly what was applied; building the trial's config also drops base
 //! fields that stop applying (an adam base's `beta1` on an sgd trial), so `Config::validate`
-//! passes.
+//! passes. A swept parameter that applies in no trial at all (`optimizer.beta1` on an sgd base
+//! with `optimizer.name` not swept, `hidden_units` with no hidden layer and `hidden_layers` not
+//! swept) is refused when the spec is read, naming the choice that rules it out.
 //!
 //! # Samplers
 //!

@@ -160,6 +160,25 @@ impl Bounds {
     }
 }
 
+/// The paths of the choices a [`Context`] is made of: those that decide which other parameters
+/// apply.
+pub const DECIDING: [&str; 4] = [
+    "optimizer.name",
+    "regularization.kind",
+    "clip.kind",
+    "hidden_layers",
+];
+
+/// Values of a deciding path that between them cover every way [`Context::applies`] can go:
+/// each choice, or for `hidden_layers` none and one.
+pub fn alternatives(path: &str) -> Vec<Value> {
+    match kind_of(path) {
+        Some(Kind::Choice(c)) => c.names().into_iter().map(Value::from).collect(),
+        Some(Kind::Count(_)) => vec![Value::from(0u64), Value::from(1u64)],
+        _ => Vec::new(),
+    }
+}
+
 /// The choices that decide which other parameters apply.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Context {
@@ -187,6 +206,30 @@ impl Context {
                 .and_then(Value::as_u64)
                 .map_or(base.layers.len().saturating_sub(1), |n| n as usize),
         }
+    }
+
+    /// The value of a deciding path (one of [`DECIDING`]) in this context.
+    pub fn value_of(&self, path: &str) -> Value {
+        let json = |v: Result<Value, serde_json::Error>| v.unwrap_or(Value::Null);
+        match path {
+            "optimizer.name" => Value::from(self.optimizer.name()),
+            "regularization.kind" => json(serde_json::to_value(self.regularization)),
+            "clip.kind" => json(serde_json::to_value(self.clip)),
+            "hidden_layers" => Value::from(self.hidden_layers as u64),
+            _ => Value::Null,
+        }
+    }
+
+    /// The deciding path whose value decides whether `path` applies, if any: found by trying
+    /// each one's [`alternatives`] in `base` and seeing whether [`Context::applies`] changes.
+    pub fn decided_by(base: &Config, path: &str) -> Option<&'static str> {
+        DECIDING.into_iter().find(|d| {
+            let mut answers = alternatives(d)
+                .into_iter()
+                .map(|v| Context::of(base, &Params::from([(d.to_string(), v)])).applies(path));
+            let first = answers.next();
+            answers.any(|a| Some(a) != first)
+        })
     }
 
     /// Whether `path` means something in a trial with these choices (unknown paths always do).

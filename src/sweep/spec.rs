@@ -6,6 +6,7 @@ use super::space::{self, Kind};
 use super::Params;
 use crate::config::{Config, Task};
 use crate::train::EpochRecord;
+use serde::de::{DeserializeOwned, Deserializer, Error as _, Unexpected};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -16,7 +17,10 @@ const DRY_RUN_SAMPLES: usize = 64;
 /// The most combinations a grid may have. Enumerating a grid walks every combination until
 /// `max_trials` distinct ones are found, so without a cap a huge int range of a parameter that
 /// never applies would spin (and a huge one that does would fill memory) before any trial runs.
-pub const MAX_GRID_POINTS: u128 = 100_000;
+pub const MAX_GRID_POINTS: u128 = MAX_TRIALS as u128;
+/// The most trials a sweep may ask for (`max_trials`), the grid's cap too: the coordinator keeps
+/// a record of every finished trial, and the page a row.
+pub const MAX_TRIALS: usize = 100_000;
 /// The most hidden layers a trial may ask for: each becomes a layer config before validation
 /// can count its parameters, so the count itself needs a bound.
 pub const MAX_HIDDEN_LAYERS: u64 = 1_000;
@@ -150,6 +154,7 @@ pub enum TerminationKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EarlyTermination {
+    #[serde(deserialize_with = "named")]
     pub kind: TerminationKind,
     /// The first rung, in epochs.
     #[serde(default = "one")]
@@ -226,24 +231,27 @@ struct RawParam {
     min: Option<f64>,
     #[serde(default)]
     max: Option<f64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "named_opt")]
     scale: Option<Scale>,
-    #[serde(default, rename = "type")]
+    #[serde(default, rename = "type", deserialize_with = "named_opt")]
     ty: Option<NumType>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSpec {
+    #[serde(deserialize_with = "named")]
     method: Method,
+    #[serde(deserialize_with = "named")]
     metric: Metric,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "named_opt")]
     goal: Option<Goal>,
-    max_trials: usize,
+    // u64, not usize, so that a count too big for a 32-bit (wasm) usize gets the same message.
+    max_trials: u64,
     #[serde(default)]
     seed: u64,
     #[serde(default)]
-    workers: Option<usize>,
+    workers: Option<u64>,
     #[serde(default)]
     dataset: Option<String>,
     base: Value,
@@ -271,24 +279,26 @@ pub struct SweepSpec {
 }
 
 impl SweepSpec {
-    /// Parses and validates a spec.
+    /// Parses and validates a spec. Text that is not JSON at all is reported with the line and
+    /// column of the first bad character; JSON of the wrong shape with the path of the field.
     pub fn from_json(text: &str) -> Result<SweepSpec, SpecError> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        let raw: RawSpec = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            if inner.is_syntax() || inner.is_eof() {
-                SpecError::new("", format!("the spec is not valid JSON: {inner}"))
-            } else {
-                let message = inner.to_string();
-                let message = message
-                    .rfind(" at line ")
-                    .map_or(message.clone(), |i| message[..i].to_string());
-                SpecError::new(if path == "." { String::new() } else { path }, message)
-            }
-        })?;
-        de.end()
+        let value: Value = serde_json::from_str(text)
             .map_err(|e| SpecError::new("", format!("the spec is not valid JSON: {e}")))?;
+        if !value.is_object() {
+            return Err(SpecError::new(
+                "",
+                format!(
+                    "the spec must be a JSON object ({{\"method\": ..., \"metric\": ..., \
+                     \"parameters\": {{...}}, ...}}), found {}",
+                    json_kind(&value)
+                ),
+            ));
+        }
+        let raw: RawSpec = serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            let field = if path == "." { String::new() } else { path };
+            SpecError::new(field, e.into_inner().to_string())
+        })?;
         SweepSpec::from_raw(raw)
     }
 
@@ -296,10 +306,19 @@ impl SweepSpec {
         if raw.max_trials == 0 {
             return Err(SpecError::new("max_trials", "must be at least 1, found 0"));
         }
+        if raw.max_trials > MAX_TRIALS as u64 {
+            return Err(SpecError::new(
+                "max_trials",
+                format!(
+                    "at most {MAX_TRIALS} trials are supported, found {}",
+                    raw.max_trials
+                ),
+            ));
+        }
         if raw.workers == Some(0) {
             return Err(SpecError::new("workers", "must be at least 1, found 0"));
         }
-        if let Some(w) = raw.workers.filter(|&w| w > MAX_WORKERS) {
+        if let Some(w) = raw.workers.filter(|&w| w > MAX_WORKERS as u64) {
             return Err(SpecError::new(
                 "workers",
                 format!("must be at most {MAX_WORKERS}, found {w}"),
@@ -345,6 +364,7 @@ impl SweepSpec {
         if raw.method == Method::Grid {
             check_grid_size(&parameters)?;
         }
+        check_applies(&base, &parameters)?;
         if let Some(et) = &raw.early_termination {
             if et.min_epochs == 0 {
                 return Err(SpecError::new(
@@ -363,9 +383,10 @@ impl SweepSpec {
             method: raw.method,
             metric: raw.metric,
             goal: raw.goal.unwrap_or(raw.metric.default_goal()),
-            max_trials: raw.max_trials,
+            // Both checked above: at most MAX_TRIALS and MAX_WORKERS.
+            max_trials: raw.max_trials as usize,
             seed: raw.seed,
-            workers: raw.workers,
+            workers: raw.workers.map(|w| w as usize),
             dataset: raw.dataset,
             base,
             parameters,
@@ -690,4 +711,162 @@ fn check_param_domain(path: &str, p: &RawParam, method: Method) -> Result<Param,
         path: path.into(),
         domain: Domain::Range { min, max, log, int },
     })
+}
+
+/// "an array", "a string", … for a message about what was found.
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn unexpected(v: &Value) -> Unexpected<'_> {
+    match v {
+        Value::Null => Unexpected::Other("null"),
+        Value::Bool(b) => Unexpected::Bool(*b),
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => Unexpected::Unsigned(u),
+            (_, Some(i)) => Unexpected::Signed(i),
+            _ => Unexpected::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => Unexpected::Str(s),
+        Value::Array(_) => Unexpected::Seq,
+        Value::Object(_) => Unexpected::Map,
+    }
+}
+
+/// A unit enum from its name. serde's own message for a value that is not a string says only
+/// "expected string or map"; this one lists the names, taken from serde's message for an
+/// unknown name ("unknown variant ``, expected one of `grid`, `random`, `bayes`").
+fn named_value<T: DeserializeOwned>(v: Value) -> Result<T, serde_json::Error> {
+    if v.is_string() {
+        return T::deserialize(v);
+    }
+    let names = T::deserialize(Value::String(String::new()))
+        .err()
+        .and_then(|e| {
+            let m = e.to_string();
+            m.split_once(", expected ")
+                .map(|(_, names)| names.to_string())
+        })
+        .unwrap_or_else(|| "a name".to_string());
+    Err(serde_json::Error::invalid_type(
+        unexpected(&v),
+        &names.as_str(),
+    ))
+}
+
+fn named<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<T, D::Error> {
+    named_value(Value::deserialize(d)?).map_err(D::Error::custom)
+}
+
+/// [`named`] for an optional field (`null` is none).
+fn named_opt<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        v => named_value(v).map(Some).map_err(D::Error::custom),
+    }
+}
+
+/// A value as a message shows it: strings bare, anything else as JSON.
+fn bare(v: &Value) -> String {
+    v.as_str().map_or_else(|| v.to_string(), str::to_string)
+}
+
+/// "a", "a or b", "a, b or c".
+fn either(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// Refuses a swept parameter that applies in no trial at all (its trials would all drop it, and
+/// run the same). Every combination of the values the deciding choices can take (their swept
+/// values, the base's where they are not swept) is put to [`space::Context::applies`], the same
+/// rule that drops inactive parameters from a trial. A swept `hidden_layers` range counts by its
+/// ends, which cover both "no hidden layer" and "some".
+fn check_applies(base: &Config, parameters: &[Param]) -> Result<(), SpecError> {
+    let mut combos: Vec<Params> = vec![Params::new()];
+    for d in space::DECIDING {
+        let Some(p) = parameters.iter().find(|p| p.path == d) else {
+            continue;
+        };
+        let options = match &p.domain {
+            Domain::Values(vs) => vs.clone(),
+            Domain::Range { min, max, .. } => {
+                vec![Value::from(*min as u64), Value::from(*max as u64)]
+            }
+        };
+        combos = combos
+            .iter()
+            .flat_map(|c| {
+                options.iter().map(move |v| {
+                    let mut c = c.clone();
+                    c.insert(d.to_string(), v.clone());
+                    c
+                })
+            })
+            .collect();
+    }
+    let contexts: Vec<space::Context> =
+        combos.iter().map(|c| space::Context::of(base, c)).collect();
+    for p in parameters {
+        if !contexts.iter().any(|c| c.applies(&p.path)) {
+            return Err(SpecError::new(
+                format!("parameters.{}", p.path),
+                format!(
+                    "never applies: {}",
+                    never_applies(base, parameters, &p.path)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Why `path` applies in no trial: what its deciding choice is held to, and where it applies.
+fn never_applies(base: &Config, parameters: &[Param], path: &str) -> String {
+    let Some(d) = space::Context::decided_by(base, path) else {
+        return "it applies in no combination of the spec's choices".to_string();
+    };
+    let held = match parameters.iter().find(|p| p.path == d).map(|p| &p.domain) {
+        Some(Domain::Values(vs)) => {
+            let vs: Vec<String> = vs.iter().map(bare).collect();
+            format!("{d} is swept over {} only", vs.join(", "))
+        }
+        Some(Domain::Range { min, max, .. }) => format!("{d} is swept over {min}..={max} only"),
+        None => {
+            let now = bare(&space::Context::of(base, &Params::new()).value_of(d));
+            let what = match d {
+                "optimizer.name" => format!("the base optimizer is {now}"),
+                "regularization.kind" => format!("the base regularization is {now}"),
+                "clip.kind" => format!("the base clip kind is {now}"),
+                "hidden_layers" => format!("the base network has {now} hidden layers"),
+                other => format!("the base {other} is {now}"),
+            };
+            format!("{what} and {d} is not swept")
+        }
+    };
+    let fits: Vec<Value> = space::alternatives(d)
+        .into_iter()
+        .filter(|v| {
+            let choice = Params::from([(d.to_string(), v.clone())]);
+            space::Context::of(base, &choice).applies(path)
+        })
+        .collect();
+    let rule = match fits.first().and_then(Value::as_u64) {
+        Some(n) => format!("{d} is at least {n}"),
+        None => format!(
+            "{d} is {}",
+            either(&fits.iter().map(bare).collect::<Vec<_>>())
+        ),
+    };
+    format!("{held}; {path} applies only when {rule}")
 }
