@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { mean, sd, pearson, spearman, ranks, correlationRatio, welchT, forestImportance } from '../../www/sweep/stats.js';
 import { analyze, reportSpec } from '../../www/sweep/reports.js';
 import { toMarkdown, toCsv, toHtml, escapeHtml } from '../../www/sweep/export.js';
+import { csvCell } from '../../www/store/record.js';
 
 const close = (a, b, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
 
@@ -101,4 +102,24 @@ test('report specs: a grid of group × seed on the page config, refusing a netwo
   assert.equal(spec.base.validation_split, 0.1, 'a validation split is added when the config has none');
   assert.deepEqual(spec.parameters.seed.values, [1, 2, 3]);
   assert.throws(() => reportSpec('activation', { ...config, layers: [{ units: 3, activation: 'softmax' }] }, 'iris'), /add a hidden layer/);
+});
+
+test('CSV export defuses cells a spreadsheet would run as formulas, as the runs export does', () => {
+  const info = { metric: 'val_accuracy', goal: 'maximize' };
+  // Messages are trial output and params are spec text: either may start like a formula.
+  const cases = [['=HYPERLINK("http://x","y")', '+cmd|"/c calc"!A1'], ['@SUM(A1)', '\tsum'], ['-1+2', '\rCR']];
+  const trials = cases.map(([seed, message], i) => {
+    const t = trial(i, 'relu', seed, 0.9 - i / 10, 'failed');
+    t.record.message = message;
+    return t;
+  });
+  const csv = toCsv(analyze('activation', info, trials));
+  for (const cell of ['"\'=HYPERLINK(""http://x"",""y"")"', '"\'+cmd|""/c calc""!A1"', "'@SUM(A1)", "'\tsum", "'-1+2", '"\'\rCR"']) {
+    assert.ok(csv.includes(cell), `${JSON.stringify(cell)} in ${JSON.stringify(csv)}`);
+  }
+  assert.ok(!/(^|,)"?[=+\-@\t\r]/m.test(csv), `no cell starts with a formula character: ${JSON.stringify(csv)}`);
+  // Numbers stay numbers, negative ones too: only text is defused.
+  assert.equal(csvCell(-0.5), '-0.5');
+  assert.equal(csvCell('=1+1'), "'=1+1");
+  assert.equal(csvCell('a,"b"'), '"a,""b"""');
 });

@@ -202,7 +202,8 @@ export function parseRunsFile(text, file = 'the file') {
 export const CSV_COLUMNS = ['run_id', 'run_name', 'data', 'status', 'epoch', 'train_loss', 'train_accuracy', 'val_loss',
   'val_accuracy', 'val_mse', 'val_mae', 'val_r2', 'lr', 'seconds', 'grad_norms'];
 
-function csvCell(v) {
+/** One CSV cell, quoted when needed; text that a spreadsheet would run as a formula is defused. */
+export function csvCell(v) {
   if (v === null || v === undefined) return '';
   let s = String(v);
   // A spreadsheet would run a cell starting with = + - @ as a formula; names are user text.

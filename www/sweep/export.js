@@ -1,5 +1,8 @@
 // A report as files: Markdown (setup, final-metric table, findings), CSV (one row per run) and a
 // standalone HTML page (the same text, every string escaped, charts embedded as data: PNGs).
+// CSV cells are the runs export's (www/store/record.js): quoted as needed, and text starting with
+// = + - @ or a tab or CR is prefixed with ' so a spreadsheet does not run it as a formula.
+import { csvCell } from '../store/record.js';
 
 function pct(metric, x) {
   if (!Number.isFinite(x)) return '–';
@@ -70,11 +73,6 @@ export function toMarkdown(report, setup) {
     }
   }
   return lines.join('\n');
-}
-
-function csvCell(v) {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export function toCsv(report) {
