@@ -1270,3 +1270,60 @@ fn data_directory_prefers_the_argument_then_the_environment_then_the_current_dir
     ));
     assert_mentions(&msg, &["nope-env", "MLP_LAB_DATA"]);
 }
+
+#[test]
+fn training_standardises_with_statistics_of_its_training_rows_only() {
+    use mlp_lab::config::Config;
+    use mlp_lab::train::prepare::prepare;
+    // Feature 0 is the row number: any held-out rows change its mean and sd, so statistics
+    // that saw them would differ from the training rows' own.
+    let n = 200;
+    let ds = Dataset {
+        features: (0..n).flat_map(|i| [i as f32, (i % 7) as f32]).collect(),
+        n,
+        d: 2,
+        targets: Targets::Classes {
+            labels: (0..n).map(|i| (i % 2) as u32).collect(),
+            n_classes: 2,
+        },
+        class_names: vec!["a".into(), "b".into()],
+        feature_names: vec![],
+        image_shape: None,
+    };
+    let config = Config::from_json(
+        r#"{"layers":[{"units":2,"activation":"softmax"}],"standardize":true,"validation_split":0.2,"test_split":0.25}"#,
+    )
+    .unwrap();
+    let raw = |part: &Dataset, s: &Standardizer| -> Vec<f64> {
+        (0..part.n)
+            .map(|r| f64::from(part.features[r * 2]) * f64::from(s.std[0]) + f64::from(s.mean[0]))
+            .collect()
+    };
+    let p = prepare(&config, ds, None).unwrap();
+    let s = p
+        .scaling
+        .clone()
+        .expect("standardize: true gives a scaling");
+    let (val, test) = (p.val.as_ref().unwrap(), p.test.as_ref().unwrap());
+    assert_eq!((p.train.n, val.n, test.n), (110, 40, 50));
+    let train_raw = raw(&p.train, &s);
+    let mean = train_raw.iter().sum::<f64>() / train_raw.len() as f64;
+    let sd =
+        (train_raw.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / train_raw.len() as f64).sqrt();
+    assert!(
+        (f64::from(s.mean[0]) - mean).abs() < 1e-3,
+        "mean {} vs the training rows' {mean}",
+        s.mean[0]
+    );
+    assert!(
+        (f64::from(s.std[0]) - sd).abs() < 1e-3,
+        "sd {} vs the training rows' {sd}",
+        s.std[0]
+    );
+    // The held-out parts went through the same statistics (their raw values come back whole).
+    for part in [val, test] {
+        assert!(raw(part, &s)
+            .iter()
+            .all(|x| (x - x.round()).abs() < 1e-3 && (0.0..200.0).contains(x)));
+    }
+}
