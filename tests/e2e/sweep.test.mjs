@@ -1,6 +1,7 @@
 // End-to-end tests of sweeps and reports in the page (www/ui/sweep.js, www/ui/report.js,
 // www/sweep/): a 6-trial random sweep on digits in 2 trial workers finishes; a reload in the
-// middle of a sweep resumes it from IndexedDB with every finished trial kept and none run twice;
+// middle of a sweep resumes it from IndexedDB with every finished trial kept (the same start time
+// and duration, so not rerun) and none run twice;
 // the activation-functions report renders (screenshot in tests/e2e/screenshots/) and exports
 // Markdown holding its table.
 //
@@ -79,7 +80,9 @@ function storedTrials(page) {
     req.onerror = () => reject(req.error);
     req.onsuccess = () => {
       const all = req.result.transaction('trials').objectStore('trials').getAll();
-      all.onsuccess = () => resolve(all.result.map((t) => ({ sweep: t.sweep, id: t.id, status: t.record.status, metric: t.record.metric })));
+      all.onsuccess = () => resolve(all.result.map((t) => ({
+        sweep: t.sweep, id: t.id, started: t.started, status: t.record.status, metric: t.record.metric, seconds: t.record.seconds,
+      })));
     };
   }));
 }
@@ -158,7 +161,10 @@ test('pause holds a sweep, and a reload in the middle resumes it: 6 finished tri
   assert.equal(new Set(after.map((t) => t.sweep)).size, 1, 'one sweep, resumed, not a new one');
   for (const t of before) {
     const again = after.find((a) => a.id === t.id);
-    assert.equal(again.metric, t.metric, `trial ${t.id} kept, not rerun`);
+    // A rerun would reproduce the metric (same seed and params) but not when it started or
+    // exactly how long it took.
+    assert.ok(Number.isFinite(t.started) && t.seconds > 0, `trial ${t.id} has a start time and a duration`);
+    assert.deepEqual(again, t, `trial ${t.id} kept, not rerun`);
   }
   assert.equal(await finishedRows(page), 6);
   assert.deepEqual(errors, []);

@@ -116,6 +116,7 @@ export class SweepRunner {
       if (this.closed) return;
       const plan = this.coordinator.next_trial();
       if (!plan) return;
+      const started = Date.now();
       const live = { params: plan.params, worker: worker.index, epoch: 0, epochs: plan.config?.epochs ?? 0, value: null };
       this.running.set(plan.id, live);
       this.emit('trial-started', { id: plan.id, ...live });
@@ -130,7 +131,7 @@ export class SweepRunner {
       });
       this.running.delete(plan.id);
       if (this.closed) return; // closing the page's sweep is not the trial failing
-      const trial = { sweep: this.row.id, id: plan.id, ...result };
+      const trial = { sweep: this.row.id, id: plan.id, started, ...result };
       try {
         await store.putTrial(trial);
       } catch (e) {

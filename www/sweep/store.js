@@ -3,8 +3,9 @@
 //   sweeps  {id, kind: 'sweep'|'report', report?: 'activation'|'init', spec (JSON text),
 //            dataRef, workers, status: 'running'|'paused'|'done'|'failed', created, updated,
 //            message?}
-//   trials  {sweep, id, record (the CLI's trials.jsonl line), history: [slim epoch records],
-//            valMetrics, testMetrics, confusion?: {split, matrix, class_names}}
+//   trials  {sweep, id, started (Date.now() when the trial was handed to a worker), record (the
+//            CLI's trials.jsonl line), history: [slim epoch records], valMetrics, testMetrics,
+//            confusion?: {split, matrix, class_names}}
 // A trial is written once it is finished, before the coordinator hears of it, so a reload
 // never loses a finished trial; unfinished trials are simply run again.
 
