@@ -1,7 +1,7 @@
 // End-to-end tests of sweeps and reports in the page (www/ui/sweep.js, www/ui/report.js,
-// www/sweep/): a 6-trial random sweep on digits in 2 trial workers finishes; a reload in the
-// middle of a sweep resumes it from IndexedDB with every finished trial kept (the same start time
-// and duration, so not rerun) and none run twice;
+// www/sweep/): a 6-trial random sweep on digits in the 2 trial workers its spec asks for finishes;
+// a reload in the middle of a sweep resumes it from IndexedDB with every finished trial kept (the
+// same start time and duration, so not rerun) and none run twice;
 // the activation-functions report renders (screenshot in tests/e2e/screenshots/) and exports
 // Markdown holding its table.
 //
@@ -47,10 +47,11 @@ const smallNet = (epochs) => ({
   standardize: true,
 });
 
-function spec(epochs, units = { min: 8, max: 48, type: 'int' }) {
+function spec(epochs, units = { min: 8, max: 48, type: 'int' }, extra = {}) {
   return JSON.stringify({
     method: 'random', metric: 'val_accuracy', max_trials: 6, seed: 5, dataset: 'digits', base: smallNet(epochs),
     parameters: { 'optimizer.lr': { min: 0.001, max: 0.03, scale: 'log' }, hidden_units: units },
+    ...extra,
   }, null, 2);
 }
 
@@ -87,7 +88,7 @@ function storedTrials(page) {
   }));
 }
 
-test('a 6-trial random sweep on digits runs in 2 workers and finishes with a best trial', { skip: !DIGITS && 'no www/data/digits.json' }, async () => {
+test('a 6-trial random sweep on digits runs in the 2 workers its spec asks for and finishes with a best trial', { skip: !DIGITS && 'no www/data/digits.json' }, async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const { page, errors } = await open(context);
   // Bad input is refused with a message naming what is wrong, and nothing starts.
@@ -100,7 +101,10 @@ test('a 6-trial random sweep on digits runs in 2 workers and finishes with a bes
   await startSweep(page, '{"method": ', 2);
   assert.match(await page.textContent('[data-testid=sweep-message]'), /The spec is not valid JSON/);
   assert.equal(await page.textContent('[data-testid=sweep-status]'), 'No sweep yet.');
-  await startSweep(page, spec(4), 2);
+  // The spec's workers (2) wins over the box (1), and the box shows it.
+  const twoWorkers = spec(4, undefined, { workers: 2 });
+  await startSweep(page, twoWorkers, 1);
+  assert.equal(await page.inputValue('[data-testid=sweep-workers]'), '2');
   // Both workers get a trial at once.
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=sweep-table] tr.running').length === 2, null, { timeout: 60_000, polling: 50 });
   await page.waitForSelector('[data-testid=sweep-status][data-status=done]', { timeout: 120_000 });
@@ -126,7 +130,7 @@ test('a 6-trial random sweep on digits runs in 2 workers and finishes with a bes
     assert.deepEqual(Object.keys(r.params).sort(), ['hidden_units', 'optimizer.lr']);
   }
   const [specFile] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=sweep-download-spec]')]);
-  assert.deepEqual(JSON.parse(readFileSync(await specFile.path(), 'utf8')), JSON.parse(spec(4)));
+  assert.deepEqual(JSON.parse(readFileSync(await specFile.path(), 'utf8')), JSON.parse(twoWorkers));
   await page.locator('#sweep-panel').screenshot({ path: path.join(SHOTS, 'sweep-finished.png') });
   assert.deepEqual(errors, []);
   await context.close();

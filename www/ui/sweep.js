@@ -1,7 +1,8 @@
 // The Sweeps panel: a spec editor (the same JSON `mlp-lab sweep --spec` reads), the number of
-// trial workers, start / pause / resume, progress with trials per minute and ETA, the best so
-// far, a live table of trials, and three views of the finished ones: parallel coordinates,
-// parameter importance and the metric against each parameter.
+// trial workers (the spec's `workers` when it has one, else the box; at most MAX_PAGE_WORKERS),
+// start / pause / resume, progress with trials per minute and ETA, the best so far, a live table
+// of trials, and three views of the finished ones: parallel coordinates, parameter importance
+// and the metric against each parameter.
 import { el, field, replace, fmt, pct, duration, download } from './dom.js';
 import { parseJsonText } from '../json-text.js';
 import { draw as drawCurves } from '../charts/curves.js';
@@ -10,6 +11,9 @@ import { draw as drawImportance } from '../charts/importance.js';
 import { draw as drawScatter } from '../charts/param-scatter.js';
 import { defaultWorkers } from '../sweep/runner.js';
 import { columns, importance, scored } from '../sweep/analysis.js';
+
+/** The most trial workers the page runs at once (the engine allows a spec up to 1024). */
+export const MAX_PAGE_WORKERS = 16;
 
 /** A random sweep around the page's network, as a starting point to edit. */
 export function specFromPage(config, dataset) {
@@ -52,7 +56,7 @@ export function createSweepPanel(app, root, manager) {
       edited = false;
     },
   });
-  const workers = el('input', { type: 'number', min: 1, max: 16, step: 1, value: defaultWorkers(), testid: 'sweep-workers' });
+  const workers = el('input', { type: 'number', min: 1, max: MAX_PAGE_WORKERS, step: 1, value: defaultWorkers(), testid: 'sweep-workers' });
   const start = el('button', { type: 'button', class: 'primary', text: 'Start sweep', testid: 'sweep-start' });
   const pause = el('button', { type: 'button', text: 'Pause', testid: 'sweep-pause', disabled: true });
   const resume = el('button', { type: 'button', text: 'Resume', testid: 'sweep-resume', disabled: true });
@@ -84,7 +88,8 @@ export function createSweepPanel(app, root, manager) {
   const scatter = el('canvas', { class: 'chart tall', testid: 'sweep-scatter' });
 
   replace(root,
-    el('p', { class: 'hint', text: 'A sweep trains many configurations of the page’s network in parallel workers. The spec is the JSON `mlp-lab sweep --spec` reads; the same spec gives the same trials here and on the command line. A reload resumes a running sweep.' }),
+    el('p', { class: 'hint', text: 'A sweep trains many configurations of the page’s network in parallel workers. The spec is the JSON `mlp-lab sweep --spec` reads; the same spec gives the same trials here and on the command line. ' +
+      `The spec’s "workers", when given, sets the trial workers (at most ${MAX_PAGE_WORKERS} here); otherwise the Trial workers box does. A reload resumes a running sweep.` }),
     field('Sweep spec (JSON)', specBox, { wide: true }),
     el('div', { class: 'row' }, fromPage, field('Trial workers', workers), start, pause, resume, saveSpec, saveTrials),
     message,
@@ -112,16 +117,23 @@ export function createSweepPanel(app, root, manager) {
       say(`The spec is not valid JSON: ${e.message}`, true);
       return;
     }
-    const n = Math.round(Number(workers.value));
-    if (!(n >= 1 && n <= 16)) {
-      say(`Trial workers must be a whole number from 1 to 16, found “${workers.value}”.`, true);
+    // The spec's workers wins over the box (as on the command line, where only --workers beats
+    // it), capped as the box is; a bad value is left for the engine to refuse by name.
+    let n = Math.round(Number(workers.value));
+    let note = '';
+    if (Number.isInteger(spec?.workers) && spec.workers >= 1 && spec.workers <= 1024) {
+      n = Math.min(spec.workers, MAX_PAGE_WORKERS);
+      workers.value = String(n);
+      if (spec.workers > MAX_PAGE_WORKERS) note = ` The spec asks for ${spec.workers} workers; the page runs at most ${MAX_PAGE_WORKERS}.`;
+    } else if (!(n >= 1 && n <= MAX_PAGE_WORKERS)) {
+      say(`Trial workers must be a whole number from 1 to ${MAX_PAGE_WORKERS}, found “${workers.value}”.`, true);
       return;
     }
     const dataset = spec.dataset || app.dataRef?.name;
     const dataRef = dataset === app.dataRef?.name ? structuredClone(app.dataRef) : { name: dataset };
     try {
       await manager.add({ spec: specBox.value, dataRef, workers: n, kind: 'sweep' });
-      say(manager.current ? 'Queued: it starts when the sweep now running ends.' : 'Starting…');
+      say((manager.current ? 'Queued: it starts when the sweep now running ends.' : 'Starting…') + note);
     } catch (e) {
       say(e.message, true);
     }
