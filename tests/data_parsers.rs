@@ -1327,3 +1327,43 @@ fn training_standardises_with_statistics_of_its_training_rows_only() {
             .all(|x| (x - x.round()).abs() < 1e-3 && (0.0..200.0).contains(x)));
     }
 }
+
+#[test]
+fn a_target_other_than_the_last_column_of_a_scikit_learn_file_is_refused() {
+    let text = "3,2,a,b\n0.1,0.2,0\n0.3,0.4,1\n0.5,0.6,1\n";
+    // The last column, by any name a reader of the file could give it, is the target.
+    for target in [
+        Column::Last,
+        Column::Index(2),
+        "target".into(),
+        "column 3".into(),
+        "b".into(),
+    ] {
+        let ds = load_csv_bytes(
+            "s.csv",
+            text.as_bytes(),
+            TargetSpec::classes(target.clone()),
+        )
+        .unwrap_or_else(|e| panic!("{target:?}: {e}"));
+        assert_eq!(class_labels(&ds).0, &[0, 1, 1]);
+    }
+    for (target, shown) in [
+        (Column::from("nope"), "\"nope\""),
+        (Column::Index(0), "column 1"),
+        ("a".into(), "\"a\""),
+    ] {
+        let msg = message(load_csv_bytes(
+            "s.csv",
+            text.as_bytes(),
+            TargetSpec::classes(target),
+        ));
+        assert!(
+            msg.starts_with("s.csv: this file is in scikit-learn's layout"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains(&format!("the target {shown} is not it")),
+            "{msg}"
+        );
+    }
+}

@@ -249,7 +249,46 @@ pub fn load_csv_bytes(name: &str, bytes: &[u8], target: TargetSpec) -> Result<Da
 
     let width = layout.width();
     let target_col = match &layout {
-        Layout::Sklearn { n_features, .. } => *n_features,
+        // The layout names no columns; its class names belong to the last one.
+        Layout::Sklearn {
+            n_features,
+            class_names,
+            ..
+        } => {
+            let last = *n_features;
+            // A tool that reads the first line as a header (the page does) offers its last
+            // cell for the last column.
+            let first_line_last = class_names
+                .last()
+                .cloned()
+                .unwrap_or_else(|| n_features.to_string());
+            let is_last = match &target.column {
+                Column::Last => true,
+                Column::Index(i) => *i == last,
+                Column::Name(n) => {
+                    *n == layout.column_name(last)
+                        || *n == format!("column {}", last + 1)
+                        || *n == first_line_last
+                }
+            };
+            if !is_last {
+                let wanted = match &target.column {
+                    Column::Name(n) => format!("{n:?}"),
+                    Column::Index(i) => format!("column {}", i + 1),
+                    Column::Last => unreachable!("the last column is the target"),
+                };
+                return Err(DataError::invalid(
+                    name,
+                    format!(
+                        "this file is in scikit-learn's layout (first line `n_rows,n_features,class \
+                         names…`, no column names): its target is the last column, \"target\"; \
+                         the target {wanted} is not it (use \"target\", or give the file a header row \
+                         to choose another column)"
+                    ),
+                ));
+            }
+            last
+        }
         _ => layout.resolve(name, &target.column, "target column")?,
     };
     let mut skipped = vec![false; width];
