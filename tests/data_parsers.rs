@@ -636,8 +636,9 @@ fn missing_target_column_is_refused_listing_the_columns_that_exist() {
 #[test]
 fn sklearn_layout_is_detected_with_its_class_names_and_row_count() {
     let text = "3,2,setosa,versicolor,virginica\n5.1,3.5,0\n7.0,3.2,1\n6.3,3.3,2\n";
-    // The layout fixes the target as the last column, whatever the spec names.
-    let ds = load_csv_bytes("iris.csv", text.as_bytes(), TargetSpec::classes("ignored")).unwrap();
+    // The layout fixes the target as the last column (another is refused: see
+    // a_target_other_than_the_last_column_of_a_scikit_learn_file_is_refused).
+    let ds = load_csv_bytes("iris.csv", text.as_bytes(), TargetSpec::classes("target")).unwrap();
     assert_eq!((ds.n, ds.d), (3, 2));
     assert_eq!(ds.class_names, ["setosa", "versicolor", "virginica"]);
     assert_eq!(class_labels(&ds), (&[0, 1, 2][..], 3));
