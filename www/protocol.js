@@ -24,8 +24,12 @@
 //        {kind: 'toy', name: 'spirals'|'circles', n, noise, seed}   (defaults 1000, 0.1, 42)
 //     answered by 'data-loaded' or 'error' (where: 'data'); a run in progress is stopped first
 //   {type: 'validate', config}                       answered by 'config-problems'
-//   {type: 'start', config, model?}                  model: engine model JSON text to start from;
-//                                                    answered by 'started' or 'error'
+//   {type: 'start', config, model?, coalesce_epochs?}   model: engine model JSON text to start
+//                                                    from; answered by 'started' or 'error'.
+//        coalesce_epochs (the page sets it; sweep trials do not): the epochs finished in one
+//        slice come as one 'epochs' message instead of an 'epoch' each, only the first 200
+//        epochs and the last of each slice keep their weight/grad histograms (the others have
+//        empty lists), and 'done' carries epochs_done instead of the history
 //   {type: 'pause'} | {type: 'resume'} | {type: 'stop'}   (ignored when there is nothing to pause,
 //                                                    resume or stop)
 //   {type: 'evaluate', split: 'train'|'val'|'test'}  answered by 'evaluation'. Without a run but
@@ -44,8 +48,10 @@
 // Worker → page
 //   {type: 'ready', simd, version}
 //   {type: 'data-loaded', summary: {name, n, d, task_hint, n_classes, class_names, feature_names,
-//        image_shape, test_n}}                      task_hint: 'regression'|'binary'|'multiclass';
-//                                                    test_n: rows in the official test set, or null
+//        image_shape, test_n, k?, source_kind}}     task_hint: 'regression'|'binary'|'multiclass';
+//                                                    test_n: rows in the official test set, or null;
+//                                                    k: target columns (regression only);
+//                                                    source_kind: the load-data source's kind
 //   {type: 'config-problems', problems: [{field, message}]}   empty when the config is valid
 //   {type: 'started', batches_per_epoch, epochs, train_n, val_n, test_n, parameters}
 //   {type: 'progress', epoch, epochs, batch, batches_per_epoch, examples, examples_per_second,
@@ -55,10 +61,13 @@
 //        epoch that just ended, when one ended in this slice (else null); eta_seconds from the
 //        average speed so far (null until measurable)
 //   {type: 'epoch', record}                          an EpochRecord (see src/train/history.rs)
+//   {type: 'epochs', records: [EpochRecord]}         instead, for a run started with
+//                                                    coalesce_epochs: the epochs of one slice
 //   {type: 'paused'} | {type: 'resumed'} | {type: 'stopped'}
 //   {type: 'done', history, test_metrics, val_metrics, error?}  metrics as src/train/metrics.rs
 //        serialises them (null without that split). After divergence, an 'error' (where: 'train')
-//        comes first and 'done' repeats its message in `error`; the weights are the last finite ones
+//        comes first and 'done' repeats its message in `error`; the weights are the last finite ones.
+//        A coalesced run's 'done' has epochs_done (the epochs posted) in place of history
 //   {type: 'evaluation', split, metrics}
 //   {type: 'confusion-matrix', split, matrix: number[][] (matrix[true][predicted]), class_names}
 //   {type: 'prediction', outputs: number[]}
@@ -77,7 +86,7 @@
 export const MESSAGE_TYPES = Object.freeze({
   toWorker: ['init', 'load-data', 'validate', 'start', 'pause', 'resume', 'stop', 'evaluate', 'confusion-matrix',
     'predict', 'predict-batch', 'predict-split', 'histograms', 'export-model', 'import-model', 'ping', 'memory'],
-  toPage: ['ready', 'data-loaded', 'config-problems', 'started', 'progress', 'epoch', 'paused', 'resumed',
+  toPage: ['ready', 'data-loaded', 'config-problems', 'started', 'progress', 'epoch', 'epochs', 'paused', 'resumed',
     'stopped', 'done', 'evaluation', 'confusion-matrix', 'prediction', 'predictions', 'split-predictions',
     'histograms', 'model', 'model-imported', 'error', 'checkpoint', 'pong', 'memory'],
 });

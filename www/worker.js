@@ -4,6 +4,12 @@
 // Training runs in slices of about SLICE_MS: each slice calls Trainer.step(n) with n adapted to
 // the measured time per batch, posts progress (and any finished epochs), then yields through a
 // MessageChannel so pause/stop/evaluate/predict messages are handled between slices.
+//
+// A small set finishes thousands of epochs a second. A run started with `coalesce_epochs` (the
+// page's) gets the epochs of one slice in a single 'epochs' message, with the weight and
+// gradient histograms only on the first FULL_HISTOGRAM_EPOCHS epochs and on the last epoch of
+// each slice, and its 'done' leaves out the history the page already has. Without it (sweep
+// trials) every epoch is an 'epoch' message with its histograms, as before.
 
 import init, * as wasm from './pkg/mlp_lab.js';
 
@@ -13,6 +19,8 @@ const MAX_GROWTH = 4;
 const DEFAULT_HISTOGRAM_BINS = 30;
 /** Checkpoints (weights and optimizer state for the page's run store) at most this often. */
 const CHECKPOINT_MS = 1000;
+/** Coalesced runs: epochs up to this one keep their histograms whatever the slice. */
+const FULL_HISTOGRAM_EPOCHS = 200;
 
 const state = {
   ready: null, // Promise of the instantiated module
@@ -147,7 +155,7 @@ const handlers = {
     free(state.data);
     state.data = data;
     state.source = msg.source;
-    state.summary = data.summary();
+    state.summary = withTargetColumns(data, msg.source.kind);
     reply({ type: 'data-loaded', summary: state.summary });
   },
 
@@ -163,7 +171,7 @@ const handlers = {
       const data = loadSource(state.source, task);
       free(state.data);
       state.data = data;
-      state.summary = data.summary();
+      state.summary = withTargetColumns(data, state.source.kind);
     }
     const trainer = new wasm.Trainer(msg.config, state.data, msg.model ?? undefined);
     // Continuing a saved run: the model is its checkpoint, the history the epochs before it,
@@ -183,9 +191,9 @@ const handlers = {
     const sizes = trainer.sizes();
     const id = ++state.runs;
     state.run = {
-      id, paused: false, batches: 1, msPerBatch: null, activeMs: 0, posted: 0,
+      id, paused: false, batches: 1, msPerBatch: null, activeMs: 0, posted: msg.history?.epochs?.length ?? 0,
       total: sizes.epochs * sizes.train_n, lastRate: null, lastExamples: 0, lastProbe: -Infinity, probeLoss: null,
-      lastCheckpoint: -Infinity,
+      lastCheckpoint: -Infinity, coalesce: Boolean(msg.coalesce_epochs),
     };
     reply({ type: 'started', ...sizes, resumed_from: msg.history?.epochs?.length ?? 0, optimizer_restored: Boolean(msg.history && msg.optimizer) });
     schedule(id);
@@ -352,7 +360,7 @@ function trainSlice(id) {
     postNewEpochs(run, trainer);
     const err = errorMessage(e, 'train', 'start');
     post(err);
-    if (!state.broken) finish(trainer, err.message);
+    if (!state.broken) finish(run, trainer, err.message);
     return;
   }
   const ms = performance.now() - t0;
@@ -360,8 +368,7 @@ function trainSlice(id) {
   const stepped = progress.examples - run.lastExamples;
   run.lastExamples = progress.examples;
   adapt(run, ms);
-  for (const record of progress.finished) post({ type: 'epoch', record });
-  run.posted += progress.finished.length;
+  postEpochs(run, progress.finished);
   // The weights at the end of the last finished epoch, for the page's run store (resume point).
   if (progress.finished.length > 0 && performance.now() - run.lastCheckpoint >= CHECKPOINT_MS) {
     run.lastCheckpoint = performance.now();
@@ -396,7 +403,7 @@ function trainSlice(id) {
   });
   if (progress.done) {
     state.run = null;
-    finish(trainer, null);
+    finish(run, trainer, null);
   } else {
     schedule(id);
   }
@@ -414,14 +421,51 @@ function adapt(run, ms) {
 function postNewEpochs(run, trainer) {
   try {
     const epochs = trainer.history().epochs;
-    for (const record of epochs.slice(run.posted)) post({ type: 'epoch', record });
-    run.posted = epochs.length;
+    postEpochs(run, epochs.slice(run.posted));
   } catch {
     // nothing more to report
   }
 }
 
-function finish(trainer, error) {
+/**
+ * Posts the epochs finished in one slice: one 'epoch' each, or for a coalesced run one 'epochs'
+ * message whose records keep their histograms only on the early epochs and the slice's last.
+ */
+function postEpochs(run, records) {
+  if (records.length === 0) return;
+  if (!run.coalesce) {
+    for (const record of records) post({ type: 'epoch', record });
+  } else {
+    const last = records.length - 1;
+    records.forEach((r, i) => {
+      if (i !== last && r.epoch > FULL_HISTOGRAM_EPOCHS) {
+        r.weight_histograms = [];
+        r.grad_histograms = [];
+      }
+    });
+    post({ type: 'epochs', records });
+  }
+  run.posted += records.length;
+}
+
+/**
+ * The data summary, with `k` (target columns) for a set of real-valued targets and
+ * `source_kind` (a CSV is read again as values or classes when the config's task needs it).
+ */
+function withTargetColumns(data, kind) {
+  const summary = data.summary();
+  summary.source_kind = kind;
+  if (summary.task_hint === 'regression') {
+    try {
+      summary.k = data.split_rows('train', 1, false).k;
+    } catch {
+      // the summary goes without it
+    }
+  }
+  return summary;
+}
+
+function finish(run, trainer, error) {
   const metrics = (split) => {
     try {
       return trainer.evaluate(split);
@@ -430,12 +474,13 @@ function finish(trainer, error) {
     }
   };
   try {
-    const done = {
-      type: 'done',
-      history: trainer.history(),
-      val_metrics: metrics('val'),
-      test_metrics: metrics('test'),
-    };
+    // A coalesced run's page has every epoch already; the engine's history of a long run (every
+    // epoch's histograms) would be hundreds of MB to copy.
+    const done = run.coalesce
+      ? { type: 'done', epochs_done: run.posted }
+      : { type: 'done', history: trainer.history() };
+    done.val_metrics = metrics('val');
+    done.test_metrics = metrics('test');
     if (error) done.error = error;
     post(done);
   } catch (e) {

@@ -169,6 +169,39 @@ test('a toy set loads and a short run reports progress, epochs and done with fal
   await context.close();
 });
 
+test('a coalesced run posts the epochs of a slice in one message, histograms on the first 200 and each slice’s last, and done without the history', async () => {
+  const { page, context, errors } = await openWorker();
+  await ready(page);
+  await loadToy(page, 'circles', 100);
+  const from = await mark(page);
+  // one batch an epoch: thousands of epochs a second
+  await send(page, { type: 'start', config: { ...SPIRALS, batch_size: 128, epochs: 3000, validation_split: 0, test_split: 0 }, coalesce_epochs: true });
+  const done = await next(page, 'done', { from, timeout: 120_000 });
+  const all = await page.evaluate((start) => window.__msgs.slice(start)
+    .filter((m) => m.type === 'epoch' || m.type === 'epochs')
+    .map((m) => ({
+      type: m.type,
+      records: (m.records ?? [m.record]).map((r) => ({
+        epoch: r.epoch, w: r.weight_histograms.length, g: r.grad_histograms.length, loss: r.train_loss, norms: r.grad_norms.length,
+      })),
+    })), from);
+  assert.equal(all.filter((m) => m.type === 'epoch').length, 0, 'no per-epoch messages');
+  const records = all.flatMap((m) => m.records);
+  assert.deepEqual(records.map((r) => r.epoch), Array.from({ length: 3000 }, (_, i) => i + 1));
+  assert.ok(all.length < 1500, `${all.length} messages for 3000 epochs`);
+  assert.ok(records.every((r) => Number.isFinite(r.loss) && r.norms === 3), 'every epoch keeps its scalars');
+  for (const m of all) {
+    m.records.forEach((r, i) => {
+      const kept = r.epoch <= 200 || i === m.records.length - 1;
+      assert.deepEqual([r.w, r.g], kept ? [3, 3] : [0, 0], `epoch ${r.epoch}, ${i + 1} of ${m.records.length} in its message`);
+    });
+  }
+  assert.equal(done.history, undefined, 'the page has the epochs already');
+  assert.equal(done.epochs_done, 3000);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('pause stops progress, requests are answered while paused and running, resume and stop work', async () => {
   const { page, context, errors } = await openWorker();
   await ready(page);
@@ -270,6 +303,14 @@ test('CSV and IDX sources load; bad data and unknown messages come back as error
   const csv = await next(page, 'data-loaded', { from: at });
   assert.deepEqual([csv.summary.n, csv.summary.d, csv.summary.n_classes], [40, 2, 2]);
   assert.deepEqual(csv.summary.class_names, ['no', 'yes']);
+  assert.equal(csv.summary.source_kind, 'csv');
+  assert.equal(csv.summary.k, undefined, 'classes: no target columns count');
+
+  // real-valued targets: the summary says how many target columns (the output layer's units)
+  at = await mark(page);
+  await send(page, { type: 'load-data', source: { kind: 'csv', name: 'values', text: ['a,b,t', ...Array.from({ length: 30 }, (_, i) => `${i},${i % 4},${(i * 0.37).toFixed(2)}`)].join('\n'), target: 't' } });
+  const values = await next(page, 'data-loaded', { from: at });
+  assert.deepEqual([values.summary.task_hint, values.summary.k], ['regression', 1]);
 
   at = await mark(page);
   await send(page, { type: 'load-data', source: { kind: 'csv', name: 'broken', text: 'a,b,label\n1,2,x\n3,oops,y\n', target: 'label' } });
