@@ -21,6 +21,14 @@ import { createComparePanel } from './ui/compare.js';
 
 const VALIDATE_DELAY_MS = 120;
 const REQUEST_TIMEOUT_MS = 60_000;
+/**
+ * A run keeps every epoch's scalars, but the weight and gradient histograms of at most about
+ * this many epochs: past it, every other one loses them (spread evenly over the run; the last
+ * always keeps them). Epoch records without histograms carry empty lists.
+ */
+const MAX_HISTOGRAM_EPOCHS = 1000;
+const NO_HISTOGRAMS = Object.freeze([]);
+const ACTIVE = ['starting', 'running', 'paused'];
 
 class App {
   constructor() {
@@ -189,11 +197,83 @@ class App {
     this.run.dataName = this.summary.name;
     this.emit('run-reset', this.run);
     this.emit('run-status', this.run);
-    const message = { type: 'start', config: this.config };
+    const message = { type: 'start', config: this.config, coalesce_epochs: true };
     if (this.startModel) {
       message.model = this.startModel;
     }
     this.post(message);
+  }
+
+  /** A run object as the page keeps it ({status, history, histRecords, …}). */
+  newRun(status, fields = {}) {
+    const run = Object.assign(freshRun(status), fields);
+    run.histRecords = run.history.filter((r) => r.weight_histograms?.length || r.grad_histograms?.length);
+    return run;
+  }
+
+  /** Whether a run is starting, training or paused. */
+  get active() {
+    return ACTIVE.includes(this.run.status);
+  }
+
+  /**
+   * Stops the run in progress, if any; resolves once it has ended (true when there was one).
+   * `reason` goes in the run's record ('stopped: the data set changed').
+   */
+  stopRun(reason) {
+    if (!this.active) return Promise.resolve(false);
+    if (reason) this.run.stopReason = reason;
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.active) this.once('run-status', check);
+        else resolve(true);
+      };
+      this.once('run-status', check);
+      this.post({ type: 'stop' });
+    });
+  }
+
+  /** Forgets the last run's readouts and curves (new data was loaded); its record stays saved. */
+  clearRun() {
+    if (this.active) return;
+    const previous = this.run;
+    this.run = freshRun('idle');
+    this.emit('run-cleared', previous);
+    this.emit('run-status', this.run);
+  }
+
+  /** Seconds the run has been training (paused time left out). */
+  runSeconds(now = performance.now()) {
+    const r = this.run;
+    if (!r.startedAt) return 0;
+    const end = r.endedAt ?? now;
+    const paused = r.pausedMs + (r.pausedAt !== null ? end - r.pausedAt : 0);
+    return Math.max(0, (end - r.startedAt - paused) / 1000);
+  }
+
+  /** Finished epochs from the worker: kept in the history, histograms thinned past the cap. */
+  addEpochs(records) {
+    if (!records?.length) return;
+    const run = this.run;
+    for (const r of records) {
+      if (r.weight_histograms?.length || r.grad_histograms?.length) run.histRecords.push(r);
+      else {
+        r.weight_histograms = NO_HISTOGRAMS;
+        r.grad_histograms = NO_HISTOGRAMS;
+      }
+      run.history.push(r);
+    }
+    if (run.histRecords.length > MAX_HISTOGRAM_EPOCHS) {
+      const last = run.histRecords.length - 1;
+      run.histRecords = run.histRecords.filter((r, i) => {
+        if (i % 2 === 0 || i === last) return true;
+        r.weight_histograms = NO_HISTOGRAMS;
+        r.grad_histograms = NO_HISTOGRAMS;
+        return false;
+      });
+    }
+    this.emit('epoch', records[records.length - 1]);
+    this.emit('epochs', records);
   }
 
   onWorkerMessage(m) {
@@ -219,8 +299,10 @@ class App {
         this.emit('progress', m);
         break;
       case 'epoch':
-        this.run.history.push(m.record);
-        this.emit('epoch', m.record);
+        this.addEpochs([m.record]);
+        break;
+      case 'epochs':
+        this.addEpochs(m.records);
         break;
       case 'paused':
         this.setStatus('paused');
@@ -233,7 +315,8 @@ class App {
         this.emit('run-finished', this.run);
         break;
       case 'done':
-        this.run.history = m.history?.epochs || m.history || this.run.history;
+        // A coalesced run's 'done' has no history: the page holds every epoch already.
+        if (m.history) this.run.history = m.history.epochs || m.history;
         this.run.testMetrics = m.test_metrics || null;
         this.run.valMetrics = m.val_metrics || null;
         this.setStatus('done');
@@ -276,7 +359,10 @@ class App {
 }
 
 function freshRun(status) {
-  return { status, history: [], progress: null, started: null, testMetrics: null, valMetrics: null, config: null };
+  return {
+    status, history: [], histRecords: [], progress: null, started: null, testMetrics: null, valMetrics: null, config: null,
+    error: null, startedAt: null, endedAt: null, pausedAt: null, pausedMs: 0, stopReason: null,
+  };
 }
 
 async function loadPresets() {

@@ -134,13 +134,12 @@ export function createRecovery(app, tracker, alerts, { heartbeatMs = 20_000, pin
     }
     const history = record.history.slice(0, k);
     tracker.prepareResume(record, k);
-    app.run = {
-      status: 'starting', history: history.slice(), progress: null, started: null, testMetrics: null, valMetrics: null,
-      config: structuredClone(record.config), dataName: record.dataName, resumeOf: record.id, resumedFrom: k,
-    };
+    app.run = app.newRun('starting', {
+      history: history.slice(), config: structuredClone(record.config), dataName: record.dataName, resumeOf: record.id, resumedFrom: k,
+    });
     app.emit('run-reset', app.run);
     app.emit('run-status', app.run);
-    const message = { type: 'start', config: record.config };
+    const message = { type: 'start', config: record.config, coalesce_epochs: true };
     if (k > 0) Object.assign(message, { model: record.model, history: { epochs: history } });
     if (k > 0 && record.optimizer) message.optimizer = record.optimizer;
     seen();

@@ -18,6 +18,12 @@ const LOCK_PREFIX = 'mlp-lab-run:';
  * rewriting the whole record each time would keep the disk busy for nothing.
  */
 const CHECKPOINT_EVERY_MS = 1000;
+/**
+ * ...and never more than this share of the time: a long run on a small set has hundreds of
+ * thousands of epoch records, and the browser copies the whole record on the page's thread at
+ * every write.
+ */
+const MAX_WRITE_SHARE = 0.05;
 
 /** A copy without the model text: what the table keeps in memory for saved runs. */
 const light = (r) => ({ ...r, model: null, optimizer: null, hasModel: Boolean(r.model || r.hasModel), hasOptimizer: Boolean(r.optimizer || r.hasOptimizer) });
@@ -58,13 +64,17 @@ export async function createTracker(app, alerts) {
     if (!flushing) flushing = flush();
     return flushing;
   }
+  /** How long the last write of the live run took (ms), to space the next ones. */
+  let lastWriteMs = 0;
   async function write(record) {
     if (!store) {
       unsaved.add(record.id);
       return;
     }
     try {
+      const t0 = performance.now();
       await store.put(record);
+      if (record === current) lastWriteMs = performance.now() - t0;
       unsaved.delete(record.id);
       if (alerts.has('quota') && unsaved.size === 0) alerts.clear('quota');
       if (record !== current) records.set(record.id, light(record));
@@ -95,6 +105,7 @@ export async function createTracker(app, alerts) {
   }
 
   app.on('run-reset', (run) => {
+    lastWriteMs = 0;
     if (pendingResume && run.resumeOf === pendingResume.record.id) {
       const { record, epoch } = pendingResume;
       current = record;
@@ -128,7 +139,7 @@ export async function createTracker(app, alerts) {
       // A run that ended meanwhile has had (or will have) its final write.
       if (record.status === 'running') save(record);
     };
-    const wait = lastCheckpointSave + CHECKPOINT_EVERY_MS - performance.now();
+    const wait = lastCheckpointSave + Math.max(CHECKPOINT_EVERY_MS, lastWriteMs / MAX_WRITE_SHARE) - performance.now();
     if (wait <= 0) saveCheckpoint();
     else if (!checkpointTimer) checkpointTimer = setTimeout(saveCheckpoint, wait);
   });

@@ -59,12 +59,20 @@ async function openPage(hash = '', viewport = { width: 1280, height: 800 }) {
   await page.addInitScript(() => {
     const keep = new Set(['ready', 'data-loaded', 'config-problems', 'started', 'epoch', 'paused', 'resumed', 'stopped', 'done', 'evaluation', 'prediction', 'error']);
     window.__workerMessages = [];
+    window.__epochMessages = 0;
     const Base = window.Worker;
     window.Worker = class extends Base {
       constructor(...args) {
         super(...args);
         this.addEventListener('message', (e) => {
           const m = e.data;
+          // the page's runs get an 'epochs' message per slice: recorded as an 'epoch' per record
+          if (m?.type === 'epochs') {
+            window.__epochMessages += 1;
+            for (const record of m.records) window.__workerMessages.push({ type: 'epoch', record: { ...record, weight_histograms: undefined, grad_histograms: undefined } });
+            return;
+          }
+          if (m?.type === 'epoch') window.__epochMessages += 1;
           if (!m || !keep.has(m.type)) return;
           const copy = { ...m };
           if (copy.record) copy.record = { ...copy.record, weight_histograms: undefined };
@@ -228,6 +236,50 @@ test('pause, resume and stop a run on the spirals', async () => {
   const n = (await messages(page, 'epoch')).length;
   await page.waitForTimeout(700);
   assert.equal((await messages(page, 'epoch')).length, n, 'no epoch after stop');
+  await context.close();
+  assert.deepEqual(errors, []);
+});
+
+test('a long run on a small set: one message per slice, every epoch kept, at most a thousand with histograms, and Pause answers', async () => {
+  const { page, errors, context } = await openPage();
+  await chooseData(page, 'iris');
+  await page.waitForFunction(() => window.mlpLab.tracker, null, { timeout: 30_000 });
+  await setField(page, 'epochs', 1000000);
+  await waitStartable(page);
+  await page.click('[data-testid=start]');
+  // iris finishes thousands of epochs a second; before, each was a message with its histograms
+  // and the page froze within seconds
+  await page.waitForFunction(() => window.mlpLab.run.history.length >= 30000, null, { timeout: 180_000, polling: 250 });
+  await page.click('[data-testid=pause]', { timeout: 10_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid=run-state]').textContent === 'paused', null, { timeout: 10_000 });
+  const run = await page.evaluate(() => {
+    const h = window.mlpLab.run.history;
+    return {
+      n: h.length,
+      contiguous: h.every((e, i) => e.epoch === i + 1),
+      scalars: h.every((e) => Number.isFinite(e.train_loss) && Number.isFinite(e.lr) && e.grad_norms.length === 2),
+      withHistograms: h.filter((e) => e.weight_histograms.length === 2 && e.grad_histograms.length === 2).length,
+      firstHundred: h.slice(0, 100).every((e) => e.weight_histograms.length === 2),
+      last: h.at(-1).weight_histograms.length,
+      messages: window.__epochMessages,
+    };
+  });
+  assert.ok(run.contiguous, 'epochs 1, 2, 3, … without gaps');
+  assert.ok(run.scalars, 'every epoch keeps its losses, learning rate and gradient norms');
+  assert.ok(run.withHistograms <= 1001, `${run.withHistograms} of ${run.n} epochs keep their histograms`);
+  assert.ok(run.firstHundred && run.last === 2, 'the early epochs and the last one keep their histograms');
+  assert.ok(run.messages < run.n / 10, `${run.messages} epoch messages for ${run.n} epochs`);
+  // the saved record has the same epochs, in the record's format
+  const id = await page.evaluate(() => window.mlpLab.tracker.current.id);
+  await page.click('[data-testid=stop]');
+  await page.waitForFunction(() => window.mlpLab.tracker.idle && window.mlpLab.run.status === 'stopped', null, { timeout: 60_000 });
+  const saved = await page.evaluate(async (runId) => {
+    const { openRunStore } = await import('./store/runs.js');
+    const r = await (await openRunStore()).get(runId);
+    return { status: r.status, n: r.history.length, contiguous: r.history.every((e, i) => e.epoch === i + 1), lists: r.history.every((e) => Array.isArray(e.weight_histograms) && Array.isArray(e.grad_histograms)) };
+  }, id);
+  assert.deepEqual(saved, { status: 'stopped', n: run.n, contiguous: true, lists: true });
+  await shot(page, 'iris-long-run', '#views-panel');
   await context.close();
   assert.deepEqual(errors, []);
 });

@@ -4,6 +4,8 @@ import { prepare, text, empty, blues, scale, tickLabel, MUTED, INK, SMALL_FONT }
 
 /**
  * data: {layers: [[{min, max, counts: number[]} per epoch] per layer], epochs?: number[], names?: string[]}
+ * epochs: the epoch of each histogram (a long run keeps histograms for some epochs only); each
+ * column shows the latest histogram at or before its epoch. Without it, histograms are epochs 1, 2, …
  */
 export function draw(canvas, data, options = {}) {
   const { ctx, w, h } = prepare(canvas);
@@ -23,12 +25,20 @@ export function draw(canvas, data, options = {}) {
     const Y = scale(lo, hi === lo ? lo + 1 : hi, top + bandH, top);
     // at most one column per pixel: long runs are sampled, not overdrawn
     const plotW = w - left - right;
-    const cols = Math.min(hist.length, Math.max(1, Math.floor(plotW)));
-    const colW = plotW / cols;
     const name = data.names?.[li] ?? `layer ${li + 1}`;
-    text(ctx, `${name}  weights, epoch 1–${hist.length}`, left, top - 7, { color: INK, font: SMALL_FONT });
+    const epochs = data.epochs?.length === hist.length ? data.epochs : hist.map((_, i) => i + 1);
+    const first = epochs[0];
+    const last = epochs[epochs.length - 1];
+    // one column per epoch, at most one per pixel
+    const cols = Math.min(last - first + 1, Math.max(1, Math.floor(plotW)));
+    const colW = plotW / cols;
+    text(ctx, `${name}  weights, epoch ${first === last ? first : `${first}–${last}`}`, left, top - 7, { color: INK, font: SMALL_FONT });
+    let at = 0;
     for (let e = 0; e < cols; e++) {
-      const hg = hist[Math.floor((e * hist.length) / cols)];
+      // the epoch this column stands for, and the last histogram taken by then
+      const want = cols === 1 ? last : first + ((last - first) * e) / (cols - 1);
+      while (at + 1 < hist.length && epochs[at + 1] <= want + 1e-9) at++;
+      const hg = hist[at];
       const counts = hg.counts || [];
       const total = counts.reduce((a, b) => a + b, 0) || 1;
       const peak = Math.max(...counts) / total || 1;

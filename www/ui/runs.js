@@ -18,6 +18,21 @@ const COLUMNS = [
   { key: 'started', label: 'Started', value: (r) => r.startedAt, num: true, show: (v) => new Date(v).toLocaleString() },
 ];
 
+/**
+ * summarize() without spreading the history into Math.min/max, which throws past about 120,000
+ * epochs (a long run on a small set has up to a million).
+ */
+function summary(r) {
+  const s = summarize({ ...r, history: r.history.length ? [r.history[r.history.length - 1]] : [] });
+  let bestLoss = null;
+  let bestAcc = null;
+  for (const e of r.history) {
+    if (Number.isFinite(e.val_loss) && (bestLoss === null || e.val_loss < bestLoss)) bestLoss = e.val_loss;
+    if (Number.isFinite(e.val_accuracy) && (bestAcc === null || e.val_accuracy > bestAcc)) bestAcc = e.val_accuracy;
+  }
+  return { ...s, epochsDone: r.history.length, bestValLoss: bestLoss, bestValAccuracy: bestAcc };
+}
+
 export function createRunsPanel(app, root, { tracker, recovery, compare }) {
   const selected = new Set();
   let sort = { key: 'started', dir: -1 };
@@ -52,7 +67,7 @@ export function createRunsPanel(app, root, { tracker, recovery, compare }) {
 
   function shown() {
     const words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
-    const rows = tracker.list().map((r) => ({ r, s: summarize(r) }));
+    const rows = tracker.list().map((r) => ({ r, s: summary(r) }));
     const text = ({ r, s }) => `${r.name} ${r.dataName} ${s.network} ${s.optimizer} ${r.status}`.toLowerCase();
     const col = COLUMNS.find((c) => c.key === sort.key);
     return rows

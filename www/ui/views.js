@@ -11,6 +11,13 @@ import { PALETTE } from '../charts/axes.js';
 
 const GRID_N = 60;
 const SCATTER_LIMIT = 2000;
+/** Curves read at most this many epochs of a long run (evenly spaced, the last always). */
+const CURVE_POINTS = 3000;
+/**
+ * While training, the epoch charts redraw at most this often (ms): a small set finishes an
+ * epoch every slice, and the histogram strips cost tens of ms to paint.
+ */
+const EPOCH_REDRAW_MS = { loss: 250, accuracy: 250, grads: 500, hist: 1000 };
 
 export function createViewsPanel(app, root) {
   const logLoss = el('input', { type: 'checkbox', id: 'log-loss', testid: 'log-scale' });
@@ -77,10 +84,22 @@ export function createViewsPanel(app, root) {
     redraw(...Object.keys(charts));
   };
 
-  const series = (pick) => app.run.history.map((r) => [r.epoch, pick(r)]).filter(([, y]) => y !== undefined && y !== null);
+  /** The epochs a curve reads: all of a short run, an even sample of a long one. */
+  const sampled = () => {
+    const h = app.run.history;
+    if (h.length <= CURVE_POINTS) return h;
+    const step = h.length / CURVE_POINTS;
+    const out = [];
+    for (let i = 0; i < CURVE_POINTS; i++) out.push(h[Math.floor(i * step)]);
+    out.push(h[h.length - 1]);
+    return out;
+  };
+  let rows = [];
+  const series = (pick) => rows.map((r) => [r.epoch, pick(r)]).filter(([, y]) => y !== undefined && y !== null);
 
   function paint(key) {
     const h = app.run.history;
+    rows = sampled();
     const epochs = (app.run.config?.epochs ?? 0) <= 30 ? app.run.config?.epochs : undefined;
     switch (key) {
       case 'loss':
@@ -122,9 +141,12 @@ export function createViewsPanel(app, root) {
         break;
       }
       case 'hist': {
-        const n = h.length ? h[h.length - 1].weight_histograms?.length || 0 : 0;
+        // the epochs that kept their histograms (a long run keeps them for about a thousand)
+        const kept = (app.run.histRecords ?? h).filter((r) => r.weight_histograms?.length);
+        const n = kept.length ? kept[kept.length - 1].weight_histograms.length : 0;
         drawHistograms(charts.hist.canvas, {
-          layers: Array.from({ length: n }, (_, i) => h.map((r) => r.weight_histograms?.[i]).filter(Boolean)),
+          layers: Array.from({ length: n }, (_, i) => kept.map((r) => r.weight_histograms[i]).filter(Boolean)),
+          epochs: kept.map((r) => r.epoch),
         });
         break;
       }
@@ -244,8 +266,28 @@ export function createViewsPanel(app, root) {
     if (is2d()) refreshBoundaryPoints();
   });
   app.on('config-changed', ({ render }) => { if (render && app.run.status !== 'running') layout(); });
+  // each epoch chart redraws at most every EPOCH_REDRAW_MS[key], the latest epochs included
+  const lastDrawn = {};
+  const waiting = {};
+  const redrawEpochCharts = () => {
+    const now = performance.now();
+    for (const [key, every] of Object.entries(EPOCH_REDRAW_MS)) {
+      if (waiting[key]) continue;
+      const wait = (lastDrawn[key] ?? -Infinity) + every - now;
+      if (wait <= 0) {
+        lastDrawn[key] = now;
+        redraw(key);
+      } else {
+        waiting[key] = setTimeout(() => {
+          waiting[key] = 0;
+          lastDrawn[key] = performance.now();
+          redraw(key);
+        }, wait);
+      }
+    }
+  };
   app.on('epoch', () => {
-    redraw('loss', 'accuracy', 'grads', 'hist');
+    redrawEpochCharts();
     refreshConfusion();
     refreshBoundary();
     refreshScatter();
