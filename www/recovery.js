@@ -97,10 +97,11 @@ export function createRecovery(app, tracker, alerts, { heartbeatMs = 20_000, pin
     const ready = new Promise((resolve) => app.once('ready', resolve));
     app.post({ type: 'init' });
     await ready;
-    await loadData(app.dataRef).catch((e) => app.emit('run-message', { text: e.message, bad: true }));
+    // The same data again: the crashed run's readouts and curves stay on screen.
+    await loadData(app.dataRef, { keepRun: true }).catch((e) => app.emit('run-message', { text: e.message, bad: true }));
   }
 
-  async function loadData(ref) {
+  async function loadData(ref, { keepRun = false } = {}) {
     if (ref?.name === 'custom') {
       if (lastCsv && (!ref.file || lastCsv.name === ref.file.replace(/\.(csv|txt|tsv)(\.gz)?$/i, ''))) {
         const loaded = new Promise((resolve) => app.once('data-loaded', resolve));
@@ -111,7 +112,7 @@ export function createRecovery(app, tracker, alerts, { heartbeatMs = 20_000, pin
       }
       throw new Error(`This run trained on your own file${ref.file ? ` “${ref.file}”` : ''}: load the same file in panel 1 (Data), then resume it from the Runs panel.`);
     }
-    await app.dataPanel.restore(ref);
+    await app.dataPanel.restore(ref, { keepRun });
   }
 
   /** Continues the saved run `id` after its last checkpoint. */

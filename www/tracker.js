@@ -170,7 +170,7 @@ export async function createTracker(app, alerts) {
     const record = current;
     record.history = app.run.history.slice();
     record.status = 'stopped';
-    record.error = 'stopped by the user';
+    record.error = app.run.stopReason ? `stopped: ${app.run.stopReason}` : 'stopped by the user';
     record.endedAt = Date.now();
     finishLive();
     keepFinalModel(record);

@@ -48,7 +48,9 @@ async function openPage(hash = '', viewport = { width: 1280, height: 800 }) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const errors = [];
+  const warnings = [];
   page.on('console', (m) => {
+    if (m.type() === 'warning') warnings.push(m.text());
     if (m.type() !== 'error') return;
     // Without prepared data the page asks for data/mnist.json, gets a 404 and says how to add it.
     const from = m.location()?.url || '';
@@ -84,7 +86,7 @@ async function openPage(hash = '', viewport = { width: 1280, height: 800 }) {
   });
   await page.goto(baseUrl() + hash);
   await page.waitForSelector('.engine.ok', { timeout: 30_000 });
-  return { page, errors, context };
+  return { page, errors, warnings, context };
 }
 
 const messages = (page, type) => page.evaluate((t) => window.__workerMessages.filter((m) => m.type === t), type);
@@ -280,6 +282,60 @@ test('a long run on a small set: one message per slice, every epoch kept, at mos
   }, id);
   assert.deepEqual(saved, { status: 'stopped', n: run.n, contiguous: true, lists: true });
   await shot(page, 'iris-long-run', '#views-panel');
+  await context.close();
+  assert.deepEqual(errors, []);
+});
+
+test('picking another data set mid-run stops the run, keeps it with its weights, and clears the readouts and curves', async () => {
+  const { page, errors, warnings, context } = await openPage();
+  await chooseData(page, 'spirals');
+  await page.waitForFunction(() => window.mlpLab.tracker, null, { timeout: 30_000 });
+  await setField(page, 'epochs', 200000);
+  await waitStartable(page);
+  await page.click('[data-testid=start]');
+  await waitForMessage(page, 'epoch', 30_000);
+  const id = await page.evaluate(() => window.mlpLab.tracker.current.id);
+  await chooseData(page, 'circles');
+  await page.waitForFunction((runId) => {
+    const t = window.mlpLab.tracker;
+    const r = t.list().find((x) => x.id === runId);
+    return r && r.status === 'stopped' && t.idle;
+  }, id, { timeout: 30_000 });
+  const record = await page.evaluate((runId) => window.mlpLab.tracker.full(runId).then((r) => ({ error: r.error, epochs: r.history.length, modelEpoch: r.modelEpoch, model: Boolean(r.model) })), id);
+  assert.match(record.error, /the data set changed/);
+  assert.ok(record.epochs > 0 && record.model && record.modelEpoch === record.epochs, `the final weights are kept: ${JSON.stringify(record)}`);
+  await page.waitForFunction(() => /was stopped after \d+ epochs? because the data set changed/.test(document.querySelector('[data-testid=run-message]').textContent), null, { timeout: 10_000 });
+  assert.equal(await page.evaluate(() => window.mlpLab.summary.name), 'circles');
+  assert.equal(await page.evaluate(() => window.mlpLab.run.history.length), 0, 'the charts have no epochs of the old run');
+  for (const id of ['epoch', 'train-loss', 'val-loss', 'test-accuracy', 'eta']) assert.equal(await page.textContent(`[data-testid=${id}]`), '–', id);
+  assert.equal(await page.textContent('[data-testid=progress-text]'), '');
+  // the stopped run was evaluated and listed before the new data freed its trainer
+  await page.waitForSelector('[data-testid=runs] tbody tr', { timeout: 10_000 });
+  assert.match(await page.textContent('[data-testid=runs] tbody tr'), /spirals.*\d+\.\d\d%/);
+  assert.deepEqual(warnings.filter((w) => /could not be read|worker error|no model/.test(w)), []);
+  await waitStartable(page);
+  await context.close();
+  assert.deepEqual(errors, []);
+});
+
+test('“Your file” with nothing loaded, or an empty CSV, leaves nothing to start and says why', async () => {
+  const { page, errors, context } = await openPage();
+  await chooseData(page, 'spirals');
+  await waitStartable(page);
+  await chooseData(page, 'custom');
+  await page.waitForSelector('[data-testid=start][disabled]', { state: 'attached', timeout: 10_000 });
+  const rows = ['a,b,y', ...Array.from({ length: 20 }, (_, i) => `${i},${(i * 7) % 5},${i % 2}`)];
+  const before = (await messages(page, 'data-loaded')).length;
+  await page.setInputFiles('[data-testid=file-input]', { name: 'small.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+  await waitForMessage(page, 'data-loaded', 30_000, before);
+  await page.waitForSelector('[data-testid=csv-options]:not([hidden])');
+  await page.setInputFiles('[data-testid=file-input]', { name: 'empty.csv', mimeType: 'text/csv', buffer: Buffer.alloc(0) });
+  await page.waitForFunction(() => /empty\.csv is empty/.test(document.querySelector('[data-testid=data-status]').textContent), null, { timeout: 10_000 });
+  assert.match(await page.getAttribute('[data-testid=data-status]', 'class'), /\bbad\b/);
+  await page.waitForSelector('[data-testid=start][disabled]', { state: 'attached', timeout: 10_000 });
+  assert.equal(await page.locator('[data-testid=csv-options]').isHidden(), true, 'the last file’s columns are gone');
+  assert.equal(await page.textContent('[data-testid=data-summary]'), '');
+  assert.equal(await page.evaluate(() => window.mlpLab.summary), null);
   await context.close();
   assert.deepEqual(errors, []);
 });

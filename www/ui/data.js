@@ -144,7 +144,11 @@ export function createDataPanel(app, root) {
   datasetSelect.addEventListener('change', () => choose(datasetSelect.value, { applyPreset: true }));
 
   // --- choosing a set --------------------------------------------------------------------------
-  async function choose(id, { applyPreset: withPreset = false, toy } = {}) {
+  /**
+   * Shows and loads the set `id`. A run in progress is stopped first (it is saved, with its
+   * weights, as stopped); the last run's readouts and curves go unless `keepRun`.
+   */
+  async function choose(id, { applyPreset: withPreset = false, toy, keepRun = false } = {}) {
     const spec = DATASETS.find((d) => d.id === id);
     if (!spec) {
       say(`Unknown data set “${id}”.`, true);
@@ -166,34 +170,43 @@ export function createDataPanel(app, root) {
       const params = { ...spec.defaults, ...(toy || {}) };
       app.setDataRef({ name: id, ...params });
       renderToy(spec, params);
-      await loadToy(id, params);
+      await loadToy(id, params, { keepRun });
     } else if (spec.custom) {
       app.setDataRef({ name: 'custom' });
       renderCustom();
-      app.summary = null;
-      replace(summaryBox);
-      setSamples(null);
-      say('Drop a file or pick one: CSV with a header row, an IDX images + labels pair, or CIFAR-10 .bin batches.');
-      app.emit('data-cleared');
+      await clearData('Drop a file or pick one: CSV with a header row, an IDX images + labels pair, or CIFAR-10 .bin batches.', false, { keepRun });
     } else {
       app.setDataRef({ name: id });
-      await loadPrepared(spec);
+      await loadPrepared(spec, { keepRun });
     }
   }
 
+  /** No data any more (the user's file is still to come, or was empty): Start waits for data. */
+  async function clearData(text, bad, { keepRun = false } = {}) {
+    ++loadSeq;
+    await app.stopRun('the data set changed');
+    app.summary = null;
+    app.testExamples = null;
+    replace(summaryBox);
+    setSamples(null);
+    say(text, bad);
+    if (!keepRun) app.clearRun();
+    app.emit('data-cleared');
+  }
+
   /** Restores the data part of a link; unknown names fall back to MNIST. */
-  async function restore(ref) {
+  async function restore(ref, { keepRun = false } = {}) {
     const id = ref && typeof ref.name === 'string' && DATASETS.some((d) => d.id === ref.name) ? ref.name : 'mnist';
     const toy = ref && DATASETS.find((d) => d.id === id)?.toy
       ? { n: numberOr(ref.n, undefined), noise: numberOr(ref.noise, undefined), seed: numberOr(ref.seed, undefined) }
       : undefined;
     if (toy) for (const k of Object.keys(toy)) if (toy[k] === undefined) delete toy[k];
-    await choose(id, { applyPreset: false, toy });
+    await choose(id, { applyPreset: false, toy, keepRun });
     if (id === 'custom') say('This link was made with a file of its own: drop the same file here to reproduce the run.');
   }
 
   // --- prepared sets ---------------------------------------------------------------------------
-  async function loadPrepared(spec) {
+  async function loadPrepared(spec, { keepRun = false } = {}) {
     const seq = ++loadSeq;
     setSamples(null);
     replace(summaryBox);
@@ -256,7 +269,7 @@ export function createDataPanel(app, root) {
       }
       app.pendingManifest = manifest;
       say(`Sending ${spec.label} to the engine…`);
-      await sendToWorker(source, source.kind === 'prepared' ? [train, ...(test ? [test] : [])] : []);
+      await sendToWorker(source, source.kind === 'prepared' ? [train, ...(test ? [test] : [])] : [], { keepRun });
       if (seq !== loadSeq) return;
       const rows = manifest.train && manifest.train.of > manifest.train.n
         ? `a subset of ${manifest.train.n.toLocaleString('en-US')} of ${manifest.train.of.toLocaleString('en-US')} training rows`
@@ -289,12 +302,12 @@ export function createDataPanel(app, root) {
     replace(toyBox, n.node, noise.node, seed.node, el('div', { class: 'field', style: 'justify-content:end' }, go));
   }
 
-  async function loadToy(id, params) {
+  async function loadToy(id, params, { keepRun = false } = {}) {
     ++loadSeq;
     app.testExamples = null;
     setSamples(null);
     say(`Generating ${params.n} points…`);
-    await sendToWorker({ kind: 'toy', name: id, n: params.n, noise: params.noise, seed: params.seed }, []);
+    await sendToWorker({ kind: 'toy', name: id, n: params.n, noise: params.noise, seed: params.seed }, [], { keepRun });
   }
 
   // --- the user's own files ------------------------------------------------------------------
@@ -390,6 +403,16 @@ export function createDataPanel(app, root) {
     } else {
       text = await file.text();
     }
+    if (!text.trim()) {
+      // Nothing to read: forget the last file's columns too, so nothing stale can be loaded.
+      csvState.text = null;
+      csvState.name = null;
+      csvState.header = [];
+      replace(customBox.csvBox);
+      customBox.csvBox.hidden = true;
+      await clearData(`${file.name} is empty: it has no header row and no data. Pick a CSV with a header row and at least one data row.`, true);
+      return;
+    }
     const firstLine = text.slice(0, text.indexOf('\n') >= 0 ? text.indexOf('\n') : text.length).replace(/\r$/, '');
     const header = splitCsvLine(firstLine);
     csvState.text = text;
@@ -416,7 +439,10 @@ export function createDataPanel(app, root) {
   }
 
   async function sendCsv(target, task) {
-    if (!csvState.text) return;
+    if (!csvState.text) {
+      say('Drop or pick a CSV file first.', true);
+      return;
+    }
     ++loadSeq;
     say(`Reading ${csvState.name} with target “${target}”…`);
     const source = { kind: 'csv', name: csvState.name.replace(/\.(csv|txt|tsv)(\.gz)?$/i, ''), text: csvState.text, target };
@@ -431,12 +457,19 @@ export function createDataPanel(app, root) {
   const settleLoad = (ok) => loads.shift()?.(ok);
   app.on('data-loaded', () => settleLoad(true));
   app.on('data-error', () => settleLoad(false));
-  /** Posts load-data and waits for its answer: true when the worker took the data. */
-  function sendToWorker(source, transfer) {
-    return new Promise((resolve) => {
+  /**
+   * Posts load-data and waits for its answer: true when the worker took the data. A run in
+   * progress is stopped first, and only once its end is recorded (final weights, test metrics:
+   * requests the worker answers before the load frees the trainer) does the load go out.
+   */
+  async function sendToWorker(source, transfer, { keepRun = false } = {}) {
+    await app.stopRun('the data set changed');
+    const ok = await new Promise((resolve) => {
       loads.push(resolve);
       app.post({ type: 'load-data', source }, transfer);
     });
+    if (ok && !keepRun) app.clearRun();
+    return ok;
   }
   const latest = () => loads.length === 0;
 

@@ -104,14 +104,28 @@ export function createRunPanel(app, root) {
     }
   };
 
-  app.on('run-reset', () => {
+  const clearReadouts = (epochs) => {
     for (const k of Object.keys(readouts)) show(k, '–');
-    epochOf.textContent = `of ${app.config?.epochs ?? '–'}`;
+    epochOf.textContent = `of ${epochs ?? '–'}`;
     bar.value = 0;
     barText.textContent = '';
+  };
+  app.on('run-reset', () => {
+    clearReadouts(app.config?.epochs);
     message.textContent = 'Starting…';
     message.className = 'run-message';
     setVisibility();
+  });
+  // New data: the last run's numbers are not about it (the run itself is in the Runs panel).
+  app.on('run-cleared', (previous) => {
+    clearReadouts(app.config?.epochs);
+    setVisibility();
+    updateButtons();
+    if (previous?.stopReason && previous.status === 'stopped') {
+      const n = previous.history.length;
+      message.textContent = `The run on ${previous.dataName || 'the previous data'} was stopped after ${n} epoch${n === 1 ? '' : 's'} because ${previous.stopReason}; it is saved, with its weights, in the Runs panel.`;
+      message.className = 'run-message';
+    }
   });
   app.on('run-status', (run) => {
     updateButtons();
@@ -131,6 +145,7 @@ export function createRunPanel(app, root) {
   app.on('config-changed', () => { updateButtons(); if (app.run.status === 'idle') setVisibility(); });
   app.on('ready', updateButtons);
   app.on('data-loaded', updateButtons);
+  app.on('data-cleared', updateButtons);
   app.on('run-message', ({ text, bad }) => {
     message.textContent = text;
     message.className = `run-message${bad ? ' bad' : ''}`;

@@ -249,13 +249,21 @@ export function createViewsPanel(app, root) {
       redraw('loss');
     }
   });
-  app.on('run-reset', () => {
+  const forgetRun = () => {
     view.live = [];
     view.confusion = null;
     view.scatter = null;
     if (view.boundary) view.boundary.grid = null;
     view.unsupported.clear();
     note.textContent = '';
+  };
+  // new data: the last run's curves go (data-loaded lays the charts out again)
+  app.on('run-cleared', () => {
+    forgetRun();
+    redraw(...Object.keys(charts));
+  });
+  app.on('run-reset', () => {
+    forgetRun();
     layout();
   });
   app.on('data-loaded', () => {
