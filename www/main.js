@@ -9,7 +9,7 @@ import { createRunPanel } from './ui/training.js';
 import { createViewsPanel } from './ui/views.js';
 import { createTryPanel } from './ui/try.js';
 import { createFilesPanel } from './ui/files.js';
-import { showProblems } from './ui/problems.js';
+import { showProblems, dataProblems, plainProblem } from './ui/problems.js';
 import { createSweepPanel } from './ui/sweep.js';
 import { createReportPanel } from './ui/report.js';
 import { SweepManager } from './sweep/manager.js';
@@ -170,7 +170,8 @@ class App {
   onProblems(problems) {
     const seq = this.validateSent.shift();
     if (seq !== this.validateSeq) return; // an answer to an older config
-    this.problems = problems || [];
+    // The engine judges the config alone; the output layer against the loaded data is checked here.
+    this.problems = [...(problems || []).map(plainProblem), ...dataProblems(this.config, this.summary)];
     this.problemsFresh = true;
     showProblems(this.problems);
     this.emit('problems', this.problems);
@@ -288,6 +289,7 @@ class App {
         break;
       case 'data-loaded':
         this.summary = m.summary;
+        this.problemsFresh = false;
         this.emit('data-loaded', m.summary);
         this.scheduleValidate();
         break;
@@ -334,9 +336,10 @@ class App {
   }
 
   onError(m) {
-    const active = ['starting', 'running', 'paused'].includes(this.run.status);
+    const active = this.active;
+    const refused = this.run.status === 'starting' && m.request === 'start';
     // An error while a run is starting belongs to the run, not to some pending request.
-    if (!(this.run.status === 'starting' && ['config', 'train'].includes(m.where)) && this.failRequest(m)) return;
+    if (!(this.run.status === 'starting' && ['config', 'train'].includes(m.where)) && !refused && this.failRequest(m)) return;
     console.warn('worker error', m);
     // Problems the config causes with this data come back as "layers[2].units: …".
     const prefixed = /^((?:[a-z_]+)(?:\[\d+\])?(?:\.[a-z_0-9]+(?:\[\d+\])?)*): (.*)$/s.exec(String(m.message || ''));
@@ -347,6 +350,14 @@ class App {
       showProblems(this.problems);
       if (this.run.status === 'starting') this.setStatus('idle');
       this.emit('run-message', { text: 'The engine refused to start: see the problem below.', bad: true });
+    } else if (refused && m.where !== 'worker') {
+      // The data (or the model to start from) does not fit the config: nothing started.
+      const units = /output layer/.test(m.message) && Array.isArray(this.config?.layers) && this.config.layers.length
+        ? `layers[${this.config.layers.length - 1}].units` : '';
+      this.problems = [{ field: units, message: m.message }];
+      showProblems(this.problems);
+      this.setStatus('idle');
+      this.emit('run-message', { text: `The engine refused to start: ${m.message}`, bad: true });
     } else if (m.where === 'data') {
       this.emit('data-error', m);
     } else if (m.where === 'model') {

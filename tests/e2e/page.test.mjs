@@ -318,6 +318,28 @@ test('picking another data set mid-run stops the run, keeps it with its weights,
   assert.deepEqual(errors, []);
 });
 
+test('an output layer that does not fit the loaded data is refused before Start, next to its units; a blank field is “required”', async () => {
+  const { page, errors, context } = await openPage();
+  await chooseData(page, 'iris');
+  await waitStartable(page);
+  await setField(page, 'layer-1-units', 5);
+  const box = page.locator('[data-testid=config-error]');
+  await box.getByText('layers[1].units').waitFor({ timeout: 10_000 });
+  assert.match(await box.textContent(), /3 classes but the output layer has 5 units/);
+  assert.match(await page.textContent('[data-error-for="layers[1].units"]'), /3 classes but the output layer has 5 units/);
+  assert.equal(await page.locator('[data-testid=start]').isDisabled(), true, 'Start is refused');
+  await setField(page, 'layer-1-units', 3);
+  await waitStartable(page);
+  // a units field left blank says so plainly, not in serde's words
+  await page.fill('[data-testid=layer-0-units]', '');
+  await box.getByText('layers[0].units').waitFor({ timeout: 10_000 });
+  assert.match(await page.textContent('[data-error-for="layers[0].units"]'), /required/);
+  assert.doesNotMatch(await box.textContent(), /invalid type/);
+  assert.equal(await page.locator('[data-testid=start]').isDisabled(), true);
+  await context.close();
+  assert.deepEqual(errors, []);
+});
+
 test('“Your file” with nothing loaded, or an empty CSV, leaves nothing to start and says why', async () => {
   const { page, errors, context } = await openPage();
   await chooseData(page, 'spirals');
