@@ -307,12 +307,16 @@ class App {
         this.addEpochs(m.records);
         break;
       case 'paused':
+        this.run.pausedAt = performance.now();
         this.setStatus('paused');
         break;
       case 'resumed':
+        if (this.run.pausedAt !== null) this.run.pausedMs += performance.now() - this.run.pausedAt;
+        this.run.pausedAt = null;
         this.setStatus('running');
         break;
       case 'stopped':
+        this.run.endedAt = performance.now();
         if (this.run.status !== 'done') this.setStatus('stopped');
         this.emit('run-finished', this.run);
         break;
@@ -321,7 +325,10 @@ class App {
         if (m.history) this.run.history = m.history.epochs || m.history;
         this.run.testMetrics = m.test_metrics || null;
         this.run.valMetrics = m.val_metrics || null;
-        this.setStatus('done');
+        this.run.error = m.error ?? null;
+        this.run.endedAt = performance.now();
+        // A diverged run ends with 'done' too, carrying the error: it failed, it is not done.
+        this.setStatus(m.error ? 'failed' : 'done');
         this.emit('done', m);
         this.emit('run-finished', this.run);
         break;

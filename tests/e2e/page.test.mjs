@@ -216,13 +216,35 @@ test('pause, resume and stop a run on the spirals', async () => {
   await waitForMessage(page, 'epoch', 30_000);
   await page.waitForTimeout(300);
 
-  await page.click('[data-testid=pause]');
+  await page.click('[data-testid=pause]', { timeout: 30_000 }); // a page flooded by epochs would not take the click
   await waitForMessage(page, 'paused');
   await page.waitForSelector('[data-testid=resume]:not([disabled])');
   const epochsAtPause = (await messages(page, 'epoch')).length;
+  // The engine's progress.epoch counts the epochs completed and progress.batch the batches into
+  // the next: the bar counts both, the readout names the epoch under way, and the per-batch loss
+  // sits at epoch + batch fraction (never before 0). Read after two frames: the last progress
+  // before the pause is on screen by then.
+  const shown = () => page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => {
+    const bar = document.querySelector('[data-testid=progress]');
+    resolve({
+      p: window.mlpLab.run.progress, value: bar.value, max: bar.max,
+      epoch: document.querySelector('[data-testid=epoch]').textContent,
+      live: (window.mlpLab.run.liveLoss ?? []).map(([x]) => x),
+      seconds: window.mlpLab.runSeconds(),
+    });
+  }))));
+  const atPause = await shown();
+  const p = atPause.p;
+  assert.equal(atPause.max, p.epochs * p.batches_per_epoch);
+  assert.equal(atPause.value, p.epoch * p.batches_per_epoch + p.batch, `bar at ${atPause.value} for epoch ${p.epoch} batch ${p.batch}`);
+  assert.equal(atPause.epoch, String(p.epoch + 1), 'the readout is the epoch under way');
+  assert.ok(atPause.live.length > 0, 'per-batch loss readings');
+  assert.ok(atPause.live.every((x) => x >= 0 && x <= p.epoch + 1), `per-batch loss at x ${Math.min(...atPause.live)}…${Math.max(...atPause.live)}`);
   await page.waitForTimeout(700);
   assert.equal((await messages(page, 'epoch')).length, epochsAtPause, 'no epoch finishes while paused');
   assert.equal(await page.textContent('[data-testid=run-state]'), 'paused');
+  const later = await shown();
+  assert.ok(Math.abs(later.seconds - atPause.seconds) < 0.05, `training time ${atPause.seconds} s → ${later.seconds} s while paused`);
 
   await page.click('[data-testid=resume]');
   await waitForMessage(page, 'resumed');
@@ -238,6 +260,11 @@ test('pause, resume and stop a run on the spirals', async () => {
   const n = (await messages(page, 'epoch')).length;
   await page.waitForTimeout(700);
   assert.equal((await messages(page, 'epoch')).length, n, 'no epoch after stop');
+  // a stopped run has no time left and no speed; the bar says where it stopped
+  assert.equal(await page.textContent('[data-testid=eta]'), '–');
+  assert.equal(await page.textContent('[data-testid=examples-per-second]'), '–');
+  assert.match(await page.textContent('[data-testid=progress-text]'), /^\d+% \(stopped\)$/);
+  assert.equal(await page.textContent('[data-testid=epoch]'), String((await messages(page, 'epoch')).at(-1).record.epoch));
   await context.close();
   assert.deepEqual(errors, []);
 });

@@ -253,6 +253,13 @@ test('divergence at lr 1000 gives a clear message and the last good weights can 
   await page.waitForSelector('[data-testid=diverged-alert]', { timeout: 60_000 });
   const text = await page.textContent('[data-testid=diverged-alert-text]');
   assert.match(text, /became (NaN|inf|-inf|Infinity) at epoch \d+ batch \d+: learning rate 1000 is probably too high/);
+  // the run failed: its state and message say so (a diverged run ends with 'done' too)
+  await page.waitForFunction(() => window.mlpLab.tracker.idle && !['starting', 'running'].includes(window.mlpLab.run.status), null, { timeout: 60_000 });
+  assert.equal(await page.textContent('[data-testid=run-state]'), 'failed');
+  const message = await page.textContent('[data-testid=run-message]');
+  assert.match(message, /^Failed after .*learning rate 1000 is probably too high/);
+  assert.doesNotMatch(message, /Done/);
+  assert.match(await page.getAttribute('[data-testid=run-message]', 'class'), /\bbad\b/);
   const [file] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-last-good]')]);
   const model = JSON.parse(readFileSync(await file.path(), 'utf8'));
   assert.equal(model.format, 'mlp-lab-model');

@@ -67,19 +67,30 @@ export function createRunPanel(app, root) {
     state.textContent = s === 'idle' ? (blocked ? 'configuration has problems' : 'idle') : s;
   };
 
+  // The engine's progress: `epoch` epochs completed, `batch` batches into the next one.
+  const fraction = (p) => {
+    const per = p.batches_per_epoch || 1;
+    const total = (p.epochs || 1) * per;
+    return { total, done: Math.min(total, Math.max(0, p.epoch * per + (p.batch || 0))) };
+  };
+  const showBar = (p, suffix = '') => {
+    const { total, done } = fraction(p);
+    bar.max = total;
+    bar.value = done;
+    barText.textContent = `${Math.floor((100 * done) / total)}%${suffix}`;
+  };
+
   let frame = 0;
   const scheduleProgress = () => {
     if (frame) return;
     frame = requestAnimationFrame(() => {
       frame = 0;
       const p = app.run.progress;
-      if (!p || !['running', 'starting'].includes(app.run.status)) return;
-      const total = (p.epochs || 1) * (p.batches_per_epoch || 1);
-      const doneBatches = Math.max(0, (p.epoch - 1)) * (p.batches_per_epoch || 1) + (p.batch || 0);
-      bar.max = total;
-      bar.value = Math.min(total, doneBatches);
-      barText.textContent = `${Math.round((100 * doneBatches) / total)}%`;
-      show('epoch', String(p.epoch));
+      // paused: the last slice's progress may arrive just before 'paused'
+      if (!p || !['running', 'starting', 'paused'].includes(app.run.status)) return;
+      showBar(p);
+      // while training, the epoch under way (1 during the first); once over, the epochs done
+      show('epoch', String(p.epoch < p.epochs ? p.epoch + 1 : p.epochs));
       epochOf.textContent = `of ${p.epochs}`;
       if (Number.isFinite(p.train_loss)) show('trainLoss', fmt(p.train_loss));
       show('eps', Number.isFinite(p.examples_per_second) ? String(Math.round(p.examples_per_second)) : '–');
@@ -88,7 +99,8 @@ export function createRunPanel(app, root) {
   };
 
   const showRecord = (r) => {
-    show('epoch', String(r.epoch));
+    // while training the readout is the epoch under way (from progress), not the last one done
+    if (!app.active) show('epoch', String(r.epoch));
     show('trainLoss', fmt(r.train_loss));
     show('valLoss', fmt(r.val_loss));
     if (r.val_accuracy !== undefined && r.val_accuracy !== null) show('valAccuracy', pct(r.val_accuracy));
@@ -137,7 +149,16 @@ export function createRunPanel(app, root) {
         `; ${s.batches_per_epoch} batches per epoch.`;
     }
     if (run.status === 'paused') message.textContent = 'Paused. Resume continues from the same batch.';
-    if (run.status === 'stopped') message.textContent = 'Stopped. The model keeps the weights it had; evaluating on the test split…';
+    if (run.status === 'stopped') {
+      message.textContent = 'Stopped. The model keeps the weights it had; evaluating on the test split…';
+      message.className = 'run-message';
+      // nothing is left to run: no time left, no speed; the bar says where it stopped
+      show('eta', '–');
+      show('eps', '–');
+      if (run.progress) showBar(run.progress, ' (stopped)');
+      const last = run.history[run.history.length - 1];
+      show('epoch', last ? String(last.epoch) : '0');
+    }
   });
   app.on('progress', scheduleProgress);
   app.on('epoch', showRecord);
@@ -150,38 +171,51 @@ export function createRunPanel(app, root) {
     message.textContent = text;
     message.className = `run-message${bad ? ' bad' : ''}`;
   });
+  const testText = (t) => (t ? (t.accuracy !== undefined ? ` Test accuracy ${pct(t.accuracy)}.` : ` Test R² ${fmt(t.r2)}.`) : '');
   app.on('done', (m) => {
-    const last = app.run.history[app.run.history.length - 1];
+    const run = app.run;
+    const last = run.history[run.history.length - 1];
     if (last) showRecord(last);
-    bar.value = bar.max;
-    barText.textContent = '100%';
-    show('eta', '0 s');
+    show('eps', '–');
     showTest(m.test_metrics);
-    const seconds = (performance.now() - (app.run.startedAt || performance.now())) / 1000;
-    message.textContent = m.test_metrics
-      ? `Done in ${duration(seconds)}.` + (m.test_metrics.accuracy !== undefined ? ` Test accuracy ${pct(m.test_metrics.accuracy)}.` : ` Test R² ${fmt(m.test_metrics.r2)}.`)
-      : `Done in ${duration(seconds)}.`;
-    addRun(m.test_metrics);
+    const seconds = app.runSeconds();
+    if (m.error) {
+      // diverged: the run failed; the metrics are those of the last finite weights
+      show('eta', '–');
+      if (run.progress) showBar(run.progress, ' (failed)');
+      const n = run.history.length;
+      message.textContent = `Failed after ${duration(seconds)}: ${m.error}` +
+        (m.test_metrics ? ` On the weights kept (the end of epoch ${n}):${testText(m.test_metrics)}` : '');
+      message.className = 'run-message bad';
+    } else {
+      bar.value = bar.max;
+      barText.textContent = '100%';
+      show('eta', '0 s');
+      message.textContent = `Done in ${duration(seconds)}.${testText(m.test_metrics)}`;
+      message.className = 'run-message';
+    }
+    addRun(run, m.test_metrics, seconds);
   });
   app.on('worker:stopped', async () => {
-    if (app.run.testMetrics) return;
+    const run = app.run;
+    if (run.testMetrics) return;
+    const seconds = app.runSeconds();
     try {
       const reply = await app.request({ type: 'evaluate', split: 'test' }, 'evaluation');
-      app.run.testMetrics = reply.metrics;
+      run.testMetrics = reply.metrics;
+      addRun(run, reply.metrics, seconds);
+      if (run !== app.run) return;
       showTest(reply.metrics);
       message.textContent = 'Stopped. Test metrics are for the weights at the moment it stopped.';
-      addRun(reply.metrics);
     } catch (e) {
-      message.textContent = `Stopped. (${e.message})`;
+      if (run === app.run) message.textContent = `Stopped. (${e.message})`;
     }
   });
 
-  const addRun = (metrics) => {
-    const r = app.run;
+  const addRun = (r, metrics, seconds) => {
     const cfg = r.config || {};
     const net = Array.isArray(cfg.layers) ? cfg.layers.map((l) => l.units).join('-') : '?';
     const result = metrics?.accuracy !== undefined ? pct(metrics.accuracy) : metrics?.r2 !== undefined ? `R² ${fmt(metrics.r2, 3)}` : '–';
-    const seconds = (performance.now() - (r.startedAt || performance.now())) / 1000;
     const config = structuredClone(cfg);
     runsBody.prepend(el('tr', {},
       el('td', { text: r.dataName || '' }),

@@ -241,8 +241,11 @@ export function createViewsPanel(app, root) {
     if (!Number.isFinite(p.train_loss) || !p.batches_per_epoch) return;
     // the worker re-sends its last loss reading between readings: keep only fresh values
     if (view.live.length && view.live[view.live.length - 1][1] === p.train_loss) return;
-    view.live.push([p.epoch - 1 + p.batch / p.batches_per_epoch, p.train_loss]);
+    // p.epoch epochs are complete and p.batch batches into the next: the same x as the epoch
+    // records, whose epoch k sits at x = k (its end)
+    view.live.push([p.epoch + p.batch / p.batches_per_epoch, p.train_loss]);
     if (view.live.length > 4000) view.live = view.live.filter((_, i) => i % 2 === 0);
+    app.run.liveLoss = view.live;
     const now = performance.now();
     if (now - view.liveDrawn > 250) {
       view.liveDrawn = now;
