@@ -634,6 +634,16 @@ test('the narrow layout stacks the panels', async () => {
   const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(scrollWidth <= 392, `page is ${scrollWidth}px wide at a 390px viewport`);
   await shot(page, 'narrow');
+  // the finished-runs table scrolls sideways inside the run panel instead of widening the page
+  await chooseData(page, 'circles');
+  await setField(page, 'epochs', 3);
+  await waitStartable(page);
+  await page.click('[data-testid=start]');
+  await waitForMessage(page, 'done', 60_000);
+  await page.waitForSelector('[data-testid=runs]:not([hidden])');
+  const widthAfter = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(widthAfter <= 392, `with the finished-runs table the page is ${widthAfter}px wide at a 390px viewport`);
+  await shot(page, 'narrow-runs', '#run-panel');
   await context.close();
   assert.deepEqual(errors, []);
 });

@@ -44,7 +44,8 @@ export function createRunPanel(app, root) {
     grid,
     errors,
     message,
-    runsTable);
+    // a narrow screen scrolls the table sideways instead of widening the page
+    el('div', { class: 'table-scroll', testid: 'runs-scroll' }, runsTable));
 
   const show = (key, value) => { if (readouts[key]) readouts[key].textContent = value; };
   const classification = () => (app.run.config?.task ?? app.config?.task ?? taskFromLoss(app.config?.loss)) !== 'regression';
