@@ -519,7 +519,7 @@ test('MNIST with its preset reaches 95% test accuracy, the page stays responsive
     t.skip(reason);
     return;
   }
-  const { page, errors, context } = await openPage();
+  const { page, errors, warnings, context } = await openPage();
   await page.waitForSelector('[data-testid=samples]:not([hidden])', { timeout: 60_000 });
   assert.equal(await page.inputValue('[data-testid=preset-select]'), 'mnist.json');
   await waitStartable(page);
@@ -586,6 +586,7 @@ test('MNIST with its preset reaches 95% test accuracy, the page stays responsive
   await waitForMessage(page, 'prediction', 10_000, n);
   await context.close();
   assert.deepEqual(errors, []);
+  assert.deepEqual(warnings.filter((w) => /willReadFrequently/.test(w)), [], 'the drawing canvas is read back without Canvas2D warnings');
 });
 
 test('the model and the config download and upload', async () => {
@@ -613,6 +614,12 @@ test('the model and the config download and upload', async () => {
   await other.page.waitForFunction(() => document.querySelector('[data-testid=epochs]')?.value === '40');
   await other.page.setInputFiles('[data-testid=import-model]', { name: 'circles.model.json', mimeType: 'application/json', buffer: Buffer.from(modelJson) });
   await other.page.waitForFunction(() => /^Loaded circles\.model\.json/.test(document.querySelector('[data-testid=files-status]').textContent));
+  // circles has no test file and nothing has split it: the imported model can try the loaded rows
+  await other.page.waitForFunction(() => document.querySelectorAll('[data-testid=test-row-select] option').length > 1, null, { timeout: 10_000 });
+  const predictions = (await messages(other.page, 'prediction')).length;
+  await other.page.selectOption('[data-testid=test-row-select]', '1');
+  await waitForMessage(other.page, 'prediction', 10_000, predictions);
+  await other.page.waitForFunction(() => /^(outer|inner) \(/.test(document.querySelector('[data-testid=prediction]').textContent));
   // the uploaded model is the one in use: downloading it again gives the same weights
   const [again] = await Promise.all([other.page.waitForEvent('download'), other.page.click('[data-testid=export-model]')]);
   assert.deepEqual(JSON.parse(readFileSync(await again.path(), 'utf8')).layers, model.layers);

@@ -50,7 +50,8 @@ export function createTryPanel(app, root) {
   }
 
   // --- drawing ------------------------------------------------------------------------------
-  const ctx = drawCanvas.getContext('2d');
+  // read back (getImageData) at every stroke's end
+  const ctx = drawCanvas.getContext('2d', { willReadFrequently: true });
   const resetCanvas = () => {
     ctx.fillStyle = '#000';
     ctx.fillRect(0, 0, DRAW_SIZE, DRAW_SIZE);
@@ -119,9 +120,21 @@ export function createTryPanel(app, root) {
     replace(rowSelect);
     if (!app.summary) return;
     let examples = app.testExamples?.slice(0, PICKS) || [];
+    let fromTraining = false;
     if (examples.length === 0) {
       try {
-        const split = await app.request({ type: 'predict-split', id: app.id(), split: 'test', limit: PICKS, features: true }, 'split-predictions');
+        const rowsOf = (split) => app.request({ type: 'predict-split', id: app.id(), split, limit: PICKS, features: true }, 'split-predictions');
+        // A set without a test file has test rows once a run splits it; with only an imported
+        // model, the loaded rows (split 'train' before any run: all of them) are what there is.
+        const imported = app.modelLoaded && app.run.history.length === 0;
+        let split = await rowsOf('test').catch((e) => {
+          if (imported) return null;
+          throw e;
+        });
+        if (!split?.rows && imported) {
+          split = await rowsOf('train');
+          fromTraining = true;
+        }
         const names = app.summary.class_names || [];
         for (let i = 0; i < split.rows; i++) {
           const t = split.targets[i * (split.k || 1)];
@@ -135,7 +148,9 @@ export function createTryPanel(app, root) {
       }
     }
     state.examples = examples;
-    source.textContent = examples.length ? '' : 'Test examples appear here once a run has split off the test rows.';
+    state.fromTraining = fromTraining;
+    source.textContent = !examples.length ? 'Test examples appear here once a run has split off the test rows.'
+      : fromTraining ? 'This set has no test file and no run has split it yet: these are rows of the loaded data, which the imported model may have trained on.' : '';
     const s = shape();
     examples.forEach((ex, i) => {
       if (s) {
@@ -224,7 +239,7 @@ export function createTryPanel(app, root) {
   });
   app.on('epoch', () => {
     // sets without a test file get their test rows when the run splits the data
-    if (state.examples.length === 0 && !state.loading) {
+    if ((state.examples.length === 0 || state.fromTraining) && !state.loading) {
       state.loading = true;
       loadExamples().finally(() => { state.loading = false; });
     }
@@ -236,7 +251,11 @@ export function createTryPanel(app, root) {
     predict();
   });
   app.on('done', () => predict());
-  app.on('model-imported', () => predict());
+  app.on('model-imported', async () => {
+    if (state.examples.length === 0) await loadExamples();
+    if (!state.input && state.examples.length) pick(0, picks.querySelector('button'));
+    else predict();
+  });
   layout();
   drawProbs(probs, {}, { emptyText: emptyText() });
 }
@@ -270,7 +289,7 @@ export function rasterize(ctx, size, h, w) {
   const small = document.createElement('canvas');
   small.width = w;
   small.height = h;
-  const sctx = small.getContext('2d');
+  const sctx = small.getContext('2d', { willReadFrequently: true });
   sctx.fillStyle = '#000';
   sctx.fillRect(0, 0, w, h);
   sctx.imageSmoothingEnabled = true;
