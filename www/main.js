@@ -466,7 +466,11 @@ async function main() {
 
   window.addEventListener('hashchange', async () => {
     const next = decodeRun(location.hash);
-    if (!next.run) return;
+    if (!next.run) {
+      // A bad link pasted into an open page: say so, as a fresh load does; the page keeps its settings.
+      if (next.error) app.emit('run-message', { text: `${next.error}; the page keeps its current settings.`, bad: true });
+      return;
+    }
     if (JSON.stringify(next.run.config) === JSON.stringify(app.config) && JSON.stringify(next.run.data) === JSON.stringify(app.dataRef)) return;
     app.setConfig(() => next.run.config, { render: true });
     await dataPanel.restore(next.run.data);

@@ -503,6 +503,11 @@ test('the config in the URL hash reloads identically', async () => {
   assert.equal(await second.page.inputValue('[data-testid=dataset-select]'), 'circles');
   await second.context.close();
 
+  // a bad link pasted into the open page says so too, and the page keeps its settings
+  await page.evaluate(() => { location.hash = '#run=not-base64!!'; });
+  await page.waitForFunction(() => /could not be read/.test(document.querySelector('[data-testid=run-message]').textContent), null, { timeout: 10_000 });
+  assert.equal(await page.inputValue('[data-testid=batch-size]'), '48');
+
   // an unreadable link is refused with a message, not a crash
   const third = await openPage('#run=not-base64!!');
   await third.page.waitForFunction(() => /could not be read/.test(document.querySelector('[data-testid=run-message]').textContent), null, { timeout: 60_000 });
