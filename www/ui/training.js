@@ -177,8 +177,7 @@ export function createRunPanel(app, root) {
     const run = app.run;
     const last = run.history[run.history.length - 1];
     if (last) showRecord(last);
-    show('eps', '–');
-    showTest(m.test_metrics);
+    showTest(m.test_metrics); // examples/s stays: the speed the run finished at
     const seconds = app.runSeconds();
     if (m.error) {
       // diverged: the run failed; the metrics are those of the last finite weights
