@@ -210,7 +210,7 @@ test('a per-neuron problem from a link marks its neuron cell with the engine’s
 test('pause, resume and stop a run on the spirals', async () => {
   const { page, errors, context } = await openPage();
   await chooseData(page, 'spirals');
-  await setField(page, 'epochs', 200000); // far more than the test waits for: it stops the run
+  await setField(page, 'epochs', 100000); // far more than the test waits for: it stops the run
   await waitStartable(page);
   await page.click('[data-testid=start]');
   await waitForMessage(page, 'epoch', 30_000);
@@ -317,7 +317,7 @@ test('picking another data set mid-run stops the run, keeps it with its weights,
   const { page, errors, warnings, context } = await openPage();
   await chooseData(page, 'spirals');
   await page.waitForFunction(() => window.mlpLab.tracker, null, { timeout: 30_000 });
-  await setField(page, 'epochs', 200000);
+  await setField(page, 'epochs', 100000);
   await waitStartable(page);
   await page.click('[data-testid=start]');
   await waitForMessage(page, 'epoch', 30_000);
