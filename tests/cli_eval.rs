@@ -70,32 +70,11 @@ fn eval_matches_labels_to_the_model_class_names() {
     blobs(&all, |_| true);
     blobs(&yes, |l| l == "yes");
     std::fs::write(&other, "x,y,label\n2.1,0,yes\n-2.1,0,maybe\n").unwrap();
-    let config = write_config(&dir, "");
     let model = dir.join("model.json");
-    let s = |p: &Path| p.to_str().unwrap().to_string();
-    let trained = last_json(&mlp_lab(&[
-        "train",
-        "-q",
-        "--config",
-        &s(&config),
-        "--data",
-        &s(&all),
-        "--target",
-        "label",
-        "--save",
-        &s(&model),
-    ]));
+    let trained = train(&write_config(&dir, ""), &all, &model);
     assert_eq!(trained["train_accuracy"], 1.0, "{trained}");
     // A file of `yes` rows alone numbers `yes` as its class 0; the model's class 0 is `no`.
-    let out = last_json(&mlp_lab(&[
-        "eval",
-        "--model",
-        &s(&model),
-        "--data",
-        &s(&yes),
-        "--target",
-        "label",
-    ]));
+    let out = last_json(&eval(&model, &yes, &[]));
     assert_eq!(out["accuracy"], 1.0, "{out}");
     assert_eq!(
         out["confusion_matrix"],
@@ -104,15 +83,7 @@ fn eval_matches_labels_to_the_model_class_names() {
     );
     assert_eq!(out["n"], 30);
     // A label the model never saw is refused by name, not scored as some other class.
-    let out = mlp_lab(&[
-        "eval",
-        "--model",
-        &s(&model),
-        "--data",
-        &s(&other),
-        "--target",
-        "label",
-    ]);
+    let out = eval(&model, &other, &[]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -124,124 +95,84 @@ fn eval_matches_labels_to_the_model_class_names() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `mlp-lab train` on a CSV with a `label` target, saving the model.
+fn train(config: &Path, data: &Path, model: &Path) -> Value {
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    last_json(&mlp_lab(&[
+        "train",
+        "-q",
+        "--config",
+        &s(config),
+        "--data",
+        &s(data),
+        "--target",
+        "label",
+        "--save",
+        &s(model),
+    ]))
+}
+
+/// `mlp-lab eval` of `model` on a CSV with a `label` target, plus `extra` flags.
+fn eval(model: &Path, data: &Path, extra: &[&str]) -> Output {
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let mut args = vec![
+        "eval".to_string(),
+        "--model".into(),
+        s(model),
+        "--data".into(),
+        s(data),
+        "--target".into(),
+        "label".into(),
+    ];
+    args.extend(extra.iter().map(|a| a.to_string()));
+    mlp_lab(&args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// Which rows eval scored, and how many.
+fn scored(out: &Output) -> (String, u64) {
+    let v = last_json(out);
+    (
+        v["rows"].as_str().unwrap_or("").to_string(),
+        v["n"].as_u64().unwrap_or(0),
+    )
+}
+
 #[test]
 fn eval_on_the_training_data_scores_the_rows_its_run_held_out() {
     let dir = temp_dir("held-out");
     let all = dir.join("all.csv");
     blobs(&all, |_| true);
-    let s = |p: &Path| p.to_str().unwrap().to_string();
     let model = dir.join("model.json");
-    let config = write_config(&dir, r#", "test_split": 0.25, "validation_split": 0.2"#);
-    mlp_lab(&[
-        "train",
-        "-q",
-        "--config",
-        &s(&config),
-        "--data",
-        &s(&all),
-        "--target",
-        "label",
-        "--save",
-        &s(&model),
-    ]);
+    train(
+        &write_config(&dir, r#", "test_split": 0.25, "validation_split": 0.2"#),
+        &all,
+        &model,
+    );
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
     assert_eq!(saved["split"]["rows"], 60, "{}", saved["split"]);
-    let out = last_json(&mlp_lab(&[
-        "eval",
-        "--model",
-        &s(&model),
-        "--data",
-        &s(&all),
-        "--target",
-        "label",
-    ]));
+    assert_eq!(scored(&eval(&model, &all, &[])), ("test".into(), 15));
     assert_eq!(
-        (out["rows"].as_str(), out["n"].as_u64()),
-        (Some("test"), Some(15)),
-        "{out}"
-    );
-    let out = last_json(&mlp_lab(&[
-        "eval",
-        "--model",
-        &s(&model),
-        "--data",
-        &s(&all),
-        "--target",
-        "label",
-        "--all-rows",
-    ]));
-    assert_eq!(
-        (out["rows"].as_str(), out["n"].as_u64()),
-        (Some("all"), Some(60)),
-        "{out}"
+        scored(&eval(&model, &all, &["--all-rows"])),
+        ("all".into(), 60)
     );
     // Without a test split the validation rows are the held-out ones.
-    let config = write_config(&dir, r#", "validation_split": 0.2"#);
-    mlp_lab(&[
-        "train",
-        "-q",
-        "--config",
-        &s(&config),
-        "--data",
-        &s(&all),
-        "--target",
-        "label",
-        "--save",
-        &s(&model),
-    ]);
-    let out = last_json(&mlp_lab(&[
-        "eval",
-        "--model",
-        &s(&model),
-        "--data",
-        &s(&all),
-        "--target",
-        "label",
-    ]));
-    assert_eq!(
-        (out["rows"].as_str(), out["n"].as_u64()),
-        (Some("validation"), Some(12)),
-        "{out}"
+    train(
+        &write_config(&dir, r#", "validation_split": 0.2"#),
+        &all,
+        &model,
     );
+    assert_eq!(scored(&eval(&model, &all, &[])), ("validation".into(), 12));
     // Trained on every row: all rows are scored, and stderr says it is no held-out estimate.
-    let config = write_config(&dir, "");
-    mlp_lab(&[
-        "train",
-        "-q",
-        "--config",
-        &s(&config),
-        "--data",
-        &s(&all),
-        "--target",
-        "label",
-        "--save",
-        &s(&model),
-    ]);
-    let out = mlp_lab(&[
-        "eval",
-        "--model",
-        &s(&model),
-        "--data",
-        &s(&all),
-        "--target",
-        "label",
-    ]);
-    assert_eq!(last_json(&out)["rows"], "all");
+    train(&write_config(&dir, ""), &all, &model);
+    let out = eval(&model, &all, &[]);
+    assert_eq!(scored(&out), ("all".into(), 60));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a held-out estimate"));
     // Other data (another row count) is scored whole, silently.
     let half = dir.join("half.csv");
     let text = std::fs::read_to_string(&all).unwrap();
     std::fs::write(&half, text.lines().take(31).collect::<Vec<_>>().join("\n")).unwrap();
-    let out = mlp_lab(&[
-        "eval",
-        "--model",
-        &s(&model),
-        "--data",
-        &s(&half),
-        "--target",
-        "label",
-    ]);
-    assert_eq!(last_json(&out)["n"], 30);
+    let out = eval(&model, &half, &[]);
+    assert_eq!(scored(&out), ("all".into(), 30));
     assert!(
         out.stderr.is_empty(),
         "{}",
