@@ -246,27 +246,14 @@ impl Config {
     fn from_value(value: &serde_json::Value) -> Result<Config, ConfigError> {
         serde_path_to_error::deserialize(value).map_err(|e| {
             let path = e.path().clone();
-            let mut message = strip_position(&e.into_inner().to_string());
-            // A non-string where a name belongs: ask serde for the names by putting a string
-            // there, so the message lists what is accepted.
-            if message.ends_with("expected string or map") {
-                let mut probe = value.clone();
-                if let Some(slot) = pointer_mut(&mut probe, &path) {
-                    *slot = serde_json::Value::String(String::new());
-                    if let Err(again) = serde_path_to_error::deserialize::<_, Config>(&probe) {
-                        let names = again.inner().to_string();
-                        if again.path().to_string() == path.to_string() {
-                            if let Some(i) = names.find("expected one of ") {
-                                message = format!(
-                                    "{}, {}",
-                                    message.trim_end_matches(", expected string or map"),
-                                    strip_position(&names[i..])
-                                );
-                            }
-                        }
-                    }
-                }
-            }
+            let message = strip_position(&e.into_inner().to_string());
+            let message = match message.strip_suffix(", expected string or map") {
+                Some(head) => match accepted_names(value, &path) {
+                    Some(names) => format!("{head}, {names}"),
+                    None => message,
+                },
+                None => message,
+            };
             ConfigError::Parse {
                 path: path.to_string(),
                 message,
@@ -688,7 +675,6 @@ fn describe(acts: &[Activation]) -> String {
     }
 }
 
-/// serde_json appends " at line L column C"; the path already says where.
 fn at_path(path: &str, message: &str) -> String {
     if path.is_empty() || path == "." {
         message.to_string()
@@ -697,7 +683,8 @@ fn at_path(path: &str, message: &str) -> String {
     }
 }
 
-fn json_kind(v: &serde_json::Value) -> &'static str {
+/// "an array", "a string", … for a message about what was found.
+pub(crate) fn json_kind(v: &serde_json::Value) -> &'static str {
     match v {
         serde_json::Value::Null => "null",
         serde_json::Value::Bool(_) => "a boolean",
@@ -706,6 +693,21 @@ fn json_kind(v: &serde_json::Value) -> &'static str {
         serde_json::Value::Array(_) => "an array",
         serde_json::Value::Object(_) => "an object",
     }
+}
+
+/// For a non-string where a name belongs, the names accepted there ("expected one of `mse`,
+/// …"): serde lists them for an unknown name, so a string is put in its place and the config
+/// read again.
+fn accepted_names(value: &serde_json::Value, path: &serde_path_to_error::Path) -> Option<String> {
+    let mut probe = value.clone();
+    *pointer_mut(&mut probe, path)? = serde_json::Value::String(String::new());
+    let again = serde_path_to_error::deserialize::<_, Config>(&probe).err()?;
+    if again.path().to_string() != path.to_string() {
+        return None;
+    }
+    let names = again.inner().to_string();
+    let i = names.find("expected one of ")?;
+    Some(strip_position(&names[i..]))
 }
 
 /// The value at a serde_path_to_error path, for rewriting it.
@@ -725,6 +727,7 @@ fn pointer_mut<'a>(
     Some(at)
 }
 
+/// serde_json appends " at line L column C"; the path already says where.
 fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) => message[..i].to_string(),

@@ -9,6 +9,7 @@ use crate::{Matrix, Real};
 use serde::{Deserialize, Serialize};
 
 pub const FORMAT: &str = "mlp-lab-model";
+pub const VERSION: u32 = 1;
 
 /// How the run that trained a model divided a data set without an official test split, so
 /// evaluating the model on that data set again can score only the rows it did not train on.
@@ -22,7 +23,6 @@ pub struct DataSplit {
     /// Rows of the data set before the split: data with another count is other data.
     pub rows: usize,
 }
-pub const VERSION: u32 = 1;
 
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ModelError {

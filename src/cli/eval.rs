@@ -40,20 +40,19 @@ pub fn run(args: EvalArgs) -> Result<(), String> {
         (None, _) if args.all_rows => (loaded.data, "all"),
         (None, Some(split)) => match held_out(&loaded.data, split).map_err(|e| e.to_string())? {
             Some((part, which)) => (part, which),
-            None => (loaded.data, "all"),
+            None => {
+                // The data it was trained on, with nothing held out.
+                if split.rows == loaded.data.n {
+                    eprintln!(
+                        "note: the model was trained on every row of this data (no validation \
+                         or test split), so these figures are not a held-out estimate"
+                    );
+                }
+                (loaded.data, "all")
+            }
         },
         (None, None) => (loaded.data, "all"),
     };
-    if rows == "all" && !args.all_rows {
-        if let Some(split) = model.split.as_ref().filter(|s| s.rows == data.n) {
-            if split.validation_split <= 0.0 && split.test_split <= 0.0 {
-                eprintln!(
-                    "note: the model was trained on every row of this data (no validation or \
-                     test split), so these figures are not a held-out estimate"
-                );
-            }
-        }
-    }
     if data.d != model.network.input {
         return Err(format!(
             "the model takes {} inputs but the data has {} features",

@@ -64,7 +64,10 @@ fn append_records(
     if len == 0 {
         return Err(DataError::Empty {
             file: name.to_string(),
-            detail: format!(" (a CIFAR-10 batch holds 3073-byte records: a label byte and {PIXEL_BYTES} pixel bytes)"),
+            detail: format!(
+                " (a CIFAR-10 batch holds {RECORD_BYTES}-byte records: a label byte and \
+                 {PIXEL_BYTES} pixel bytes)"
+            ),
         });
     }
     if len % RECORD_BYTES != 0 {

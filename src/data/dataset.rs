@@ -36,27 +36,40 @@ impl Dataset {
         }
     }
 
+    /// Rows per class, in class-index order (`None` for real-valued targets).
+    pub fn class_counts(&self) -> Option<Vec<usize>> {
+        let Targets::Classes { labels, n_classes } = &self.targets else {
+            return None;
+        };
+        let mut rows = vec![0usize; *n_classes];
+        for &l in labels {
+            rows[l as usize] += 1;
+        }
+        Some(rows)
+    }
+
+    /// Class `c`'s name, or its index where the data set names none.
+    pub fn class_name(&self, c: usize) -> String {
+        self.class_names
+            .get(c)
+            .cloned()
+            .unwrap_or_else(|| c.to_string())
+    }
+
     /// Renumbers the classes to follow `names` (a model's class names, in its output order), so
     /// a file whose labels are a different set or order of the same names is scored against the
     /// right output units. Refuses a class of the data that `names` does not hold; a data set
     /// without classes, or `names` empty (a model saved without them), is left as it is.
     pub fn align_classes(&mut self, names: &[String]) -> Result<(), String> {
-        let Targets::Classes { labels, n_classes } = &mut self.targets else {
+        let Some(rows) = self.class_counts() else {
             return Ok(());
         };
         if names.is_empty() || self.class_names == names {
             return Ok(());
         }
-        let mut rows = vec![0usize; *n_classes];
-        for &l in labels.iter() {
-            rows[l as usize] += 1;
-        }
-        let mut map = vec![0u32; *n_classes];
+        let mut map = vec![0u32; rows.len()];
         for (c, &count) in rows.iter().enumerate() {
-            let name = self
-                .class_names
-                .get(c)
-                .map_or_else(|| c.to_string(), Clone::clone);
+            let name = self.class_name(c);
             match names.iter().position(|n| *n == name) {
                 Some(i) => map[c] = i as u32,
                 None if count == 0 => {}
@@ -69,10 +82,12 @@ impl Dataset {
                 }
             }
         }
-        for l in labels.iter_mut() {
-            *l = map[*l as usize];
+        if let Targets::Classes { labels, n_classes } = &mut self.targets {
+            for l in labels.iter_mut() {
+                *l = map[*l as usize];
+            }
+            *n_classes = names.len();
         }
-        *n_classes = names.len();
         self.class_names = names.to_vec();
         Ok(())
     }

@@ -4,7 +4,7 @@
 use super::sampler::Sampler;
 use super::space::{self, Kind};
 use super::Params;
-use crate::config::{Config, Task};
+use crate::config::{json_kind, Config, Task};
 use crate::train::EpochRecord;
 use serde::de::{DeserializeOwned, Deserializer, Error as _, Unexpected};
 use serde::{Deserialize, Serialize};
@@ -711,18 +711,6 @@ fn check_param_domain(path: &str, p: &RawParam, method: Method) -> Result<Param,
         path: path.into(),
         domain: Domain::Range { min, max, log, int },
     })
-}
-
-/// "an array", "a string", … for a message about what was found.
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 fn unexpected(v: &Value) -> Unexpected<'_> {

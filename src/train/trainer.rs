@@ -511,25 +511,15 @@ fn summary(acts: &[crate::nn::Activation]) -> String {
     names.join("/")
 }
 
-/// Checks that the data's targets suit the task and the output layer's width.
 /// A note on classes no row has — integer labels are class indices, so a column of 1…K
 /// makes K+1 classes, class 0 empty — or nothing when every class has rows.
 fn empty_classes(data: &Dataset) -> String {
-    let Targets::Classes { labels, n_classes } = &data.targets else {
+    let Some(rows) = data.class_counts() else {
         return String::new();
     };
-    let mut rows = vec![0usize; *n_classes];
-    for &l in labels {
-        rows[l as usize] += 1;
-    }
-    let empty: Vec<String> = (0..*n_classes)
+    let empty: Vec<String> = (0..rows.len())
         .filter(|&c| rows[c] == 0)
-        .map(|c| {
-            data.class_names
-                .get(c)
-                .cloned()
-                .unwrap_or_else(|| c.to_string())
-        })
+        .map(|c| data.class_name(c))
         .collect();
     if empty.is_empty() {
         return String::new();
@@ -551,6 +541,7 @@ fn empty_classes(data: &Dataset) -> String {
     )
 }
 
+/// Checks that the data's targets suit the task and the output layer's width.
 pub fn check_targets(
     data: &Dataset,
     task: Task,
