@@ -5,15 +5,11 @@
 //! directory (`$MLP_LAB_DATA`, else `../shared/data`) lacks a set, its test says why and passes.
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn data_dir() -> PathBuf {
-    match std::env::var_os("MLP_LAB_DATA") {
-        Some(d) if !d.is_empty() => PathBuf::from(d),
-        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"),
-    }
-}
+mod common;
+use common::data_dir;
 
 /// The mean of `metric` over seeds 1–3 of `www/presets/{preset}.json`, or `None` (after saying
 /// why) when the set's files are absent.

@@ -1,20 +1,13 @@
 //! The real data files in `../shared/data` (next to this crate) load with the published counts.
 //! Where that directory or a set's files are absent, each test says why it skips and passes.
 
-use std::path::{Path, PathBuf};
-
 use mlp_lab::data::csv::{load_csv, Column, TargetSpec};
 use mlp_lab::data::named::{load_named, NamedData};
 use mlp_lab::data::prepared::{parse_manifest, parse_prepared, write_prepared, Provenance};
 use mlp_lab::data::{Dataset, Targets};
 
-/// `$MLP_LAB_DATA` when set (as the CLI reads it), else `../shared/data` beside this crate.
-fn data_dir() -> PathBuf {
-    match std::env::var_os("MLP_LAB_DATA") {
-        Some(d) if !d.is_empty() => PathBuf::from(d),
-        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"),
-    }
-}
+mod common;
+use common::data_dir;
 
 /// The named set, or `None` (after saying why) when its files are not on this machine.
 fn load_or_skip(name: &str, needs: &str) -> Option<NamedData> {

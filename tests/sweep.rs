@@ -252,20 +252,25 @@ fn branin(x1: f64, x2: f64) -> f64 {
     a * (x2 - b * x1 * x1 + c * x1 - r).powi(2) + s * (1.0 - t) * x1.cos() + s
 }
 
-/// The best Branin value minus the optimum after `budget` trials of `method`.
-fn regret(method: Method, seed: u64, budget: usize) -> f64 {
+/// A sampler of `method` over Branin's domain (x1 ∈ [-5, 10], x2 ∈ [0, 15]).
+fn branin_sampler(method: Method, seed: u64, max_trials: usize) -> Sampler {
     let params = vec![
         Param::range("x1", -5.0, 10.0, false, false),
         Param::range("x2", 0.0, 15.0, false, false),
     ];
-    let sampler = Sampler::new(
+    Sampler::new(
         method,
         Goal::Minimize,
         seed,
         Config::default(),
         params,
-        budget,
-    );
+        max_trials,
+    )
+}
+
+/// The best Branin value minus the optimum after `budget` trials of `method`.
+fn regret(method: Method, seed: u64, budget: usize) -> f64 {
+    let sampler = branin_sampler(method, seed, budget);
     let mut seen: Vec<Observation> = Vec::new();
     for id in 0..budget {
         let p = sampler.suggest(id, &seen, &[]).expect("a suggestion");
@@ -302,18 +307,7 @@ fn bayes_finds_lower_branin_values_than_random_search_on_the_same_budget() {
 
 #[test]
 fn bayes_spreads_parallel_suggestions_away_from_running_trials() {
-    let params = vec![
-        Param::range("x1", -5.0, 10.0, false, false),
-        Param::range("x2", 0.0, 15.0, false, false),
-    ];
-    let sampler = Sampler::new(
-        Method::Bayes,
-        Goal::Minimize,
-        4,
-        Config::default(),
-        params,
-        30,
-    );
+    let sampler = branin_sampler(Method::Bayes, 4, 30);
     let seen: Vec<Observation> = (0..8)
         .map(|id| {
             let p = sampler.random(id);
@@ -1236,18 +1230,7 @@ fn a_spec_of_the_wrong_shape_names_the_field_and_only_bad_text_is_not_json() {
 
 #[test]
 fn bayes_fits_a_bounded_set_of_trials_however_many_have_finished() {
-    let params = vec![
-        Param::range("x1", -5.0, 10.0, false, false),
-        Param::range("x2", 0.0, 15.0, false, false),
-    ];
-    let sampler = Sampler::new(
-        Method::Bayes,
-        Goal::Minimize,
-        2,
-        Config::default(),
-        params,
-        400,
-    );
+    let sampler = branin_sampler(Method::Bayes, 2, 400);
     let point = |id: usize| {
         let p = sampler.random(id);
         let v = branin(p["x1"].as_f64().unwrap(), p["x2"].as_f64().unwrap());

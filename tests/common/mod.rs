@@ -119,3 +119,12 @@ pub fn bits(v: Real) -> u64 {
 pub fn all_finite(net: &Network) -> bool {
     net.params().iter().all(|p| p.iter().all(|v| v.is_finite()))
 }
+
+/// The real data sets: `$MLP_LAB_DATA` when set (as the CLI reads it), else `../shared/data`
+/// beside this crate.
+pub fn data_dir() -> std::path::PathBuf {
+    match std::env::var_os("MLP_LAB_DATA") {
+        Some(d) if !d.is_empty() => std::path::PathBuf::from(d),
+        _ => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"),
+    }
+}
