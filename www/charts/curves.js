@@ -5,6 +5,16 @@ import { prepare, niceTicks, logTicks, tickLabel, scale, text, empty, GRID, MUTE
  * data: {series: [{label, color?, dash?, thin?, points: [[x, y], ...]}]}
  * options: {log?, percent?, xLabel?, yLabel?, yMin?, yMax?, xMax?, emptyText?}
  */
+/** At most `max` + 1 of `points`, evenly spaced, always with the last: all of them when fewer. */
+export function thin(points, max) {
+  if (points.length <= max) return points;
+  const step = points.length / max;
+  const out = [];
+  for (let i = 0; i < max; i++) out.push(points[Math.floor(i * step)]);
+  out.push(points[points.length - 1]);
+  return out;
+}
+
 export function draw(canvas, data, options = {}) {
   const { ctx, w, h } = prepare(canvas);
   const series = (data?.series || []).map((s, i) => ({
@@ -100,16 +110,8 @@ export function draw(canvas, data, options = {}) {
   ctx.save();
   ctx.beginPath(); ctx.rect(left, top - 2, w - right - left, h - bottom - top + 4); ctx.clip();
   const maxPoints = Math.max(100, Math.floor((w - left - right) * 2));
-  const thinOut = (pts) => {
-    if (pts.length <= maxPoints) return pts;
-    const step = pts.length / maxPoints;
-    const out = [];
-    for (let i = 0; i < maxPoints; i++) out.push(pts[Math.floor(i * step)]);
-    out.push(pts[pts.length - 1]);
-    return out;
-  };
   for (const s0 of [...series.filter((x) => x.thin), ...series.filter((x) => !x.thin)]) {
-    const s = { ...s0, points: thinOut(s0.points) };
+    const s = { ...s0, points: thin(s0.points, maxPoints) };
     ctx.strokeStyle = s.color;
     ctx.fillStyle = s.color;
     ctx.lineWidth = s.thin ? 1 : 2;

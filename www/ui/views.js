@@ -2,7 +2,7 @@
 // for regression a predicted-vs-true scatter, for 2-D sets the decision boundary. Drawing happens
 // at most once per animation frame; the worker's messages only store data and mark charts dirty.
 import { el, replace } from './dom.js';
-import { draw as drawCurves } from '../charts/curves.js';
+import { draw as drawCurves, thin } from '../charts/curves.js';
 import { draw as drawConfusion } from '../charts/confusion.js';
 import { draw as drawHistograms } from '../charts/histograms.js';
 import { draw as drawScatter } from '../charts/scatter.js';
@@ -85,15 +85,7 @@ export function createViewsPanel(app, root) {
   };
 
   /** The epochs a curve reads: all of a short run, an even sample of a long one. */
-  const sampled = () => {
-    const h = app.run.history;
-    if (h.length <= CURVE_POINTS) return h;
-    const step = h.length / CURVE_POINTS;
-    const out = [];
-    for (let i = 0; i < CURVE_POINTS; i++) out.push(h[Math.floor(i * step)]);
-    out.push(h[h.length - 1]);
-    return out;
-  };
+  const sampled = () => thin(app.run.history, CURVE_POINTS);
   let rows = [];
   const series = (pick) => rows.map((r) => [r.epoch, pick(r)]).filter(([, y]) => y !== undefined && y !== null);
 
