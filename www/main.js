@@ -45,6 +45,9 @@ class App {
     this.presets = [];
     this.listeners = new Map();
     this.pending = [];
+    /** The number of the user's latest choice of data, and the loads posted and not yet answered. */
+    this.dataGen = 0;
+    this.loads = [];
     this.validateSeq = 0;
     this.validateSent = [];
     this.validateTimer = 0;
@@ -81,6 +84,41 @@ class App {
       this.pending.push(entry);
       this.post(message, transfer);
     });
+  }
+
+  /** The user chose other data: answers to loads asked for before this arrive stale and are dropped. */
+  newDataChoice() {
+    this.dataGen += 1;
+    return this.dataGen;
+  }
+
+  /**
+   * Posts load-data for the choice `gen` (the latest unless given). Resolves true when the worker
+   * took the data and the user made no other choice since; a choice already overtaken posts nothing.
+   */
+  loadData(source, transfer = [], gen = this.dataGen) {
+    if (gen !== this.dataGen) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      this.loads.push({ gen, resolve });
+      this.post({ type: 'load-data', source }, transfer);
+    });
+  }
+
+  /**
+   * The worker answers load-data in order, so an answer is the oldest load's. False when that load
+   * is stale: the page shows the data of the user's latest choice only, never an earlier one that
+   * finished after it (nor, when the latest is "no data yet", any at all).
+   */
+  answeredLoad(ok) {
+    const load = this.loads.shift();
+    const current = !load || load.gen === this.dataGen;
+    load?.resolve(ok && current);
+    return current;
+  }
+
+  /** A new worker answers none of the old one's loads. */
+  forgetLoads() {
+    for (const load of this.loads.splice(0)) load.resolve(false);
   }
 
   id() {
@@ -288,6 +326,14 @@ class App {
         this.onProblems(m.problems);
         break;
       case 'data-loaded':
+        if (!this.answeredLoad(true)) {
+          // The worker now holds data the page does not show: nothing to start until the latest choice loads.
+          if (this.summary) {
+            this.summary = null;
+            this.emit('data-cleared');
+          }
+          break;
+        }
         this.summary = m.summary;
         this.problemsFresh = false;
         this.emit('data-loaded', m.summary);
@@ -343,6 +389,7 @@ class App {
   }
 
   onError(m) {
+    if (m.request === 'load-data' && !this.answeredLoad(false)) return; // the user has moved on from that data
     const active = this.active;
     const refused = this.run.status === 'starting' && m.request === 'start';
     // An error while a run is starting belongs to the run, not to some pending request.

@@ -88,6 +88,7 @@ export function createRecovery(app, tracker, alerts, { heartbeatMs = 20_000, pin
       clearTimeout(p.timer);
       p.reject(new Error('the training worker stopped'));
     }
+    app.forgetLoads();
     app.ready = false;
     app.summary = null;
     const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -104,10 +105,7 @@ export function createRecovery(app, tracker, alerts, { heartbeatMs = 20_000, pin
   async function loadData(ref, { keepRun = false } = {}) {
     if (ref?.name === 'custom') {
       if (lastCsv && (!ref.file || lastCsv.name === ref.file.replace(/\.(csv|txt|tsv)(\.gz)?$/i, ''))) {
-        const loaded = new Promise((resolve) => app.once('data-loaded', resolve));
-        app.post({ type: 'load-data', source: lastCsv });
-        await loaded;
-        app.setDataRef(ref);
+        if (await app.loadData(lastCsv, [], app.newDataChoice())) app.setDataRef(ref);
         return;
       }
       throw new Error(`This run trained on your own file${ref.file ? ` “${ref.file}”` : ''}: load the same file in panel 1 (Data), then resume it from the Runs panel.`);

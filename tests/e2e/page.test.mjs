@@ -135,6 +135,8 @@ async function chooseData(page, id) {
   const before = (await messages(page, 'data-loaded')).length;
   await page.selectOption('[data-testid=dataset-select]', id);
   if (id !== 'custom') await waitForMessage(page, 'data-loaded', 60_000, before);
+  // a load still on its way (the set the page opened with) is answered before the test counts messages
+  else await page.waitForFunction(() => window.mlpLab.loads.length === 0, null, { timeout: 60_000 });
 }
 
 async function setField(page, testid, value) {
@@ -385,6 +387,36 @@ test('“Your file” with nothing loaded, or an empty CSV, leaves nothing to st
   assert.equal(await page.locator('[data-testid=csv-options]').isHidden(), true, 'the last file’s columns are gone');
   assert.equal(await page.textContent('[data-testid=data-summary]'), '');
   assert.equal(await page.evaluate(() => window.mlpLab.summary), null);
+  await context.close();
+  assert.deepEqual(errors, []);
+});
+
+test('a load answered after the user chose “Your file” is not shown: nothing to start, the choice stays', async () => {
+  const { page, errors, context } = await openPage();
+  await chooseData(page, 'spirals');
+  const before = (await messages(page, 'data-loaded')).length;
+  // Regenerate posts spirals to the worker; “Your file” is chosen the moment it is sent
+  await page.evaluate(() => {
+    const app = window.mlpLab;
+    const post = app.post;
+    app.post = function (message, transfer) {
+      post.call(this, message, transfer);
+      if (message?.type !== 'load-data') return;
+      app.post = post;
+      const select = document.querySelector('[data-testid=dataset-select]');
+      select.value = 'custom';
+      select.dispatchEvent(new Event('change'));
+    };
+    document.querySelector('[data-testid=toy-regenerate]').click();
+  });
+  await waitForMessage(page, 'data-loaded', 30_000, before);
+  await page.waitForFunction(() => window.mlpLab.loads.length === 0, null, { timeout: 30_000 });
+  assert.equal((await messages(page, 'data-loaded')).at(-1).summary.name, 'spirals', 'the worker did load spirals');
+  assert.equal(await page.evaluate(() => window.mlpLab.summary), null);
+  assert.equal(await page.inputValue('[data-testid=dataset-select]'), 'custom');
+  assert.equal(await page.textContent('[data-testid=data-summary]'), '');
+  await page.waitForSelector('[data-testid=start][disabled]', { state: 'attached', timeout: 10_000 });
+  assert.equal(await page.evaluate(() => window.mlpLab.dataRef.name), 'custom');
   await context.close();
   assert.deepEqual(errors, []);
 });

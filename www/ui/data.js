@@ -117,7 +117,6 @@ export function createDataPanel(app, root) {
   };
 
   let sampleData = null;
-  let loadSeq = 0;
   new ResizeObserver(() => { if (sampleData && !samples.hidden) drawSamples(samples, sampleData, {}); }).observe(samples);
 
   const setSamples = (data) => {
@@ -154,6 +153,7 @@ export function createDataPanel(app, root) {
       say(`Unknown data set “${id}”.`, true);
       return;
     }
+    const gen = app.newDataChoice();
     datasetSelect.value = id;
     toyBox.hidden = !spec.toy;
     customBox.hidden = !spec.custom;
@@ -165,6 +165,7 @@ export function createDataPanel(app, root) {
         const full = await applyPreset(preset.file, { switchData: false }).catch((e) => say(e.message, true));
         if (full?.data && !toy) toy = full.data;
       } else presetSelect.value = '';
+      if (gen !== app.dataGen) return; // another choice came while the preset was fetched
     }
     if (spec.toy) {
       const params = { ...spec.defaults, ...(toy || {}) };
@@ -183,7 +184,7 @@ export function createDataPanel(app, root) {
 
   /** No data any more (the user's file is still to come, or was empty): Start waits for data. */
   async function clearData(text, bad, { keepRun = false } = {}) {
-    ++loadSeq;
+    app.newDataChoice();
     await app.stopRun('the data set changed');
     app.summary = null;
     app.testExamples = null;
@@ -207,7 +208,7 @@ export function createDataPanel(app, root) {
 
   // --- prepared sets ---------------------------------------------------------------------------
   async function loadPrepared(spec, { keepRun = false } = {}) {
-    const seq = ++loadSeq;
+    const seq = app.newDataChoice();
     setSamples(null);
     replace(summaryBox);
     say(`Loading ${spec.label}…`);
@@ -217,7 +218,7 @@ export function createDataPanel(app, root) {
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       manifest = await res.json();
     } catch {
-      if (seq !== loadSeq) return;
+      if (seq !== app.dataGen) return;
       app.summary = null;
       app.emit('data-cleared');
       say([
@@ -236,7 +237,7 @@ export function createDataPanel(app, root) {
       };
       const train = await fetchBin(manifest.train);
       const test = manifest.test ? await fetchBin(manifest.test) : null;
-      if (seq !== loadSeq) return;
+      if (seq !== app.dataGen) return;
       const names = manifest.class_names || [];
       const shape = manifest.image_shape || null;
       const layout = manifest.pixel_layout && /chw|planar/i.test(manifest.pixel_layout) ? 'chw' : (shape && shape[2] === 3 ? 'chw' : 'hwc');
@@ -269,15 +270,15 @@ export function createDataPanel(app, root) {
       }
       app.pendingManifest = manifest;
       say(`Sending ${spec.label} to the engine…`);
-      await sendToWorker(source, source.kind === 'prepared' ? [train, ...(test ? [test] : [])] : [], { keepRun });
-      if (seq !== loadSeq) return;
+      await sendToWorker(source, source.kind === 'prepared' ? [train, ...(test ? [test] : [])] : [], { keepRun, gen: seq });
+      if (seq !== app.dataGen) return;
       const rows = manifest.train && manifest.train.of > manifest.train.n
         ? `a subset of ${manifest.train.n.toLocaleString('en-US')} of ${manifest.train.of.toLocaleString('en-US')} training rows`
         : `${manifest.train?.n?.toLocaleString('en-US') ?? '?'} rows`;
       const about = spec.target ? `the ${spec.target} column is the target` : manifest.note;
       say(`Loaded ${rows}${about ? ` (${about})` : ''}.`);
     } catch (e) {
-      if (seq !== loadSeq) return;
+      if (seq !== app.dataGen) return;
       say(`Could not load ${spec.label}: ${e.message}`, true);
     }
   }
@@ -303,11 +304,11 @@ export function createDataPanel(app, root) {
   }
 
   async function loadToy(id, params, { keepRun = false } = {}) {
-    ++loadSeq;
+    const gen = app.newDataChoice();
     app.testExamples = null;
     setSamples(null);
     say(`Generating ${params.n} points…`);
-    await sendToWorker({ kind: 'toy', name: id, n: params.n, noise: params.noise, seed: params.seed }, [], { keepRun });
+    await sendToWorker({ kind: 'toy', name: id, n: params.n, noise: params.noise, seed: params.seed }, [], { keepRun, gen });
   }
 
   // --- the user's own files ------------------------------------------------------------------
@@ -341,7 +342,7 @@ export function createDataPanel(app, root) {
       say(`${big.name} is ${big.size} bytes; files up to ${MAX_USER_FILE} bytes are read.`, true);
       return;
     }
-    ++loadSeq;
+    const gen = app.newDataChoice();
     app.testExamples = null;
     setSamples(null);
     const lower = (f) => f.name.toLowerCase();
@@ -350,7 +351,7 @@ export function createDataPanel(app, root) {
     const idxFiles = files.filter((f) => /idx|ubyte/.test(lower(f)));
     try {
       if (csv) {
-        await openCsv(csv);
+        await openCsv(csv, gen);
       } else if (idxFiles.length >= 2) {
         const kindOf = async (f) => {
           const head = new Uint8Array(await f.slice(0, 4).arrayBuffer());
@@ -374,7 +375,8 @@ export function createDataPanel(app, root) {
         if (buffers[2] && buffers[3]) Object.assign(source, { test_images: buffers[2], test_labels: buffers[3] });
         say(`Reading ${files.map((f) => f.name).join(', ')}…`);
         const grid = await idxSamples(buffers[0], buffers[1], SAMPLE_COUNT);
-        const ok = await sendToWorker(source, buffers.filter(Boolean));
+        const ok = await sendToWorker(source, buffers.filter(Boolean), { gen });
+        if (gen !== app.dataGen) return;
         app.setDataRef({ name: 'custom', file: images.name });
         if (ok) setSamples(grid);
       } else if (cifar.length >= 1) {
@@ -384,7 +386,8 @@ export function createDataPanel(app, root) {
         const testBatches = train.length && test.length ? await Promise.all(test.map((f) => f.arrayBuffer())) : undefined;
         say(`Reading ${cifar.length} CIFAR batch file(s)…`);
         const grid = cifarSamples(batches[0], SAMPLE_COUNT);
-        const ok = await sendToWorker({ kind: 'cifar', name: 'cifar-upload', batches, test_batches: testBatches }, [...batches, ...(testBatches || [])]);
+        const ok = await sendToWorker({ kind: 'cifar', name: 'cifar-upload', batches, test_batches: testBatches }, [...batches, ...(testBatches || [])], { gen });
+        if (gen !== app.dataGen) return;
         app.setDataRef({ name: 'custom', file: cifar[0].name });
         if (ok) setSamples(grid);
       } else {
@@ -395,7 +398,8 @@ export function createDataPanel(app, root) {
     }
   }
 
-  async function openCsv(file) {
+  /** Reads the CSV the user picked (their choice `gen`) and loads it with the likely target. */
+  async function openCsv(file, gen) {
     let text;
     if (/\.gz$/i.test(file.name)) {
       if (typeof DecompressionStream === 'undefined') throw new Error(`${file.name}: this browser cannot decompress gzip; unzip it first`);
@@ -403,6 +407,7 @@ export function createDataPanel(app, root) {
     } else {
       text = await file.text();
     }
+    if (gen !== app.dataGen) return; // the user chose something else while it was read
     if (!text.trim()) {
       // Nothing to read: forget the last file's columns too, so nothing stale can be loaded.
       csvState.text = null;
@@ -435,43 +440,34 @@ export function createDataPanel(app, root) {
       field('Target holds', task),
       el('div', { class: 'field', style: 'justify-content:end' }, load));
     box.hidden = false;
-    await sendCsv(target.value, task.value);
+    await sendCsv(target.value, task.value, gen);
   }
 
-  async function sendCsv(target, task) {
+  /** Loads the open CSV with `target`: a new choice of data, unless it is part of the choice `gen`. */
+  async function sendCsv(target, task, gen = app.newDataChoice()) {
     if (!csvState.text) {
       say('Drop or pick a CSV file first.', true);
       return;
     }
-    ++loadSeq;
     say(`Reading ${csvState.name} with target “${target}”…`);
     const source = { kind: 'csv', name: csvState.name.replace(/\.(csv|txt|tsv)(\.gz)?$/i, ''), text: csvState.text, target };
     if (task) source.task = task;
-    await sendToWorker(source, []);
-    app.setDataRef({ name: 'custom', file: csvState.name, target });
+    await sendToWorker(source, [], { gen });
+    if (gen === app.dataGen) app.setDataRef({ name: 'custom', file: csvState.name, target });
   }
 
-  // The worker answers load-data in order, one data-loaded or data error each: a queue pairs
-  // answers with requests, so a slow earlier load never passes for the one the user made last.
-  const loads = [];
-  const settleLoad = (ok) => loads.shift()?.(ok);
-  app.on('data-loaded', () => settleLoad(true));
-  app.on('data-error', () => settleLoad(false));
   /**
-   * Posts load-data and waits for its answer: true when the worker took the data. A run in
-   * progress is stopped first, and only once its end is recorded (final weights, test metrics:
-   * requests the worker answers before the load frees the trainer) does the load go out.
+   * Posts load-data for the choice `gen` and waits for its answer: true when the worker took the
+   * data and the user chose nothing else meanwhile (a choice overtaken before it is sent is not). A run in progress is stopped first, and only
+   * once its end is recorded (final weights, test metrics: requests the worker answers before the
+   * load frees the trainer) does the load go out.
    */
-  async function sendToWorker(source, transfer, { keepRun = false } = {}) {
+  async function sendToWorker(source, transfer, { keepRun = false, gen }) {
     await app.stopRun('the data set changed');
-    const ok = await new Promise((resolve) => {
-      loads.push(resolve);
-      app.post({ type: 'load-data', source }, transfer);
-    });
+    const ok = await app.loadData(source, transfer, gen);
     if (ok && !keepRun) app.clearRun();
     return ok;
   }
-  const latest = () => loads.length === 0;
 
   app.on('data-loaded', (s) => {
     const rows = [
@@ -482,9 +478,9 @@ export function createDataPanel(app, root) {
       ['Target', s.task_hint === 'regression' ? 'real values (regression)' : `${s.n_classes} classes${s.class_names?.length ? `: ${s.class_names.slice(0, 10).join(', ')}${s.class_names.length > 10 ? ', …' : ''}` : ''}`],
     ];
     replace(summaryBox, el('dl', {}, rows.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })])));
-    if (latest() && (status.classList.contains('bad') || /…$/.test(status.textContent))) say('Loaded.');
+    if ((status.classList.contains('bad') || /…$/.test(status.textContent))) say('Loaded.');
   });
-  app.on('data-error', (m) => { if (latest()) say(m.message, true); });
+  app.on('data-error', (m) => say(m.message, true));
 
   return { choose, restore };
 }
