@@ -135,8 +135,10 @@ async function chooseData(page, id) {
   const before = (await messages(page, 'data-loaded')).length;
   await page.selectOption('[data-testid=dataset-select]', id);
   if (id !== 'custom') await waitForMessage(page, 'data-loaded', 60_000, before);
-  // a load still on its way (the set the page opened with) is answered before the test counts messages
-  else await page.waitForFunction(() => window.mlpLab.loads.length === 0, null, { timeout: 60_000 });
+  // A load still on its way (the set the page opened with) is answered before the test goes on,
+  // and the page shows the set chosen, not that one.
+  await page.waitForFunction((custom) => window.mlpLab.loads.length === 0 && (custom || window.mlpLab.summary !== null),
+    id === 'custom', { timeout: 60_000 });
 }
 
 async function setField(page, testid, value) {
