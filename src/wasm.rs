@@ -30,7 +30,8 @@ use crate::model_io::{Model as SavedModel, ModelError};
 use crate::nn::Loss;
 use crate::train::metrics::Metrics;
 use crate::train::prepare::prepare;
-use crate::train::trainer::{check_targets, evaluate};
+use crate::train::targets::{check_targets, target_problem};
+use crate::train::trainer::evaluate;
 use crate::train::{TrainError, Trainer as Engine};
 use crate::{Matrix, Real};
 use serde::Serialize;
@@ -244,6 +245,8 @@ struct DataSummary<'a> {
     feature_names: &'a [String],
     image_shape: Option<[usize; 3]>,
     test_n: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    k: Option<usize>,
 }
 
 fn task_hint(data: &Dataset) -> &'static str {
@@ -502,7 +505,8 @@ impl DataSet {
         with_test(name, data, test)
     }
 
-    /// `{name, n, d, task_hint, n_classes, class_names, feature_names, image_shape, test_n}`.
+    /// `{name, n, d, task_hint, n_classes, class_names, feature_names, image_shape, test_n, k}`
+    /// (`k`: target columns, for real-valued targets).
     pub fn summary(&self) -> Result<JsValue, JsValue> {
         to_js(&DataSummary {
             name: &self.name,
@@ -514,7 +518,24 @@ impl DataSet {
             feature_names: &self.data.feature_names,
             image_shape: self.data.image_shape,
             test_n: self.test.as_ref().map(|t| t.n),
+            k: match self.data.targets {
+                Targets::Values { k, .. } => Some(k),
+                Targets::Classes { .. } => None,
+            },
         })
+    }
+
+    /// What Start would refuse about `config` (an object or JSON text) against these targets, as
+    /// `[{field, message}]` (`target_problem`); empty when they fit, or when the config does not
+    /// parse (its own problems say why). `rereads`: a CSV, read again as the task needs.
+    pub fn target_problems(&self, config: JsValue, rereads: bool) -> Result<JsValue, JsValue> {
+        let config = Config::from_json(&config_text(&config)?).ok();
+        let list: Vec<Problem> = config
+            .and_then(|c| target_problem(&c, &self.data, rereads))
+            .map(|(field, message)| Problem { field, message })
+            .into_iter()
+            .collect();
+        to_js(&list)
     }
 
     /// The first `limit` rows of the loaded data (`train`: every loaded row; `test`: the

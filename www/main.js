@@ -9,7 +9,7 @@ import { createRunPanel } from './ui/training.js';
 import { createViewsPanel } from './ui/views.js';
 import { createTryPanel } from './ui/try.js';
 import { createFilesPanel } from './ui/files.js';
-import { showProblems, dataProblems, plainProblem } from './ui/problems.js';
+import { showProblems, plainProblem } from './ui/problems.js';
 import { createSweepPanel } from './ui/sweep.js';
 import { createReportPanel } from './ui/report.js';
 import { SweepManager } from './sweep/manager.js';
@@ -184,7 +184,8 @@ class App {
     if (!this.ready || !this.config) return;
     this.validateSeq += 1;
     this.validateSent.push(this.validateSeq);
-    this.post({ type: 'validate', config: this.config });
+    // the worker judges the config against its data only when the page shows that data
+    this.post({ type: 'validate', config: this.config, with_data: this.summary !== null });
   }
 
   /** Resolves once the worker has judged the current config. */
@@ -208,8 +209,7 @@ class App {
   onProblems(problems) {
     const seq = this.validateSent.shift();
     if (seq !== this.validateSeq) return; // an answer to an older config
-    // The engine judges the config alone; the output layer against the loaded data is checked here.
-    this.problems = [...(problems || []).map(plainProblem), ...dataProblems(this.config, this.summary)];
+    this.problems = (problems || []).map(plainProblem);
     this.problemsFresh = true;
     showProblems(this.problems);
     this.emit('problems', this.problems);

@@ -23,7 +23,9 @@
 //             (meta: the text of batches.meta.txt; default: CIFAR-10's class names)
 //        {kind: 'toy', name: 'spirals'|'circles', n, noise, seed}   (defaults 1000, 0.1, 42)
 //     answered by 'data-loaded' or 'error' (where: 'data'); a run in progress is stopped first
-//   {type: 'validate', config}                       answered by 'config-problems'
+//   {type: 'validate', config, with_data?}           answered by 'config-problems'; with_data: also
+//                                                    what Start would refuse about the config against
+//                                                    the loaded data (output units, task), by field
 //   {type: 'start', config, model?, coalesce_epochs?}   model: engine model JSON text to start
 //                                                    from; answered by 'started' or 'error'.
 //        coalesce_epochs (the page sets it; sweep trials do not): the epochs finished in one

@@ -155,12 +155,15 @@ const handlers = {
     free(state.data);
     state.data = data;
     state.source = msg.source;
-    state.summary = withTargetColumns(data, msg.source.kind);
+    state.summary = withSourceKind(data, msg.source.kind);
     reply({ type: 'data-loaded', summary: state.summary });
   },
 
   validate(msg, reply) {
-    reply({ type: 'config-problems', problems: wasm.validate_config(msg.config) });
+    const problems = wasm.validate_config(msg.config);
+    // and, when the page shows this data, what Start would refuse about the config against it
+    if (msg.with_data && state.data) problems.push(...state.data.target_problems(msg.config, state.source?.kind === 'csv'));
+    reply({ type: 'config-problems', problems });
   },
 
   start(msg, reply) {
@@ -171,7 +174,7 @@ const handlers = {
       const data = loadSource(state.source, task);
       free(state.data);
       state.data = data;
-      state.summary = withTargetColumns(data, state.source.kind);
+      state.summary = withSourceKind(data, state.source.kind);
     }
     const trainer = new wasm.Trainer(msg.config, state.data, msg.model ?? undefined);
     // Continuing a saved run: the model is its checkpoint, the history the epochs before it,
@@ -448,21 +451,9 @@ function postEpochs(run, records) {
   run.posted += records.length;
 }
 
-/**
- * The data summary, with `k` (target columns) for a set of real-valued targets and
- * `source_kind` (a CSV is read again as values or classes when the config's task needs it).
- */
-function withTargetColumns(data, kind) {
-  const summary = data.summary();
-  summary.source_kind = kind;
-  if (summary.task_hint === 'regression') {
-    try {
-      summary.k = data.split_rows('train', 1, false).k;
-    } catch {
-      // the summary goes without it
-    }
-  }
-  return summary;
+/** The data summary with `source_kind` (a CSV is read again as values or classes when the config's task needs it). */
+function withSourceKind(data, kind) {
+  return { ...data.summary(), source_kind: kind };
 }
 
 function finish(run, trainer, error) {

@@ -9,7 +9,8 @@ use crate::model_io::Model;
 use crate::nn::{Activation, Loss};
 use crate::train::metrics::Metrics;
 use crate::train::prepare::held_out;
-use crate::train::trainer::{check_targets, evaluate};
+use crate::train::targets::check_targets;
+use crate::train::trainer::evaluate;
 use serde_json::{json, Value};
 
 pub fn run(args: EvalArgs) -> Result<(), String> {

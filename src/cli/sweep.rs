@@ -10,7 +10,7 @@ use crate::sweep::runner::{self, Event, SweepData};
 use crate::sweep::spec::MAX_WORKERS;
 use crate::sweep::{Sweep, SweepSpec, TrialRecord};
 use crate::train::clock::now_seconds;
-use crate::train::trainer::check_targets;
+use crate::train::targets::check_targets;
 use clap::Args;
 use serde_json::Value;
 use std::fs::{self, OpenOptions};

@@ -7,6 +7,7 @@ use super::clock::now_seconds;
 use super::histogram::Histogram;
 use super::history::{EpochRecord, History};
 use super::metrics::{self, Metrics};
+use super::targets::check_targets;
 use crate::config::{Config, Task};
 use crate::data::{Dataset, Targets};
 use crate::nn::{Gradients, Loss, Network, Workspace};
@@ -509,80 +510,4 @@ fn summary(acts: &[crate::nn::Activation]) -> String {
     let mut names: Vec<&str> = acts.iter().map(|a| a.name()).collect();
     names.dedup();
     names.join("/")
-}
-
-/// A note on classes no row has — integer labels are class indices, so a column of 1…K
-/// makes K+1 classes, class 0 empty — or nothing when every class has rows.
-fn empty_classes(data: &Dataset) -> String {
-    let Some(rows) = data.class_counts() else {
-        return String::new();
-    };
-    let empty: Vec<String> = (0..rows.len())
-        .filter(|&c| rows[c] == 0)
-        .map(|c| data.class_name(c))
-        .collect();
-    if empty.is_empty() {
-        return String::new();
-    }
-    let integers = data
-        .class_names
-        .iter()
-        .enumerate()
-        .all(|(i, n)| *n == i.to_string());
-    format!(
-        "; no row has class {}{}",
-        empty.join(", "),
-        if integers {
-            " (integer labels are class indices counted from 0: renumber the labels 0, 1, …, or \
-             size the output layer to the largest label + 1)"
-        } else {
-            ""
-        }
-    )
-}
-
-/// Checks that the data's targets suit the task and the output layer's width.
-pub fn check_targets(
-    data: &Dataset,
-    task: Task,
-    outputs: usize,
-    which: &str,
-) -> Result<(), TrainError> {
-    let fail = |m: String| Err(TrainError::Data(format!("{which} data: {m}")));
-    match (&data.targets, task) {
-        (Targets::Values { k, .. }, Task::Regression) if *k != outputs => fail(format!(
-            "{k} target column(s) but the output layer has {outputs} unit(s)"
-        )),
-        (Targets::Values { .. }, Task::Regression) => Ok(()),
-        (Targets::Values { .. }, t) => fail(format!(
-            "the task is {} but the targets are real values, not classes",
-            t.name()
-        )),
-        (Targets::Classes { .. }, Task::Regression) => fail(
-            "the task is regression but the targets are classes; use a classification loss or \
-             a numeric target column"
-                .into(),
-        ),
-        (Targets::Classes { n_classes, .. }, Task::Binary) if outputs == 1 && *n_classes > 2 => {
-            fail(format!(
-                "binary classification with one output unit needs 2 classes, found {n_classes}"
-            ))
-        }
-        (Targets::Classes { n_classes, .. }, _) if outputs != 1 && outputs != *n_classes => {
-            fail(format!(
-                "{n_classes} classes but the output layer has {outputs} units (it needs one per \
-                 class){}",
-                empty_classes(data)
-            ))
-        }
-        (Targets::Classes { n_classes, .. }, Task::Multiclass)
-            if outputs == 1 && *n_classes != 1 =>
-        {
-            fail(format!(
-                "{n_classes} classes but the output layer has 1 unit (it needs one per class){}",
-                empty_classes(data)
-            ))
-        }
-        _ => Ok(()),
-    }
 }

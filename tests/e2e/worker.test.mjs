@@ -277,6 +277,23 @@ test('a bad config is refused naming the field, by validate and by start', async
   await send(page, { type: 'validate', config: SPIRALS });
   assert.deepEqual((await next(page, 'config-problems', { from: at })).problems, []);
 
+  // with_data: also what Start would refuse against the loaded spirals (2 classes), by field
+  const wide = { ...SPIRALS, layers: [...SPIRALS.layers.slice(0, -1), { units: 5, activation: 'softmax' }] };
+  at = await mark(page);
+  await send(page, { type: 'validate', config: wide });
+  assert.deepEqual((await next(page, 'config-problems', { from: at })).problems, [], 'the config alone is valid');
+  at = await mark(page);
+  await send(page, { type: 'validate', config: wide, with_data: true });
+  const fit = (await next(page, 'config-problems', { from: at })).problems;
+  assert.deepEqual(fit.map((p) => p.field), ['layers[2].units']);
+  assert.match(fit[0].message, /2 classes but the output layer has 5 units/);
+  at = await mark(page);
+  await send(page, { type: 'start', config: wide });
+  assert.equal((await next(page, 'error', { from: at })).message.includes('2 classes but the output layer has 5 units'), true, 'Start refuses it alike');
+  at = await mark(page);
+  await send(page, { type: 'validate', config: { ...SPIRALS, loss: 'mse', layers: [...SPIRALS.layers.slice(0, -1), { units: 1, activation: 'identity' }] }, with_data: true });
+  assert.deepEqual((await next(page, 'config-problems', { from: at })).problems.map((p) => p.field), ['loss']);
+
   at = await mark(page);
   await send(page, { type: 'start', config: bad });
   const err = await next(page, 'error', { from: at });

@@ -11,44 +11,6 @@ export function plainProblem(p) {
   return message === p?.message ? p : { ...p, message };
 }
 
-/**
- * What the engine would refuse at Start about the config against the loaded data
- * (src/train/trainer.rs check_targets): the output layer's units against the classes or target
- * columns, and a task the targets cannot serve. `summary` is the worker's data-loaded summary.
- * A CSV is read again as classes or values when the task needs it, so only what is known is judged.
- */
-export function dataProblems(config, summary) {
-  const layers = Array.isArray(config?.layers) ? config.layers : [];
-  if (!summary || layers.length === 0) return [];
-  const last = layers.length - 1;
-  const units = layers[last]?.units;
-  if (!Number.isInteger(units) || units < 1) return [];
-  const loss = config.loss;
-  const task = config.task ?? (loss === 'mse' ? 'regression' : loss === 'binary_cross_entropy' ? 'binary' : loss === 'cross_entropy' ? 'multiclass' : null);
-  if (!['regression', 'binary', 'multiclass'].includes(task)) return [];
-  const field = `layers[${last}].units`;
-  const values = summary.task_hint === 'regression';
-  const csv = summary.source_kind === 'csv';
-  const taskField = config.task ? 'task' : 'loss';
-  if (task === 'regression') {
-    if (!values && !csv) return [{ field: taskField, message: `the task is regression but ${summary.name}’s targets are classes; use a classification loss` }];
-    const k = values ? summary.k ?? 1 : 1; // a CSV column read as values is one target
-    return units === k ? [] : [{ field, message: `the data has ${k} target column${k === 1 ? '' : 's'} but the output layer has ${units} unit${units === 1 ? '' : 's'}` }];
-  }
-  if (values) {
-    return csv ? [] : [{ field: taskField, message: `the task is ${task} but ${summary.name}’s targets are real values, not classes; use mse` }];
-  }
-  const n = summary.n_classes;
-  if (!Number.isInteger(n)) return [];
-  if (task === 'binary' && units === 1 && n > 2) {
-    return [{ field, message: `binary classification with one output unit needs 2 classes; the data has ${n}` }];
-  }
-  if ((units !== 1 && units !== n) || (task === 'multiclass' && units === 1 && n !== 1)) {
-    return [{ field, message: `the data has ${n} classes but the output layer has ${units} unit${units === 1 ? '' : 's'} (it needs one per class)` }];
-  }
-  return [];
-}
-
 /** 'layers[1].activation[2]' → ['layers[1].activation[2]', 'layers[1].activation', 'layers[1]', 'layers'] */
 export function fieldCandidates(path) {
   const out = [];
