@@ -32,9 +32,7 @@ fn sgd_continued_after_epoch_two_ends_with_the_uninterrupted_weights_and_history
     let p = first.step(first.batches_per_epoch() * 2 + 3).unwrap(); // into epoch 3
     assert_eq!(p.epoch, 2);
     let checkpoint = first.last_epoch_network().clone();
-    let history = History {
-        epochs: first.history().epochs[..2].to_vec(),
-    };
+    let history = History::from_epochs(first.history().epochs[..2].to_vec());
 
     let mut rest = Trainer::new(&c, data, None, Some(checkpoint)).unwrap();
     rest.continue_after(history).unwrap();
@@ -61,7 +59,9 @@ fn a_history_with_a_gap_is_refused_naming_the_record() {
     let mut epochs = t.history().epochs[..3].to_vec();
     epochs.remove(1);
     let mut fresh = Trainer::new(&c, data, None, None).unwrap();
-    let err = fresh.continue_after(History { epochs }).unwrap_err();
+    let err = fresh
+        .continue_after(History::from_epochs(epochs))
+        .unwrap_err();
     assert_eq!(
         err,
         TrainError::Data(
@@ -107,10 +107,8 @@ fn interrupted_and_whole(config: &Config) -> (Trainer, Trainer) {
     first.step(first.batches_per_epoch() * 2 + 2).unwrap();
     let mut rest =
         Trainer::new(config, data, None, Some(first.last_epoch_network().clone())).unwrap();
-    rest.continue_after(History {
-        epochs: first.history().epochs.clone(),
-    })
-    .unwrap();
+    rest.continue_after(History::from_epochs(first.history().epochs.clone()))
+        .unwrap();
     rest.continue_with_optimizer(first.last_epoch_optimizer().clone())
         .unwrap();
     rest.run(|_| {}).unwrap();

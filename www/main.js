@@ -10,6 +10,7 @@ import { createViewsPanel } from './ui/views.js';
 import { createTryPanel } from './ui/try.js';
 import { createFilesPanel } from './ui/files.js';
 import { showProblems, plainProblem } from './ui/problems.js';
+import { histogramKeeper, keepHistograms } from './histogram-keep.js';
 import { createSweepPanel } from './ui/sweep.js';
 import { createReportPanel } from './ui/report.js';
 import { SweepManager } from './sweep/manager.js';
@@ -21,13 +22,6 @@ import { createComparePanel } from './ui/compare.js';
 
 const VALIDATE_DELAY_MS = 120;
 const REQUEST_TIMEOUT_MS = 60_000;
-/**
- * A run keeps every epoch's scalars, but the weight and gradient histograms of at most about
- * this many epochs: past it, every other one loses them (spread evenly over the run; the last
- * always keeps them). Epoch records without histograms carry empty lists.
- */
-const MAX_HISTOGRAM_EPOCHS = 1000;
-const NO_HISTOGRAMS = Object.freeze([]);
 const ACTIVE = ['starting', 'running', 'paused'];
 
 class App {
@@ -243,10 +237,10 @@ class App {
     this.post(message);
   }
 
-  /** A run object as the page keeps it ({status, history, histRecords, …}). */
+  /** A run object as the page keeps it ({status, history, histograms: {kept, stride}, …}). */
   newRun(status, fields = {}) {
     const run = Object.assign(freshRun(status), fields);
-    run.histRecords = run.history.filter((r) => r.weight_histograms?.length || r.grad_histograms?.length);
+    run.histograms = histogramKeeper(run.history);
     return run;
   }
 
@@ -295,21 +289,8 @@ class App {
     if (!records?.length) return;
     const run = this.run;
     for (const r of records) {
-      if (r.weight_histograms?.length || r.grad_histograms?.length) run.histRecords.push(r);
-      else {
-        r.weight_histograms = NO_HISTOGRAMS;
-        r.grad_histograms = NO_HISTOGRAMS;
-      }
+      keepHistograms(run.histograms, r);
       run.history.push(r);
-    }
-    if (run.histRecords.length > MAX_HISTOGRAM_EPOCHS) {
-      const last = run.histRecords.length - 1;
-      run.histRecords = run.histRecords.filter((r, i) => {
-        if (i % 2 === 0 || i === last) return true;
-        r.weight_histograms = NO_HISTOGRAMS;
-        r.grad_histograms = NO_HISTOGRAMS;
-        return false;
-      });
     }
     this.emit('epoch', records[records.length - 1]);
     this.emit('epochs', records);
@@ -368,7 +349,10 @@ class App {
         break;
       case 'done':
         // A coalesced run's 'done' has no history: the page holds every epoch already.
-        if (m.history) this.run.history = m.history.epochs || m.history;
+        if (m.history) {
+          this.run.history = m.history.epochs || m.history;
+          this.run.histograms = histogramKeeper(this.run.history);
+        }
         this.run.testMetrics = m.test_metrics || null;
         this.run.valMetrics = m.val_metrics || null;
         this.run.error = m.error ?? null;
@@ -425,7 +409,7 @@ class App {
 
 function freshRun(status) {
   return {
-    status, history: [], histRecords: [], progress: null, started: null, testMetrics: null, valMetrics: null, config: null,
+    status, history: [], histograms: histogramKeeper(), progress: null, started: null, testMetrics: null, valMetrics: null, config: null,
     error: null, startedAt: null, endedAt: null, pausedAt: null, pausedMs: 0, stopReason: null,
   };
 }

@@ -32,7 +32,103 @@ pub struct EpochRecord {
     pub seconds: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+/// A long run keeps every epoch's scalars but the weight and gradient histograms of at most
+/// this many epochs (the page keeps as many: `MAX_HISTOGRAM_EPOCHS` in www/main.js).
+pub const MAX_HISTOGRAM_EPOCHS: usize = 1000;
+
+#[derive(Clone, Debug, Serialize, Deserialize, Default)]
 pub struct History {
     pub epochs: Vec<EpochRecord>,
+    /// The epochs (indices into `epochs`) that still hold histograms, oldest first: the first of
+    /// each run of `stride` epochs, and the latest.
+    #[serde(skip)]
+    kept: Vec<usize>,
+    #[serde(skip)]
+    stride: usize,
+}
+
+impl PartialEq for History {
+    fn eq(&self, other: &Self) -> bool {
+        self.epochs == other.epochs
+    }
+}
+
+fn has_histograms(r: &EpochRecord) -> bool {
+    !r.weight_histograms.is_empty() || !r.grad_histograms.is_empty()
+}
+
+fn strip(r: &mut EpochRecord) {
+    r.weight_histograms = Vec::new();
+    r.grad_histograms = Vec::new();
+}
+
+impl History {
+    /// Appends an epoch. Its histograms stay if it is the first of its run of `stride` epochs
+    /// (or until the next epoch comes, as the latest); past [`MAX_HISTOGRAM_EPOCHS`] epochs with
+    /// histograms the stride doubles. So they stay spread evenly over the run, and 100,000
+    /// epochs hold about 1.5 MB of them, not 150 MB.
+    pub fn push(&mut self, rec: EpochRecord) {
+        let e = self.epochs.len();
+        let stride = self.stride.max(1);
+        if has_histograms(&rec) {
+            // the latest, kept only for being the latest, gives way
+            if let [.., a, b] = self.kept[..] {
+                if a / stride == b / stride {
+                    strip(&mut self.epochs[b]);
+                    self.kept.pop();
+                }
+            }
+            self.kept.push(e);
+        }
+        self.epochs.push(rec);
+        if self.kept.len() > MAX_HISTOGRAM_EPOCHS {
+            self.stride = stride * 2;
+            self.thin();
+        }
+    }
+
+    /// Keeps the histograms of the first epoch of each run of `stride` and of the latest.
+    fn thin(&mut self) {
+        let stride = self.stride.max(1);
+        let latest = self.kept.last().copied();
+        let mut run = None;
+        let epochs = &mut self.epochs;
+        self.kept.retain(|&e| {
+            let first = run != Some(e / stride);
+            run = Some(e / stride);
+            let keep = first || Some(e) == latest;
+            if !keep {
+                strip(&mut epochs[e]);
+            }
+            keep
+        });
+    }
+
+    /// A history read from a file or the page, thinned as [`History::push`] would have left
+    /// it (the smallest stride that keeps at most [`MAX_HISTOGRAM_EPOCHS`]), so a continued run
+    /// goes on as an uninterrupted one.
+    pub fn from_epochs(epochs: Vec<EpochRecord>) -> Self {
+        let kept: Vec<usize> = (0..epochs.len())
+            .filter(|&e| has_histograms(&epochs[e]))
+            .collect();
+        let count = |stride: usize| {
+            let firsts = kept
+                .windows(2)
+                .filter(|w| w[0] / stride != w[1] / stride)
+                .count();
+            let latest_extra = matches!(kept[..], [.., a, b] if a / stride == b / stride);
+            (firsts + 1).min(kept.len()) + usize::from(latest_extra)
+        };
+        let mut stride = 1;
+        while count(stride) > MAX_HISTOGRAM_EPOCHS {
+            stride *= 2;
+        }
+        let mut h = History {
+            epochs,
+            kept,
+            stride,
+        };
+        h.thin();
+        h
+    }
 }

@@ -437,7 +437,7 @@ impl Trainer {
         self.cursor = 0;
         self.last_good = self.network.clone();
         self.last_good_optimizer = self.optimizer.state();
-        self.history.epochs.push(rec.clone());
+        self.history.push(rec.clone());
         rec
     }
 

@@ -137,8 +137,9 @@ async function chooseData(page, id) {
   if (id !== 'custom') await waitForMessage(page, 'data-loaded', 60_000, before);
   // A load still on its way (the set the page opened with) is answered before the test goes on,
   // and the page shows the set chosen, not that one.
-  await page.waitForFunction((custom) => window.mlpLab.loads.length === 0 && (custom || window.mlpLab.summary !== null),
-    id === 'custom', { timeout: 60_000 });
+  // (The sets chosen here are toy or prepared ones whose summary is named by their id.)
+  await page.waitForFunction((want) => window.mlpLab.loads.length === 0 && (want === 'custom' ? window.mlpLab.summary === null : window.mlpLab.summary?.name === want),
+    id, { timeout: 60_000 });
 }
 
 async function setField(page, testid, value) {

@@ -97,7 +97,7 @@ test('serve.mjs answers 400 to a path starting with // and keeps serving', async
 test('a worker terminated mid-run: the page says so and restarting from the saved epoch finishes with contiguous epochs', async () => {
   const context = await fresh();
   const { page, errors } = await openApp(context, base(), slowDigitsConfig(5));
-  await page.evaluate(() => Object.assign(window.mlpLab.recovery, { heartbeatMs: 1000, pingMs: 1000 }));
+  await page.evaluate(() => Object.assign(window.mlpLab.recovery, { heartbeatMs: 1000, pingMs: 3000 }));
   const id = await start(page);
   await savedEpochs(page, id, 2);
   await page.evaluate(() => window.mlpLab.worker.terminate());
@@ -136,8 +136,9 @@ test('an error event from the worker (as when it runs out of memory) is reported
   // The heartbeat stays at its 20 s: only the error event can explain a report within seconds.
   const t0 = Date.now();
   await page.evaluate(() => window.mlpLab.worker.dispatchEvent(new ErrorEvent('error', { message: 'Out of memory' })));
-  await page.waitForSelector('[data-testid=worker-crash]', { timeout: 5000 });
-  assert.ok(Date.now() - t0 < 5000);
+  // (the report follows saving the run and starting a fresh worker: seconds on a slow machine)
+  await page.waitForSelector('[data-testid=worker-crash]', { timeout: 15_000 });
+  assert.ok(Date.now() - t0 < 15_000);
   assert.match(await page.textContent('[data-testid=worker-crash-text]'),
     /^The training worker stopped unexpectedly \(Out of memory\); your run is saved up to epoch \d\.$/);
   assert.equal(await page.textContent('[data-testid=run-state]'), 'failed');
@@ -154,7 +155,7 @@ test('an error event from the worker (as when it runs out of memory) is reported
 test('a worker that dies while the run is paused is noticed too (it no longer answers pings)', async () => {
   const context = await fresh();
   const { page, errors } = await openApp(context, base(), slowDigitsConfig(4));
-  await page.evaluate(() => Object.assign(window.mlpLab.recovery, { heartbeatMs: 1000, pingMs: 1000 }));
+  await page.evaluate(() => Object.assign(window.mlpLab.recovery, { heartbeatMs: 1000, pingMs: 3000 }));
   const id = await start(page);
   await savedEpochs(page, id, 1);
   await page.click('[data-testid=pause]');
@@ -163,7 +164,7 @@ test('a worker that dies while the run is paused is noticed too (it no longer an
   await new Promise((r) => setTimeout(r, 3500));
   assert.equal(await page.$('[data-testid=worker-crash]'), null);
   await page.evaluate(() => window.mlpLab.worker.terminate());
-  await page.waitForSelector('[data-testid=worker-crash]', { timeout: 10_000 });
+  await page.waitForSelector('[data-testid=worker-crash]', { timeout: 20_000 });
   await page.waitForFunction(() => window.mlpLab.ready && window.mlpLab.summary);
   await page.click('[data-testid=restart-run]');
   await finished(page, id);

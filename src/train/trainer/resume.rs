@@ -53,7 +53,7 @@ impl Trainer {
         self.epoch = k;
         self.examples = (k * self.train.n) as u64;
         self.last_good = self.network.clone();
-        self.history = history;
+        self.history = History::from_epochs(history.epochs);
         Ok(())
     }
 
