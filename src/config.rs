@@ -2,6 +2,7 @@
 //! the JSON path of whatever is wrong (`layers[1].activation[3]`), and [`Config::validate`]
 //! checks every rule with an error naming the field and what it accepts.
 
+use crate::json_read::{json_kind, read_typed};
 use crate::nn::network::LayerSpec;
 use crate::nn::{Activation, Init, Loss, Regularization};
 use crate::optim::schedule::{LrSchedule, ScheduleKind};
@@ -244,21 +245,7 @@ impl Config {
     }
 
     fn from_value(value: &serde_json::Value) -> Result<Config, ConfigError> {
-        serde_path_to_error::deserialize(value).map_err(|e| {
-            let path = e.path().clone();
-            let message = strip_position(&e.into_inner().to_string());
-            let message = match message.strip_suffix(", expected string or map") {
-                Some(head) => match accepted_names(value, &path) {
-                    Some(names) => format!("{head}, {names}"),
-                    None => message,
-                },
-                None => message,
-            };
-            ConfigError::Parse {
-                path: path.to_string(),
-                message,
-            }
-        })
+        read_typed(value).map_err(|(path, message)| ConfigError::Parse { path, message })
     }
 
     pub fn to_json_pretty(&self) -> String {
@@ -680,58 +667,6 @@ fn at_path(path: &str, message: &str) -> String {
         message.to_string()
     } else {
         format!("{path}: {message}")
-    }
-}
-
-/// "an array", "a string", … for a message about what was found.
-pub(crate) fn json_kind(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
-    }
-}
-
-/// For a non-string where a name belongs, the names accepted there ("expected one of `mse`,
-/// …"): serde lists them for an unknown name, so a string is put in its place and the config
-/// read again.
-fn accepted_names(value: &serde_json::Value, path: &serde_path_to_error::Path) -> Option<String> {
-    let mut probe = value.clone();
-    *pointer_mut(&mut probe, path)? = serde_json::Value::String(String::new());
-    let again = serde_path_to_error::deserialize::<_, Config>(&probe).err()?;
-    if again.path().to_string() != path.to_string() {
-        return None;
-    }
-    let names = again.inner().to_string();
-    let i = names.find("expected one of ")?;
-    Some(strip_position(&names[i..]))
-}
-
-/// The value at a serde_path_to_error path, for rewriting it.
-fn pointer_mut<'a>(
-    v: &'a mut serde_json::Value,
-    path: &serde_path_to_error::Path,
-) -> Option<&'a mut serde_json::Value> {
-    use serde_path_to_error::Segment;
-    let mut at = v;
-    for seg in path.iter() {
-        at = match seg {
-            Segment::Seq { index } => at.get_mut(*index)?,
-            Segment::Map { key } => at.get_mut(key.as_str())?,
-            Segment::Enum { .. } | Segment::Unknown => return None,
-        };
-    }
-    Some(at)
-}
-
-/// serde_json appends " at line L column C"; the path already says where.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod config;
 pub mod data;
+mod json_read;
 pub mod model_io;
 pub mod nn;
 pub mod optim;

@@ -4,9 +4,9 @@
 use super::sampler::Sampler;
 use super::space::{self, Kind};
 use super::Params;
-use crate::config::{json_kind, Config, Task};
+use crate::config::{Config, Task};
+use crate::json_read::{json_kind, read_typed};
 use crate::train::EpochRecord;
-use serde::de::{DeserializeOwned, Deserializer, Error as _, Unexpected};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -154,7 +154,6 @@ pub enum TerminationKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EarlyTermination {
-    #[serde(deserialize_with = "named")]
     pub kind: TerminationKind,
     /// The first rung, in epochs.
     #[serde(default = "one")]
@@ -231,20 +230,18 @@ struct RawParam {
     min: Option<f64>,
     #[serde(default)]
     max: Option<f64>,
-    #[serde(default, deserialize_with = "named_opt")]
+    #[serde(default)]
     scale: Option<Scale>,
-    #[serde(default, rename = "type", deserialize_with = "named_opt")]
+    #[serde(default, rename = "type")]
     ty: Option<NumType>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSpec {
-    #[serde(deserialize_with = "named")]
     method: Method,
-    #[serde(deserialize_with = "named")]
     metric: Metric,
-    #[serde(default, deserialize_with = "named_opt")]
+    #[serde(default)]
     goal: Option<Goal>,
     // u64, not usize, so that a count too big for a 32-bit (wasm) usize gets the same message.
     max_trials: u64,
@@ -294,10 +291,8 @@ impl SweepSpec {
                 ),
             ));
         }
-        let raw: RawSpec = serde_path_to_error::deserialize(value).map_err(|e| {
-            let path = e.path().to_string();
-            let field = if path == "." { String::new() } else { path };
-            SpecError::new(field, e.into_inner().to_string())
+        let raw: RawSpec = read_typed(&value).map_err(|(path, message)| {
+            SpecError::new(if path == "." { String::new() } else { path }, message)
         })?;
         SweepSpec::from_raw(raw)
     }
@@ -711,54 +706,6 @@ fn check_param_domain(path: &str, p: &RawParam, method: Method) -> Result<Param,
         path: path.into(),
         domain: Domain::Range { min, max, log, int },
     })
-}
-
-fn unexpected(v: &Value) -> Unexpected<'_> {
-    match v {
-        Value::Null => Unexpected::Other("null"),
-        Value::Bool(b) => Unexpected::Bool(*b),
-        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
-            (Some(u), _) => Unexpected::Unsigned(u),
-            (_, Some(i)) => Unexpected::Signed(i),
-            _ => Unexpected::Float(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        Value::String(s) => Unexpected::Str(s),
-        Value::Array(_) => Unexpected::Seq,
-        Value::Object(_) => Unexpected::Map,
-    }
-}
-
-/// A unit enum from its name. serde's own message for a value that is not a string says only
-/// "expected string or map"; this one lists the names, taken from serde's message for an
-/// unknown name ("unknown variant ``, expected one of `grid`, `random`, `bayes`").
-fn named_value<T: DeserializeOwned>(v: Value) -> Result<T, serde_json::Error> {
-    if v.is_string() {
-        return T::deserialize(v);
-    }
-    let names = T::deserialize(Value::String(String::new()))
-        .err()
-        .and_then(|e| {
-            let m = e.to_string();
-            m.split_once(", expected ")
-                .map(|(_, names)| names.to_string())
-        })
-        .unwrap_or_else(|| "a name".to_string());
-    Err(serde_json::Error::invalid_type(
-        unexpected(&v),
-        &names.as_str(),
-    ))
-}
-
-fn named<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<T, D::Error> {
-    named_value(Value::deserialize(d)?).map_err(D::Error::custom)
-}
-
-/// [`named`] for an optional field (`null` is none).
-fn named_opt<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
-    match Value::deserialize(d)? {
-        Value::Null => Ok(None),
-        v => named_value(v).map(Some).map_err(D::Error::custom),
-    }
 }
 
 /// A value as a message shows it: strings bare, anything else as JSON.
