@@ -80,9 +80,18 @@ class App {
     });
   }
 
-  /** The user chose other data: answers to loads asked for before this arrive stale and are dropped. */
+  /**
+   * The user chose other data: answers to loads asked for before this arrive stale and are
+   * dropped, and what the page held is no longer what was asked for, so nothing can start until
+   * the new choice loads (a run started meanwhile would train on the old data under the new name).
+   */
   newDataChoice() {
     this.dataGen += 1;
+    if (this.summary) {
+      this.summary = null;
+      this.problemsFresh = false;
+      this.emit('data-cleared');
+    }
     return this.dataGen;
   }
 

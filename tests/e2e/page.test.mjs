@@ -424,6 +424,29 @@ test('a load answered after the user chose “Your file” is not shown: nothing
   assert.deepEqual(errors, []);
 });
 
+test('while another set is on its way nothing can start: the page holds no data until it loads', async () => {
+  const { page, errors, context } = await openPage();
+  await chooseData(page, 'spirals');
+  await waitStartable(page);
+  let release;
+  const gate = new Promise((resolve) => { release = resolve; });
+  await page.route('**/data/iris.json', async (route) => {
+    await gate;
+    await route.continue();
+  });
+  const before = (await messages(page, 'data-loaded')).length;
+  await page.selectOption('[data-testid=dataset-select]', 'iris');
+  await page.waitForFunction(() => /Loading/.test(document.querySelector('[data-testid=data-status]').textContent), null, { timeout: 10_000 });
+  assert.equal(await page.evaluate(() => window.mlpLab.summary), null, 'the spirals are not what the page holds now');
+  assert.equal(await page.isDisabled('[data-testid=start]'), true, 'Start waits for iris');
+  release();
+  await waitForMessage(page, 'data-loaded', 30_000, before);
+  await waitStartable(page);
+  assert.equal(await page.evaluate(() => window.mlpLab.summary.name), 'iris');
+  await context.close();
+  assert.deepEqual(errors, []);
+});
+
 test('a CSV picked from disk trains', async () => {
   const { page, errors, context } = await openPage();
   await chooseData(page, 'custom');
