@@ -18,8 +18,8 @@ pub const MAX_PARAMETERS: usize = 50_000_000;
 /// f32 for any real input, and U(−s, s) itself stops being representable near f32::MAX.
 pub const MAX_INIT_SCALE: f64 = 1000.0;
 /// More epochs than anyone trains for; a bound so a mistyped value (or a sweep range) cannot
-/// start a run that never ends, and so the history (every epoch, with its histograms: about
-/// 1 KB each on a small network) stays near 100 MB at most.
+/// start a run that never ends, and so the history (every epoch's scalars, with histograms on
+/// at most `MAX_HISTOGRAM_EPOCHS` of them) stays small.
 pub const MAX_EPOCHS: usize = 100_000;
 
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]

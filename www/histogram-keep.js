@@ -17,7 +17,8 @@ const strip = (r) => {
 export function histogramKeeper(records = []) {
   const keeper = { kept: records.filter(has), stride: 1 };
   for (const r of records) if (!has(r)) strip(r);
-  while (thinnedCount(keeper.kept, keeper.stride) > MAX_HISTOGRAM_EPOCHS) keeper.stride *= 2;
+  const count = (stride) => keeper.kept.filter((_, i) => survives(keeper.kept, i, stride)).length;
+  while (count(keeper.stride) > MAX_HISTOGRAM_EPOCHS) keeper.stride *= 2;
   thin(keeper);
   return keeper;
 }
@@ -41,23 +42,13 @@ export function keepHistograms(keeper, r) {
 
 const bucket = (r, stride) => Math.floor((r.epoch - 1) / stride);
 
-function thinnedCount(kept, stride) {
-  let count = 0;
-  for (let i = 0; i < kept.length; i++) {
-    const first = i === 0 || bucket(kept[i - 1], stride) !== bucket(kept[i], stride);
-    if (first || i === kept.length - 1) count += 1;
-  }
-  return count;
-}
+/** Whether kept[i] keeps its histograms at `stride`: the first of its run of epochs, or the latest. */
+const survives = (kept, i, stride) => i === 0 || i === kept.length - 1 || bucket(kept[i - 1], stride) !== bucket(kept[i], stride);
 
 function thin(keeper) {
   const { kept, stride } = keeper;
-  const latest = kept.at(-1);
-  let run = null;
-  keeper.kept = kept.filter((r) => {
-    const b = bucket(r, stride);
-    const keep = b !== run || r === latest;
-    run = b;
+  keeper.kept = kept.filter((r, i) => {
+    const keep = survives(kept, i, stride);
     if (!keep) strip(r);
     return keep;
   });

@@ -316,14 +316,9 @@ class App {
         this.onProblems(m.problems);
         break;
       case 'data-loaded':
-        if (!this.answeredLoad(true)) {
-          // The worker now holds data the page does not show: nothing to start until the latest choice loads.
-          if (this.summary) {
-            this.summary = null;
-            this.emit('data-cleared');
-          }
-          break;
-        }
+        // A stale answer: the worker now holds data the page does not show, and the page holds
+        // none (newDataChoice emptied it) until the latest choice loads.
+        if (!this.answeredLoad(true)) break;
         this.summary = m.summary;
         this.problemsFresh = false;
         this.emit('data-loaded', m.summary);

@@ -33,7 +33,7 @@ pub struct EpochRecord {
 }
 
 /// A long run keeps every epoch's scalars but the weight and gradient histograms of at most
-/// this many epochs (the page keeps as many: `MAX_HISTOGRAM_EPOCHS` in www/main.js).
+/// this many epochs (the page keeps as many: `MAX_HISTOGRAM_EPOCHS` in www/histogram-keep.js).
 pub const MAX_HISTOGRAM_EPOCHS: usize = 1000;
 
 #[derive(Clone, Debug, Serialize, Deserialize, Default)]
@@ -55,6 +55,12 @@ impl PartialEq for History {
 
 fn has_histograms(r: &EpochRecord) -> bool {
     !r.weight_histograms.is_empty() || !r.grad_histograms.is_empty()
+}
+
+/// Whether `kept[i]` keeps its histograms at `stride`: it is the first of its run of `stride`
+/// epochs, or the latest.
+fn survives(kept: &[usize], i: usize, stride: usize) -> bool {
+    i == 0 || i + 1 == kept.len() || kept[i - 1] / stride != kept[i] / stride
 }
 
 fn strip(r: &mut EpochRecord) {
@@ -90,18 +96,14 @@ impl History {
     /// Keeps the histograms of the first epoch of each run of `stride` and of the latest.
     fn thin(&mut self) {
         let stride = self.stride.max(1);
-        let latest = self.kept.last().copied();
-        let mut run = None;
-        let epochs = &mut self.epochs;
-        self.kept.retain(|&e| {
-            let first = run != Some(e / stride);
-            run = Some(e / stride);
-            let keep = first || Some(e) == latest;
-            if !keep {
-                strip(&mut epochs[e]);
+        let kept = std::mem::take(&mut self.kept);
+        for (i, &e) in kept.iter().enumerate() {
+            if survives(&kept, i, stride) {
+                self.kept.push(e);
+            } else {
+                strip(&mut self.epochs[e]);
             }
-            keep
-        });
+        }
     }
 
     /// A history read from a file or the page, thinned as [`History::push`] would have left
@@ -111,13 +113,10 @@ impl History {
         let kept: Vec<usize> = (0..epochs.len())
             .filter(|&e| has_histograms(&epochs[e]))
             .collect();
-        let count = |stride: usize| {
-            let firsts = kept
-                .windows(2)
-                .filter(|w| w[0] / stride != w[1] / stride)
-                .count();
-            let latest_extra = matches!(kept[..], [.., a, b] if a / stride == b / stride);
-            (firsts + 1).min(kept.len()) + usize::from(latest_extra)
+        let count = |stride| {
+            (0..kept.len())
+                .filter(|&i| survives(&kept, i, stride))
+                .count()
         };
         let mut stride = 1;
         while count(stride) > MAX_HISTOGRAM_EPOCHS {

@@ -184,15 +184,13 @@ export function createDataPanel(app, root) {
 
   /** No data any more (the user's file is still to come, or was empty): Start waits for data. */
   async function clearData(text, bad, { keepRun = false } = {}) {
-    app.newDataChoice();
+    app.newDataChoice(); // empties app.summary
     await app.stopRun('the data set changed');
-    app.summary = null;
     app.testExamples = null;
     replace(summaryBox);
     setSamples(null);
     say(text, bad);
     if (!keepRun) app.clearRun();
-    app.emit('data-cleared');
   }
 
   /** Restores the data part of a link; unknown names fall back to MNIST. */
@@ -219,8 +217,6 @@ export function createDataPanel(app, root) {
       manifest = await res.json();
     } catch {
       if (seq !== app.dataGen) return;
-      app.summary = null;
-      app.emit('data-cleared');
       say([
         `The prepared files for this set are not on the server (data/${spec.file}.json). Add them: run `,
         el('code', { text: 'make serve' }), ' with ../shared/data present, or ',

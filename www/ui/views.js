@@ -134,7 +134,7 @@ export function createViewsPanel(app, root) {
       }
       case 'hist': {
         // the epochs that kept their histograms (a long run keeps them for about a thousand)
-        const kept = (app.run.histograms?.kept ?? h).filter((r) => r.weight_histograms?.length);
+        const kept = app.run.histograms.kept.filter((r) => r.weight_histograms?.length);
         const n = kept.length ? kept[kept.length - 1].weight_histograms.length : 0;
         drawHistograms(charts.hist.canvas, {
           layers: Array.from({ length: n }, (_, i) => kept.map((r) => r.weight_histograms[i]).filter(Boolean)),
