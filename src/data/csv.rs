@@ -19,6 +19,10 @@ use super::{maybe_gunzip, read_file, DataError, Dataset, Targets};
 /// create that many empty classes.
 pub const MAX_CLASSES: u64 = 65_536;
 
+/// [`TargetKind::Auto`] reads a numeric column of at most this many distinct whole numbers as
+/// class indices.
+pub const MAX_AUTO_CLASSES: usize = 20;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Column {
     /// The column whose header cell is exactly this (after trimming spaces).
@@ -48,6 +52,12 @@ pub enum TargetKind {
     Classes,
     /// One real value per row (regression).
     Values,
+    /// For a target whose task is not known yet, decided from the whole column: a numeric column
+    /// of at most [`MAX_AUTO_CLASSES`] distinct whole numbers ≥ 0 is read as
+    /// [`TargetKind::Classes`], any other numeric column as [`TargetKind::Values`], and anything
+    /// else as class names. Errors are those of the reading chosen (an empty target cell is
+    /// refused as a missing class).
+    Auto,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +91,14 @@ impl TargetSpec {
     pub fn values(column: impl Into<Column>) -> Self {
         TargetSpec {
             kind: TargetKind::Values,
+            ..TargetSpec::classes(column)
+        }
+    }
+
+    /// The target's kind decided from its cells ([`TargetKind::Auto`]).
+    pub fn auto(column: impl Into<Column>) -> Self {
+        TargetSpec {
+            kind: TargetKind::Auto,
             ..TargetSpec::classes(column)
         }
     }
@@ -343,7 +361,8 @@ pub fn load_csv_bytes(name: &str, bytes: &[u8], target: TargetSpec) -> Result<Da
     let mut features = Vec::new();
     let mut values = Vec::new();
     // Class targets stay text (with the row they came from) until every row is seen, because
-    // whether they are indices or names depends on all of them.
+    // whether they are indices or names (and, for `Auto`, classes or values) depends on all of
+    // them.
     let mut class_cells: Vec<(u64, String)> = Vec::new();
     let mut n = 0usize;
     let mut next = pending.into_iter();
@@ -369,7 +388,7 @@ pub fn load_csv_bytes(name: &str, bytes: &[u8], target: TargetSpec) -> Result<Da
         }
         match target.kind {
             TargetKind::Values => values.push(number(&record, target_col, "target cells")?),
-            TargetKind::Classes => {
+            TargetKind::Classes | TargetKind::Auto => {
                 let cell = record.get(target_col).unwrap_or_default().to_string();
                 if cell.is_empty() {
                     let line = line_of(&record);
@@ -403,15 +422,17 @@ pub fn load_csv_bytes(name: &str, bytes: &[u8], target: TargetSpec) -> Result<Da
         }
     }
 
+    let header_names = match &layout {
+        Layout::Sklearn { class_names, .. } => class_names.clone(),
+        _ => Vec::new(),
+    };
     let (targets, class_names) = match target.kind {
         TargetKind::Values => (Targets::Values { values, k: 1 }, Vec::new()),
-        TargetKind::Classes => {
-            let header_names = match &layout {
-                Layout::Sklearn { class_names, .. } => class_names.clone(),
-                _ => Vec::new(),
-            };
-            classes(&class_cells, target_col, header_names, &cell_error)?
-        }
+        TargetKind::Classes => classes(&class_cells, target_col, header_names, &cell_error)?,
+        TargetKind::Auto => match auto_values(&class_cells) {
+            Some(values) => (Targets::Values { values, k: 1 }, Vec::new()),
+            None => classes(&class_cells, target_col, header_names, &cell_error)?,
+        },
     };
     let feature_names = match &layout {
         Layout::Header(names) => feature_cols
@@ -429,6 +450,33 @@ pub fn load_csv_bytes(name: &str, bytes: &[u8], target: TargetSpec) -> Result<Da
         feature_names,
         image_shape: None,
     })
+}
+
+/// The target cells as values when [`TargetKind::Auto`] reads them so: every cell a finite
+/// number, and not few distinct whole numbers ≥ 0 (those are class indices).
+fn auto_values(cells: &[(u64, String)]) -> Option<Vec<f32>> {
+    let values: Vec<f32> = cells
+        .iter()
+        .map(|(_, c)| c.parse::<f32>().ok().filter(|v| v.is_finite()))
+        .collect::<Option<_>>()?;
+    (!looks_like_class_indices(&values)).then_some(values)
+}
+
+/// Whole numbers ≥ 0 only, and at most [`MAX_AUTO_CLASSES`] distinct ones.
+fn looks_like_class_indices(values: &[f32]) -> bool {
+    let mut distinct: Vec<f32> = Vec::new();
+    for v in values {
+        if v.fract() != 0.0 || *v < 0.0 {
+            return false;
+        }
+        if !distinct.contains(v) {
+            if distinct.len() == MAX_AUTO_CLASSES {
+                return false;
+            }
+            distinct.push(*v);
+        }
+    }
+    true
 }
 
 type CellError<'a> = dyn Fn(u64, usize, &str, &'static str, &str) -> DataError + 'a;
