@@ -2,6 +2,8 @@
 //! `<name>.train.bin`, `<name>.test.bin`) from the real data files. Sets whose files are missing
 //! are skipped with the reason; the rest are still written.
 
+use std::path::Path;
+
 use super::args::PrepareArgs;
 use crate::data::named::{load_named, resolve_data_dir, NAMED_SETS};
 use crate::data::prepared::{write_prepared, Provenance};
@@ -21,66 +23,88 @@ const SUBSETS: [(&str, Option<usize>, Option<usize>); 8] = [
 /// Sets large enough that `--full` also writes every row as `<name>-full`.
 const FULL: [&str; 3] = ["mnist", "fashion-mnist", "cifar10"];
 
+/// Bytes and data sets written so far, and sets skipped.
+#[derive(Default)]
+struct Tally {
+    written: usize,
+    skipped: usize,
+    bytes: u64,
+}
+
 pub fn run(args: PrepareArgs) -> Result<(), String> {
     let dir = resolve_data_dir(args.data_dir.as_deref()).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(&args.out)
         .map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
     debug_assert_eq!(SUBSETS.len(), NAMED_SETS.len());
-    let (mut written, mut skipped, mut total) = (0, 0, 0u64);
+    let mut tally = Tally::default();
     for (name, limit_train, limit_test) in SUBSETS {
-        if !args.only.is_empty() && !args.only.iter().any(|o| o == name) {
-            continue;
-        }
-        let set = match load_named(name, &dir) {
-            Ok(set) => set,
-            Err(e) => {
-                eprintln!("skipped {name}: {e}");
-                skipped += 1;
-                continue;
-            }
-        };
-        let about = Provenance {
-            source: &set.source,
-            licence: &set.licence,
-            note: &set.note,
-        };
-        let mut outputs = vec![(name.to_string(), limit_train, limit_test)];
-        if args.full && FULL.contains(&name) {
-            outputs.push((format!("{name}-full"), None, None));
-        }
-        for (out_name, lt, ls) in outputs {
-            let m = write_prepared(
-                &args.out,
-                &out_name,
-                &set.train,
-                set.test.as_ref(),
-                lt,
-                ls,
-                &about,
-            )
-            .map_err(|e| e.to_string())?;
-            let bytes = m.train.bytes + m.test.as_ref().map_or(0, |t| t.bytes);
-            total += bytes;
-            written += 1;
-            eprintln!(
-                "{out_name:<20} train {:>6} of {:>6}  test {:>6}  {:>8.1} MB",
-                m.train.n,
-                m.train.of,
-                m.test.as_ref().map_or(0, |t| t.n),
-                bytes as f64 / 1e6
-            );
+        if args.only.is_empty() || args.only.iter().any(|o| o == name) {
+            prepare_set(&args, &dir, name, (limit_train, limit_test), &mut tally)?;
         }
     }
     eprintln!(
-        "wrote {written} data set(s), {:.1} MB, to {} ({skipped} skipped)",
-        total as f64 / 1e6,
-        args.out.display()
+        "wrote {} data set(s), {:.1} MB, to {} ({} skipped)",
+        tally.written,
+        tally.bytes as f64 / 1e6,
+        args.out.display(),
+        tally.skipped
     );
-    if written == 0 {
+    if tally.written == 0 {
         return Err(format!(
             "no data set could be prepared from {}",
             dir.display()
         ));
+    }
+    Ok(())
+}
+
+/// Writes one named set's subset (and with `--full`, its every row as `<name>-full`); a set
+/// whose files are missing is skipped with the reason.
+fn prepare_set(
+    args: &PrepareArgs,
+    dir: &Path,
+    name: &str,
+    (limit_train, limit_test): (Option<usize>, Option<usize>),
+    tally: &mut Tally,
+) -> Result<(), String> {
+    let set = match load_named(name, dir) {
+        Ok(set) => set,
+        Err(e) => {
+            eprintln!("skipped {name}: {e}");
+            tally.skipped += 1;
+            return Ok(());
+        }
+    };
+    let about = Provenance {
+        source: &set.source,
+        licence: &set.licence,
+        note: &set.note,
+    };
+    let mut outputs = vec![(name.to_string(), limit_train, limit_test)];
+    if args.full && FULL.contains(&name) {
+        outputs.push((format!("{name}-full"), None, None));
+    }
+    for (out_name, lt, ls) in outputs {
+        let m = write_prepared(
+            &args.out,
+            &out_name,
+            &set.train,
+            set.test.as_ref(),
+            lt,
+            ls,
+            &about,
+        )
+        .map_err(|e| e.to_string())?;
+        let bytes = m.train.bytes + m.test.as_ref().map_or(0, |t| t.bytes);
+        tally.bytes += bytes;
+        tally.written += 1;
+        eprintln!(
+            "{out_name:<20} train {:>6} of {:>6}  test {:>6}  {:>8.1} MB",
+            m.train.n,
+            m.train.of,
+            m.test.as_ref().map_or(0, |t| t.n),
+            bytes as f64 / 1e6
+        );
     }
     Ok(())
 }
