@@ -129,6 +129,8 @@ pub struct LayerConfig {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OptimizerConfig {
+    /// Adam when left out, as when the whole optimizer is (the schema's default).
+    #[serde(default = "default_optimizer")]
     pub name: OptimizerKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lr: Option<f64>,
@@ -240,10 +242,14 @@ pub struct Config {
     pub standardize: bool,
 }
 
+fn default_optimizer() -> OptimizerKind {
+    OptimizerKind::Adam
+}
+
 impl Default for OptimizerConfig {
     fn default() -> Self {
         OptimizerConfig {
-            name: OptimizerKind::Adam,
+            name: default_optimizer(),
             lr: None,
             momentum: None,
             beta: None,
@@ -372,18 +378,31 @@ impl Config {
         }
     }
 
-    /// Every rule the config breaks, in the order of the field table (layer by layer).
+    /// Every rule the config breaks, in the order of the field table (layer by layer), each
+    /// rule that ties fields together with the field it is reported on.
     pub fn problems(&self) -> Vec<ConfigError> {
         let mut out = Vec::new();
-        self.check_layers(&mut out);
-        self.check_loss(&mut out);
-        check::check_fields(self, &mut out);
-        self.check_across_fields(&mut out);
-        out.sort_by_key(|e| report_order(e.field()));
+        for f in fields::CONFIG_FIELDS {
+            match f.path {
+                "layers" => self.check_layers(&mut out),
+                "loss" => self.check_loss(&mut out),
+                "optimizer.momentum" => {
+                    check::check_field(self, f, 0, &mut out);
+                    self.check_nag(&mut out);
+                }
+                "test_split" => {
+                    check::check_field(self, f, 0, &mut out);
+                    self.check_splits(&mut out);
+                }
+                // Checked with their layer.
+                p if p.starts_with("layers[].") => {}
+                _ => check::check_field(self, f, 0, &mut out),
+            }
+        }
         out
     }
 
-    /// The rules about the layers as a whole (the table checks each layer's fields).
+    /// Each layer's fields, then the rules about the layers as a whole.
     fn check_layers(&self, out: &mut Vec<ConfigError>) {
         if self.layers.is_empty() {
             out.push(ConfigError::invalid(
@@ -394,6 +413,12 @@ impl Config {
         let mut params: usize = 0;
         let mut fan_in: usize = 1;
         for (i, l) in self.layers.iter().enumerate() {
+            for f in fields::CONFIG_FIELDS
+                .iter()
+                .filter(|f| f.path.starts_with("layers[]."))
+            {
+                check::check_field(self, f, i, out);
+            }
             if let ActivationSpec::PerNeuron(list) = &l.activation {
                 if list.len() != l.units {
                     out.push(ConfigError::invalid(
@@ -469,12 +494,11 @@ impl Config {
         }
     }
 
-    /// Rules that tie two fields together (ranges that depend on another field are the
-    /// table's `below`).
-    fn check_across_fields(&self, out: &mut Vec<ConfigError>) {
+    /// Nesterov needs momentum: [`NAG_MOMENTUM`], narrower than the field's range.
+    fn check_nag(&self, out: &mut Vec<ConfigError>) {
         if let (OptimizerKind::Nag, Some(m)) = (self.optimizer.name, self.optimizer.momentum) {
             if Range::unit().contains(m) && !NAG_MOMENTUM.contains(m) {
-                // torch.optim.SGD(nesterov=True) refuses this too: Nesterov needs momentum.
+                // torch.optim.SGD(nesterov=True) refuses this too.
                 out.push(ConfigError::invalid(
                     "optimizer.momentum",
                     format!(
@@ -484,34 +508,20 @@ impl Config {
                 ));
             }
         }
+    }
+
+    /// The held-out shares must leave rows to train on (each one out of range is reported
+    /// alone).
+    fn check_splits(&self, out: &mut Vec<ConfigError>) {
         let (v, t) = (self.validation_split, self.test_split);
         let both = v + t;
-        // Only shares that are each valid are added up (one out of range is reported alone).
-        if Range::unit().contains(v)
-            && Range::unit().contains(t)
-            && v > 0.0
-            && t > 0.0
-            && both >= 1.0
-        {
+        let unit = Range::unit();
+        if unit.contains(v) && unit.contains(t) && v > 0.0 && t > 0.0 && both >= 1.0 {
             out.push(ConfigError::invalid(
                 "validation_split",
                 format!("validation_split + test_split must leave data to train on, found {both}"),
             ));
         }
-    }
-}
-
-/// Where a problem about `path` goes in the report: by its field's place in the table, layer by
-/// layer; a problem about the layers as a whole after those of each layer.
-fn report_order(path: &str) -> (usize, usize, usize) {
-    let place = |p: &str| fields::CONFIG_FIELDS.iter().position(|f| f.path == p);
-    let (template, layer) = fields::template(path);
-    let template = template.split('[').take(2).collect::<Vec<_>>().join("[");
-    let top = place(path.split(['.', '[']).next().unwrap_or(path)).unwrap_or(usize::MAX);
-    match layer {
-        Some(i) => (top, i, place(&template).unwrap_or(usize::MAX)),
-        None if path == "layers" => (top, usize::MAX, 0),
-        None => (place(path).unwrap_or(top), 0, 0),
     }
 }
 

@@ -33,16 +33,13 @@ impl Config {
         }
     }
 
-    /// The value training uses: the number given, or the default (the optimizer's for
-    /// `optimizer.*`).
-    pub fn resolved_number(&self, path: &str) -> f64 {
+    /// The value training uses for a field another one must stay below: the number given,
+    /// or for `optimizer.*` the optimizer's default.
+    pub fn resolved_number(&self, path: &str) -> Option<f64> {
         let hyper = path
             .strip_prefix("optimizer.")
             .and_then(|f| self.hyper().get(f));
-        hyper
-            .or_else(|| self.number_at(path, 0))
-            .or_else(|| super::fields::field(path)?.default_value().as_f64())
-            .unwrap_or(f64::NAN)
+        hyper.or_else(|| self.number_at(path, 0))
     }
 
     /// The name at a name-valued table path (`optimizer.name`, `layers[].init`, …).
@@ -57,6 +54,16 @@ impl Config {
             "lr_schedule.kind" => self.lr_schedule.kind.name(),
             _ => return None,
         })
+    }
+
+    /// The value at a boolean table path.
+    pub fn bool_at(&self, path: &str) -> Option<bool> {
+        match path {
+            "fused" => Some(self.fused),
+            "shuffle" => Some(self.shuffle),
+            "standardize" => Some(self.standardize),
+            _ => None,
+        }
     }
 
     /// Removes an optional field (one a [`When`](super::fields::When) may rule out).

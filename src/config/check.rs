@@ -1,31 +1,25 @@
 //! The checks every field of the table gets: given only where it applies, present where it is
 //! required, inside its range (and below the field it must stay under).
 
-use super::fields::{fields_with, Field, When, CONFIG_FIELDS};
+use super::fields::{fields_with, Field, When};
 use super::{Config, ConfigError};
 
-/// The problems the table's rules find: a field given where it does not apply, missing where
-/// it is required, or out of its range.
-pub(super) fn check_fields(c: &Config, out: &mut Vec<ConfigError>) {
-    for f in CONFIG_FIELDS.iter().filter(|f| f.is_numeric()) {
-        match f.path.strip_prefix("layers[].") {
-            Some(rest) => {
-                for i in 0..c.layers.len() {
-                    check_field(c, f, i, format!("layers[{i}].{rest}"), out);
-                }
-            }
-            None => check_field(c, f, 0, f.path.to_string(), out),
-        }
+/// The problems the table's rules find in field `f` (of layer `layer` for `layers[].…`): given
+/// where it does not apply, missing where it is required, or out of its range.
+pub(super) fn check_field(c: &Config, f: &Field, layer: usize, out: &mut Vec<ConfigError>) {
+    if !f.is_numeric() {
+        return;
     }
-}
-
-fn check_field(c: &Config, f: &Field, layer: usize, at: String, out: &mut Vec<ConfigError>) {
+    let at = || match f.path.strip_prefix("layers[].") {
+        Some(rest) => format!("layers[{layer}].{rest}"),
+        None => f.path.to_string(),
+    };
     let value = c.number_at(f.path, layer);
     if let Some(w) = f.when {
         let now = c.name_at(w.field, layer).unwrap_or_default();
         let applies = w.is.contains(&now);
         if value.is_some() && !applies {
-            return out.push(ConfigError::invalid(at, stray(w, now)));
+            return out.push(ConfigError::invalid(at(), stray(w, now)));
         }
         if value.is_none() && applies && f.is_required() {
             let example = f.example.map_or(String::new(), |e| format!(" (e.g. {e})"));
@@ -34,18 +28,18 @@ fn check_field(c: &Config, f: &Field, layer: usize, at: String, out: &mut Vec<Co
                 noun(w.field),
                 either(w.is)
             );
-            return out.push(ConfigError::invalid(at, message));
+            return out.push(ConfigError::invalid(at(), message));
         }
     }
     let Some(v) = value else { return };
     if let Err(m) = f.check(v) {
-        return out.push(ConfigError::invalid(at, m));
+        return out.push(ConfigError::invalid(at(), m));
     }
     if let Some((other, words)) = f.below {
-        let limit = c.resolved_number(other);
+        let limit = c.resolved_number(other).unwrap_or(f64::INFINITY);
         if v >= limit {
             out.push(ConfigError::invalid(
-                at,
+                at(),
                 format!("must be below {words} {limit}, found {v}"),
             ));
         }

@@ -5,11 +5,10 @@
 
 use super::names::NameSet;
 use super::range::Range;
-use super::{Config, MAX_EPOCHS, MAX_INIT_SCALE};
+use super::{MAX_EPOCHS, MAX_INIT_SCALE};
 use crate::nn::init::DEFAULT_SCALE;
 use crate::optim::schedule::{DEFAULT_GAMMA, DEFAULT_MIN_LR};
 use serde::Serialize;
-use serde_json::Value;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -32,10 +31,17 @@ pub struct When {
     pub is: &'static [&'static str],
 }
 
-/// What a field is when the config leaves it out.
-#[derive(Clone, Copy, Debug)]
+/// What a field is when the config leaves it out. Data only (no code runs to find it), so the
+/// validator that carries this table stays small; the schema reads [`Fallback::Config`] values
+/// from `Config::default()`.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Fallback {
-    Value(fn() -> Value),
+    /// `Config::default()`'s value (a layer's: the serde default).
+    Config,
+    /// An engine constant the code falls back to (`DEFAULT_SCALE`, …).
+    Number(f64),
+    Count(u64),
+    Name(&'static str),
     /// Decided by another field's name: each optimizer's defaults, the loss's task.
     By(&'static str),
     /// It must be given (where it applies).
@@ -105,11 +111,8 @@ impl Field {
             ..self
         }
     }
-    pub const fn default(self, value: fn() -> Value) -> Field {
-        Field {
-            fallback: Fallback::Value(value),
-            ..self
-        }
+    pub const fn default(self, fallback: Fallback) -> Field {
+        Field { fallback, ..self }
     }
     pub const fn default_by(self, field: &'static str) -> Field {
         Field {
@@ -173,16 +176,9 @@ impl Field {
     pub fn is_required(&self) -> bool {
         matches!(self.fallback, Fallback::Required)
     }
-
-    /// The default as JSON (null where there is none, or another field decides it).
-    pub fn default_value(&self) -> Value {
-        match self.fallback {
-            Fallback::Value(f) => f(),
-            _ => Value::Null,
-        }
-    }
 }
 
+use Fallback::Config as FromConfig;
 use FieldType::{Array, Boolean, Integer, Name, Number};
 
 /// The optimizers that take momentum, beta, beta1/beta2 and eps.
@@ -191,7 +187,7 @@ const ADAMS: &[&str] = &["adam", "adamw"];
 const ADAPTIVE: &[&str] = &["rmsprop", "adam", "adamw"];
 
 /// Every config field, in the order problems are reported.
-pub const CONFIG_FIELDS: &[Field] = &[
+pub static CONFIG_FIELDS: &[Field] = &[
     Field::new(
         "seed",
         Integer,
@@ -199,7 +195,7 @@ pub const CONFIG_FIELDS: &[Field] = &[
         "seeds initialisation, shuffling and splitting",
     )
     .range(Range::at_least(0.0))
-    .default(|| Config::default().seed.into()),
+    .default(FromConfig),
     Field::new(
         "layers",
         Array,
@@ -226,7 +222,7 @@ pub const CONFIG_FIELDS: &[Field] = &[
         "how the weights start; biases start at 0",
     )
     .names(NameSet::Inits)
-    .default(|| json(crate::nn::Init::default())),
+    .default(FromConfig),
     Field::new(
         "layers[].scale",
         Number,
@@ -236,17 +232,17 @@ pub const CONFIG_FIELDS: &[Field] = &[
     .range(Range::above(0.0).up_to(MAX_INIT_SCALE))
     .note("larger weights saturate or overflow every activation")
     .when("layers[].init", &["random_uniform", "random_normal"])
-    .default(|| DEFAULT_SCALE.into()),
+    .default(Fallback::Number(DEFAULT_SCALE)),
     Field::new("loss", Name, "Loss", "what training minimises")
         .names(NameSet::Losses)
-        .default(|| json(Config::default().loss)),
+        .default(FromConfig),
     Field::new(
         "fused",
         Boolean,
         "Fused gradient",
         "softmax+CE and sigmoid+BCE take the gradient straight from the logits",
     )
-    .default(|| Config::default().fused.into()),
+    .default(FromConfig),
     Field::new("task", Name, "Task", "follows from the loss when absent")
         .names(NameSet::Tasks)
         .default_by("loss"),
@@ -257,7 +253,7 @@ pub const CONFIG_FIELDS: &[Field] = &[
         "the update rule, as torch.optim's",
     )
     .names(NameSet::Optimizers)
-    .default(|| json(Config::default().optimizer.name)),
+    .default(FromConfig),
     Field::new("optimizer.lr", Number, "Learning rate", "step size")
         .range(Range::above(0.0))
         .default_by("optimizer.name"),
@@ -306,7 +302,7 @@ pub const CONFIG_FIELDS: &[Field] = &[
         "a penalty on the weights",
     )
     .names(NameSet::Regularizations)
-    .default(|| json(Config::default().regularization.kind)),
+    .default(FromConfig),
     Field::new("regularization.lambda", Number, "λ", "the penalty's weight")
         .range(Range::at_least(0.0))
         .when("regularization.kind", &["l1", "l2"])
@@ -319,7 +315,7 @@ pub const CONFIG_FIELDS: &[Field] = &[
         "after the penalty, before the step",
     )
     .names(NameSet::ClipKinds)
-    .default(|| json(Config::default().clip.kind)),
+    .default(FromConfig),
     Field::new(
         "clip.value",
         Number,
@@ -347,7 +343,7 @@ pub const CONFIG_FIELDS: &[Field] = &[
         "the learning rate over epochs",
     )
     .names(NameSet::LrSchedules)
-    .default(|| json(Config::default().lr_schedule.kind)),
+    .default(FromConfig),
     Field::new(
         "lr_schedule.min_lr",
         Number,
@@ -357,7 +353,7 @@ pub const CONFIG_FIELDS: &[Field] = &[
     .range(Range::at_least(0.0))
     .below("optimizer.lr", "the learning rate")
     .when("lr_schedule.kind", &["cosine"])
-    .default(|| DEFAULT_MIN_LR.into()),
+    .default(Fallback::Number(DEFAULT_MIN_LR)),
     Field::new(
         "lr_schedule.step_epochs",
         Integer,
@@ -376,7 +372,7 @@ pub const CONFIG_FIELDS: &[Field] = &[
     )
     .range(Range::above(0.0).up_to(1.0))
     .when("lr_schedule.kind", &["step"])
-    .default(|| DEFAULT_GAMMA.into()),
+    .default(Fallback::Number(DEFAULT_GAMMA)),
     Field::new(
         "batch_size",
         Integer,
@@ -384,18 +380,18 @@ pub const CONFIG_FIELDS: &[Field] = &[
         "the last partial batch is kept",
     )
     .range(Range::at_least(1.0))
-    .default(|| Config::default().batch_size.into()),
+    .default(FromConfig),
     Field::new("epochs", Integer, "Epochs", "passes over the training rows")
         .range(Range::at_least(1.0).up_to(MAX_EPOCHS as f64))
         .counts("epochs")
-        .default(|| Config::default().epochs.into()),
+        .default(FromConfig),
     Field::new(
         "shuffle",
         Boolean,
         "Shuffle each epoch",
         "reshuffle the training rows",
     )
-    .default(|| Config::default().shuffle.into()),
+    .default(FromConfig),
     Field::new(
         "validation_split",
         Number,
@@ -403,7 +399,7 @@ pub const CONFIG_FIELDS: &[Field] = &[
         "share held out for validation (stratified for classes)",
     )
     .range(Range::unit())
-    .default(|| Config::default().validation_split.into()),
+    .default(FromConfig),
     Field::new(
         "test_split",
         Number,
@@ -411,30 +407,19 @@ pub const CONFIG_FIELDS: &[Field] = &[
         "share held out for testing when the data has no test set",
     )
     .range(Range::unit())
-    .default(|| Config::default().test_split.into()),
+    .default(FromConfig),
     Field::new(
         "standardize",
         Boolean,
         "Standardize inputs",
         "with statistics of the training rows only",
     )
-    .default(|| Config::default().standardize.into()),
+    .default(FromConfig),
 ];
 
 /// The entry of a config path (`optimizer.lr`, `layers[].units`).
 pub fn field(path: &str) -> Option<&'static Field> {
     CONFIG_FIELDS.iter().find(|f| f.path == path)
-}
-
-/// The table path of a concrete one: `layers[2].scale` → `layers[].scale`, with the layer.
-pub fn template(path: &str) -> (String, Option<usize>) {
-    let Some(rest) = path.strip_prefix("layers[") else {
-        return (path.to_string(), None);
-    };
-    match rest.split_once(']') {
-        Some((i, tail)) => (format!("layers[]{tail}"), i.parse().ok()),
-        None => (path.to_string(), None),
-    }
 }
 
 /// The fields that come with name `name` of the name field `selector`: those of its object
@@ -450,8 +435,4 @@ pub fn fields_with(selector: &str, name: &str) -> Vec<&'static Field> {
             None => tagged && f.path.rsplit_once('.').is_some_and(|(p, _)| p == parent),
         })
         .collect()
-}
-
-fn json<T: Serialize>(v: T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
 }

@@ -1,6 +1,6 @@
 //! Every set of names a config or sweep spec accepts, each name with a label (for a select) and
-//! a short description; and how the output layer, loss and task pair. Names are read from the
-//! types' own serde names, so a name listed here is one the parser accepts.
+//! a short description; and how the output layer, loss and task pair. Names come from each
+//! type's `ALL` and `name()` (tests/schema.rs checks they are the names the parser accepts).
 
 use super::{ClipKind, RegularizationKind, Task};
 use crate::nn::{Activation, Init, Loss};
@@ -32,7 +32,7 @@ pub enum NameSet {
 /// One accepted name.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct NameInfo {
-    pub name: String,
+    pub name: &'static str,
     pub label: &'static str,
     pub description: &'static str,
 }
@@ -56,30 +56,49 @@ impl NameSet {
     ];
 
     /// The key of the set in the schema's `names`.
-    pub fn key(self) -> String {
-        name_of(&self)
+    pub fn key(self) -> &'static str {
+        match self {
+            NameSet::Activations => "activations",
+            NameSet::Inits => "inits",
+            NameSet::Losses => "losses",
+            NameSet::Tasks => "tasks",
+            NameSet::Optimizers => "optimizers",
+            NameSet::Regularizations => "regularizations",
+            NameSet::ClipKinds => "clip_kinds",
+            NameSet::LrSchedules => "lr_schedules",
+            NameSet::SweepMethods => "sweep_methods",
+            NameSet::Metrics => "metrics",
+            NameSet::Goals => "goals",
+            NameSet::Scales => "scales",
+            NameSet::NumberTypes => "number_types",
+            NameSet::EarlyTerminations => "early_terminations",
+        }
     }
 
-    pub fn names(self) -> Vec<String> {
+    pub fn names(self) -> Vec<&'static str> {
         self.described().into_iter().map(|n| n.name).collect()
     }
 
     pub fn described(self) -> Vec<NameInfo> {
         match self {
-            NameSet::Activations => listed(&Activation::ALL, activation),
-            NameSet::Inits => listed(&Init::ALL, init),
-            NameSet::Losses => listed(&Loss::ALL, loss),
-            NameSet::Tasks => listed(&Task::ALL, task),
-            NameSet::Optimizers => listed(&OptimizerKind::ALL, optimizer),
-            NameSet::Regularizations => listed(&RegularizationKind::ALL, regularization),
-            NameSet::ClipKinds => listed(&ClipKind::ALL, clip),
-            NameSet::LrSchedules => listed(&ScheduleKind::ALL, schedule),
-            NameSet::SweepMethods => listed(&Method::ALL, method),
-            NameSet::Metrics => listed(&Metric::ALL, metric),
-            NameSet::Goals => listed(&Goal::ALL, goal),
-            NameSet::Scales => listed(&Scale::ALL, scale),
-            NameSet::NumberTypes => listed(&NumType::ALL, number_type),
-            NameSet::EarlyTerminations => listed(&TerminationKind::ALL, termination),
+            NameSet::Activations => listed(Activation::ALL.map(|v| (v.name(), activation(v)))),
+            NameSet::Inits => listed(Init::ALL.map(|v| (v.name(), init(v)))),
+            NameSet::Losses => listed(Loss::ALL.map(|v| (v.name(), loss(v)))),
+            NameSet::Tasks => listed(Task::ALL.map(|v| (v.name(), task(v)))),
+            NameSet::Optimizers => listed(OptimizerKind::ALL.map(|v| (v.name(), optimizer(v)))),
+            NameSet::Regularizations => {
+                listed(RegularizationKind::ALL.map(|v| (v.name(), regularization(v))))
+            }
+            NameSet::ClipKinds => listed(ClipKind::ALL.map(|v| (v.name(), clip(v)))),
+            NameSet::LrSchedules => listed(ScheduleKind::ALL.map(|v| (v.name(), schedule(v)))),
+            NameSet::SweepMethods => listed(Method::ALL.map(|v| (v.name(), method(v)))),
+            NameSet::Metrics => listed(Metric::ALL.map(|v| (v.name(), metric(v)))),
+            NameSet::Goals => listed(Goal::ALL.map(|v| (v.name(), goal(v)))),
+            NameSet::Scales => listed(Scale::ALL.map(|v| (v.name(), scale(v)))),
+            NameSet::NumberTypes => listed(NumType::ALL.map(|v| (v.name(), number_type(v)))),
+            NameSet::EarlyTerminations => {
+                listed(TerminationKind::ALL.map(|v| (v.name(), termination(v))))
+            }
         }
     }
 }
@@ -112,25 +131,14 @@ pub fn task_output(task: Task) -> (Loss, Activation, &'static str) {
     }
 }
 
-/// The serde name of a unit enum variant: what the parser accepts for it.
-pub fn name_of<T: Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
-}
+type Described = (&'static str, (&'static str, &'static str));
 
-type Describe<T> = fn(T) -> (&'static str, &'static str);
-
-fn listed<T: Serialize + Copy>(all: &[T], describe: Describe<T>) -> Vec<NameInfo> {
-    all.iter()
-        .map(|v| {
-            let (label, description) = describe(*v);
-            NameInfo {
-                name: name_of(v),
-                label,
-                description,
-            }
+fn listed<const N: usize>(all: [Described; N]) -> Vec<NameInfo> {
+    all.into_iter()
+        .map(|(name, (label, description))| NameInfo {
+            name,
+            label,
+            description,
         })
         .collect()
 }

@@ -16,6 +16,13 @@ pub enum Scale {
 
 impl Scale {
     pub const ALL: [Scale; 2] = [Scale::Linear, Scale::Log];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Scale::Linear => "linear",
+            Scale::Log => "log",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +34,13 @@ pub enum NumType {
 
 impl NumType {
     pub const ALL: [NumType; 2] = [NumType::Float, NumType::Int];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            NumType::Float => "float",
+            NumType::Int => "int",
+        }
+    }
 }
 
 /// Where a parameter's values come from.

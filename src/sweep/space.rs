@@ -85,7 +85,7 @@ pub const HIDDEN_LAYERS: Range = Range::at_least(0.0).up_to(MAX_HIDDEN_LAYERS as
 
 /// Every sweepable path, in the order a trial's values are applied (the choices other
 /// parameters depend on come first, and `output_activation` after `loss`).
-pub const PARAMETERS: &[Sweepable] = &[
+pub static PARAMETERS: &[Sweepable] = &[
     Sweepable::config("optimizer.name"),
     Sweepable::config("regularization.kind"),
     Sweepable::config("clip.kind"),
@@ -188,7 +188,7 @@ impl Kind {
             Kind::Choice(set) => {
                 let names = set.names();
                 match v.as_str() {
-                    Some(s) if names.iter().any(|n| n == s) => Ok(v.clone()),
+                    Some(s) if names.contains(&s) => Ok(v.clone()),
                     _ => Err(format!("must be one of {}, found {v}", names.join(", "))),
                 }
             }

@@ -7,7 +7,7 @@ use super::sampler::Sampler;
 use super::space;
 use super::Params;
 use crate::config::check::either;
-use crate::config::fields::{Field, FieldType};
+use crate::config::fields::{Fallback, Field, FieldType};
 use crate::config::names::NameSet;
 use crate::config::range::Range;
 use crate::config::{Config, ConfigError, Task};
@@ -62,6 +62,14 @@ pub enum Method {
 
 impl Method {
     pub const ALL: [Method; 3] = [Method::Grid, Method::Random, Method::Bayes];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Grid => "grid",
+            Method::Random => "random",
+            Method::Bayes => "bayes",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +81,13 @@ pub enum Goal {
 
 impl Goal {
     pub const ALL: [Goal; 2] = [Goal::Maximize, Goal::Minimize];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Goal::Maximize => "maximize",
+            Goal::Minimize => "minimize",
+        }
+    }
 
     /// Whether `a` is strictly better than `b` (NaN is never better).
     pub fn better(self, a: f64, b: f64) -> bool {
@@ -175,6 +190,12 @@ pub enum TerminationKind {
 
 impl TerminationKind {
     pub const ALL: [TerminationKind; 1] = [TerminationKind::Asha];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TerminationKind::Asha => "asha",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -189,18 +210,23 @@ pub struct EarlyTermination {
     pub reduction_factor: usize,
 }
 
+/// ASHA's first rung when the spec gives none.
+pub const DEFAULT_MIN_EPOCHS: usize = 1;
+/// ASHA's η when the spec gives none.
+pub const DEFAULT_REDUCTION_FACTOR: usize = 3;
+
 fn default_min_epochs() -> usize {
-    1
+    DEFAULT_MIN_EPOCHS
 }
 
 fn default_reduction_factor() -> usize {
-    3
+    DEFAULT_REDUCTION_FACTOR
 }
 
 use FieldType::{Array, Integer, Name, Number, Object};
 
 /// The spec's own fields, in the order they are checked.
-pub const SPEC_FIELDS: &[Field] = &[
+pub static SPEC_FIELDS: &[Field] = &[
     Field::new("method", Name, "Method", "how trials are proposed")
         .names(NameSet::SweepMethods)
         .required(),
@@ -221,7 +247,7 @@ pub const SPEC_FIELDS: &[Field] = &[
         .required(),
     Field::new("seed", Integer, "Seed", "seeds the proposals")
         .range(Range::at_least(0.0))
-        .default(|| 0.into()),
+        .default(Fallback::Count(0)),
     Field::new(
         "workers",
         Integer,
@@ -264,7 +290,7 @@ pub const SPEC_FIELDS: &[Field] = &[
         "epochs before the first comparison",
     )
     .range(Range::at_least(1.0))
-    .default(|| default_min_epochs().into()),
+    .default(Fallback::Count(DEFAULT_MIN_EPOCHS as u64)),
     Field::new(
         "early_termination.reduction_factor",
         Integer,
@@ -272,11 +298,11 @@ pub const SPEC_FIELDS: &[Field] = &[
         "rungs at min_epochs·η^k; the top 1/η at a rung go on",
     )
     .range(Range::at_least(2.0))
-    .default(|| default_reduction_factor().into()),
+    .default(Fallback::Count(DEFAULT_REDUCTION_FACTOR as u64)),
 ];
 
 /// The fields of a swept parameter's domain in `parameters`.
-pub const DOMAIN_FIELDS: &[Field] = &[
+pub static DOMAIN_FIELDS: &[Field] = &[
     Field::new(
         "values",
         Array,
@@ -292,7 +318,7 @@ pub const DOMAIN_FIELDS: &[Field] = &[
     Field::new("max", Number, "Max", "the high end of a range"),
     Field::new("scale", Name, "Scale", "how a range is drawn")
         .names(NameSet::Scales)
-        .default(|| "linear".into()),
+        .default(Fallback::Name("linear")),
     Field::new(
         "type",
         Name,
@@ -300,7 +326,7 @@ pub const DOMAIN_FIELDS: &[Field] = &[
         "whole numbers or any; counts are always whole",
     )
     .names(NameSet::NumberTypes)
-    .default(|| "float".into()),
+    .default(Fallback::Name("float")),
 ];
 
 /// A whole-number spec field against its range in [`SPEC_FIELDS`].
