@@ -1,14 +1,24 @@
 //! The one training configuration, shared by the CLI, the web worker and the page. Parsing keeps
 //! the JSON path of whatever is wrong (`layers[1].activation[3]`), and [`Config::validate`]
-//! checks every rule with an error naming the field and what it accepts.
+//! checks every rule with an error naming the field and what it accepts. Each field's type,
+//! default, range and names are one entry of [`fields::CONFIG_FIELDS`], which validation and
+//! the schema both read.
+
+mod access;
+pub(crate) mod check;
+pub mod fields;
+pub mod names;
+pub mod range;
 
 use crate::json_read::{json_kind, read_typed};
 use crate::nn::network::LayerSpec;
 use crate::nn::{Activation, Init, Loss, Regularization};
-use crate::optim::schedule::{LrSchedule, ScheduleKind};
+use crate::optim::schedule::LrSchedule;
 use crate::optim::{Clip, Hyper, OptimizerKind};
+use range::Range;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
+use std::borrow::Cow;
 use std::fmt;
 
 /// Networks past this size would not fit a browser tab's memory; refusing them early beats an
@@ -21,6 +31,18 @@ pub const MAX_INIT_SCALE: f64 = 1000.0;
 /// start a run that never ends, and so the history (every epoch's scalars, with histograms on
 /// at most `MAX_HISTOGRAM_EPOCHS` of them) stays small.
 pub const MAX_EPOCHS: usize = 100_000;
+/// Nesterov momentum needs a momentum above 0 (`torch.optim.SGD(nesterov=True)` refuses 0).
+pub const NAG_MOMENTUM: Range = Range::above(0.0).below(1.0);
+/// A hidden layer added where there was none: the designer's "add layer" and a sweep's
+/// `hidden_layers` over a base without hidden layers.
+pub fn new_hidden_layer() -> LayerConfig {
+    LayerConfig {
+        units: 32,
+        activation: ActivationSpec::Layer(Activation::Relu),
+        init: Init::HeUniform,
+        scale: None,
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ConfigError {
@@ -33,7 +55,7 @@ pub enum ConfigError {
 }
 
 impl ConfigError {
-    fn invalid(field: impl Into<String>, message: impl Into<String>) -> ConfigError {
+    pub(crate) fn invalid(field: impl Into<String>, message: impl Into<String>) -> ConfigError {
         ConfigError::Invalid {
             field: field.into(),
             message: message.into(),
@@ -48,6 +70,17 @@ impl ConfigError {
             ConfigError::Invalid { field, .. } => field,
         }
     }
+
+    /// What is wrong, without the path (for a caller that shows the path itself, or puts it
+    /// under another, as a sweep spec's `base.`).
+    pub fn message(&self) -> Cow<'_, str> {
+        match self {
+            ConfigError::Syntax { .. } => Cow::Owned(self.to_string()),
+            ConfigError::Parse { message, .. } | ConfigError::Invalid { message, .. } => {
+                Cow::Borrowed(message)
+            }
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -59,6 +92,8 @@ pub enum Task {
 }
 
 impl Task {
+    pub const ALL: [Task; 3] = [Task::Regression, Task::Binary, Task::Multiclass];
+
     pub fn name(self) -> &'static str {
         match self {
             Task::Regression => "regression",
@@ -94,6 +129,8 @@ pub struct LayerConfig {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OptimizerConfig {
+    /// Adam when left out, as when the whole optimizer is (the schema's default).
+    #[serde(default = "default_optimizer")]
     pub name: OptimizerKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lr: Option<f64>,
@@ -121,6 +158,22 @@ pub enum RegularizationKind {
     L2,
 }
 
+impl RegularizationKind {
+    pub const ALL: [RegularizationKind; 3] = [
+        RegularizationKind::None,
+        RegularizationKind::L1,
+        RegularizationKind::L2,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RegularizationKind::None => "none",
+            RegularizationKind::L1 => "l1",
+            RegularizationKind::L2 => "l2",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct RegularizationConfig {
@@ -137,6 +190,18 @@ pub enum ClipKind {
     None,
     Value,
     Norm,
+}
+
+impl ClipKind {
+    pub const ALL: [ClipKind; 3] = [ClipKind::None, ClipKind::Value, ClipKind::Norm];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ClipKind::None => "none",
+            ClipKind::Value => "value",
+            ClipKind::Norm => "norm",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
@@ -177,10 +242,14 @@ pub struct Config {
     pub standardize: bool,
 }
 
+fn default_optimizer() -> OptimizerKind {
+    OptimizerKind::Adam
+}
+
 impl Default for OptimizerConfig {
     fn default() -> Self {
         OptimizerConfig {
-            name: OptimizerKind::Adam,
+            name: default_optimizer(),
             lr: None,
             momentum: None,
             beta: None,
@@ -254,11 +323,7 @@ impl Config {
 
     /// The task, explicit or implied by the loss.
     pub fn task(&self) -> Task {
-        self.task.unwrap_or(match self.loss {
-            Loss::Mse => Task::Regression,
-            Loss::BinaryCrossEntropy => Task::Binary,
-            Loss::CrossEntropy => Task::Multiclass,
-        })
+        self.task.unwrap_or(names::loss_task(self.loss))
     }
 
     pub fn layer_specs(&self) -> Vec<LayerSpec> {
@@ -313,19 +378,31 @@ impl Config {
         }
     }
 
-    /// Every rule the config breaks, in field order.
+    /// Every rule the config breaks, in the order of the field table (layer by layer), each
+    /// rule that ties fields together with the field it is reported on.
     pub fn problems(&self) -> Vec<ConfigError> {
         let mut out = Vec::new();
-        self.check_layers(&mut out);
-        self.check_loss(&mut out);
-        self.check_optimizer(&mut out);
-        self.check_regularization(&mut out);
-        self.check_clip(&mut out);
-        self.check_schedule_lr(&mut out);
-        self.check_schedule(&mut out);
+        for f in fields::CONFIG_FIELDS {
+            match f.path {
+                "layers" => self.check_layers(&mut out),
+                "loss" => self.check_loss(&mut out),
+                "optimizer.momentum" => {
+                    check::check_field(self, f, 0, &mut out);
+                    self.check_nag(&mut out);
+                }
+                "test_split" => {
+                    check::check_field(self, f, 0, &mut out);
+                    self.check_splits(&mut out);
+                }
+                // Checked with their layer.
+                p if p.starts_with("layers[].") => {}
+                _ => check::check_field(self, f, 0, &mut out),
+            }
+        }
         out
     }
 
+    /// Each layer's fields, then the rules about the layers as a whole.
     fn check_layers(&self, out: &mut Vec<ConfigError>) {
         if self.layers.is_empty() {
             out.push(ConfigError::invalid(
@@ -336,17 +413,16 @@ impl Config {
         let mut params: usize = 0;
         let mut fan_in: usize = 1;
         for (i, l) in self.layers.iter().enumerate() {
-            let at = |f: &str| format!("layers[{i}].{f}");
-            if l.units == 0 {
-                out.push(ConfigError::invalid(
-                    at("units"),
-                    "must be at least 1, found 0",
-                ));
+            for f in fields::CONFIG_FIELDS
+                .iter()
+                .filter(|f| f.path.starts_with("layers[]."))
+            {
+                check::check_field(self, f, i, out);
             }
             if let ActivationSpec::PerNeuron(list) = &l.activation {
                 if list.len() != l.units {
                     out.push(ConfigError::invalid(
-                        at("activation"),
+                        format!("layers[{i}].activation"),
                         format!(
                             "a per-neuron list needs one activation per unit: {} units, found {} entries",
                             l.units,
@@ -354,25 +430,6 @@ impl Config {
                         ),
                     ));
                 }
-            }
-            match l.scale {
-                Some(_) if !l.init.takes_scale() => out.push(ConfigError::invalid(
-                    at("scale"),
-                    format!(
-                        "applies only to random_uniform and random_normal, not {}",
-                        l.init
-                    ),
-                )),
-                Some(s) if !(s.is_finite() && s > 0.0 && s <= MAX_INIT_SCALE) => {
-                    out.push(ConfigError::invalid(
-                        at("scale"),
-                        format!(
-                            "must be a positive number no larger than {MAX_INIT_SCALE} (weights \
-                             that large saturate or overflow every activation), found {s}"
-                        ),
-                    ))
-                }
-                _ => {}
             }
             params = params.saturating_add(l.units.saturating_mul(fan_in.saturating_add(1)));
             fan_in = l.units.max(1);
@@ -406,8 +463,8 @@ impl Config {
         }
         let last = format!("layers[{}].activation", self.layers.len() - 1);
         let all = |a: Activation| outputs.iter().all(|o| *o == a);
-        match self.loss {
-            Loss::CrossEntropy if !all(Activation::Softmax) => out.push(ConfigError::invalid(
+        match (self.loss, names::loss_output(self.loss)) {
+            (Loss::CrossEntropy, Some(a)) if !all(a) => out.push(ConfigError::invalid(
                 "loss",
                 format!(
                     "cross_entropy needs a softmax output layer (probabilities that sum to 1), \
@@ -415,7 +472,7 @@ impl Config {
                     describe(&outputs)
                 ),
             )),
-            Loss::BinaryCrossEntropy if !all(Activation::Sigmoid) => out.push(ConfigError::invalid(
+            (Loss::BinaryCrossEntropy, Some(a)) if !all(a) => out.push(ConfigError::invalid(
                 "loss",
                 format!(
                     "binary_cross_entropy needs sigmoid outputs (one probability in (0, 1) per \
@@ -425,210 +482,41 @@ impl Config {
             )),
             _ => {}
         }
-        if self.task() == Task::Regression && self.loss != Loss::Mse {
+        let (regression_loss, ..) = names::task_output(Task::Regression);
+        if self.task() == Task::Regression && self.loss != regression_loss {
             out.push(ConfigError::invalid(
                 "task",
-                format!("regression trains with the mse loss, not {}", self.loss),
+                format!(
+                    "regression trains with the {regression_loss} loss, not {}",
+                    self.loss
+                ),
             ));
         }
     }
 
-    fn check_optimizer(&self, out: &mut Vec<ConfigError>) {
-        let o = &self.optimizer;
-        let kind = o.name;
-        let fields: [(&str, Option<f64>); 7] = [
-            ("lr", o.lr),
-            ("momentum", o.momentum),
-            ("beta", o.beta),
-            ("beta1", o.beta1),
-            ("beta2", o.beta2),
-            ("eps", o.eps),
-            ("weight_decay", o.weight_decay),
-        ];
-        for (name, value) in fields {
-            let Some(v) = value else { continue };
-            let field = format!("optimizer.{name}");
-            if name != "lr" && !kind.fields().contains(&name) {
+    /// Nesterov needs momentum: [`NAG_MOMENTUM`], narrower than the field's range.
+    fn check_nag(&self, out: &mut Vec<ConfigError>) {
+        if let (OptimizerKind::Nag, Some(m)) = (self.optimizer.name, self.optimizer.momentum) {
+            if Range::unit().contains(m) && !NAG_MOMENTUM.contains(m) {
+                // torch.optim.SGD(nesterov=True) refuses this too.
                 out.push(ConfigError::invalid(
-                    field,
+                    "optimizer.momentum",
                     format!(
-                        "is not used by {kind} (it takes lr, {})",
-                        kind.fields().join(", ")
+                        "nag (Nesterov momentum) needs a momentum above 0, found {m}; use sgd \
+                         for plain SGD"
                     ),
                 ));
-                continue;
-            }
-            let ok = v.is_finite()
-                && match name {
-                    "lr" | "eps" => v > 0.0,
-                    "weight_decay" => v >= 0.0,
-                    "momentum" | "beta" | "beta1" | "beta2" => (0.0..1.0).contains(&v),
-                    _ => true,
-                };
-            if ok && name == "momentum" && v == 0.0 && kind == OptimizerKind::Nag {
-                // torch.optim.SGD(nesterov=True) refuses this too: Nesterov needs momentum.
-                out.push(ConfigError::invalid(
-                    field,
-                    "nag (Nesterov momentum) needs a momentum above 0, found 0; use sgd for \
-                     plain SGD",
-                ));
-                continue;
-            }
-            if !ok {
-                let rule = match name {
-                    "lr" | "eps" => "a number greater than 0",
-                    "weight_decay" => "a number ≥ 0",
-                    _ => "a number in [0, 1)",
-                };
-                out.push(ConfigError::invalid(
-                    field,
-                    format!("must be {rule}, found {v}"),
-                ));
             }
         }
     }
 
-    fn check_regularization(&self, out: &mut Vec<ConfigError>) {
-        let r = &self.regularization;
-        match (r.kind, r.lambda) {
-            (RegularizationKind::None, Some(_)) => out.push(ConfigError::invalid(
-                "regularization.lambda",
-                "applies only with kind l1 or l2 (kind is none)",
-            )),
-            (RegularizationKind::L1 | RegularizationKind::L2, None) => {
-                out.push(ConfigError::invalid(
-                    "regularization.lambda",
-                    "is required with kind l1 or l2 (e.g. 0.0001)",
-                ))
-            }
-            (_, Some(l)) if !(l.is_finite() && l >= 0.0) => out.push(ConfigError::invalid(
-                "regularization.lambda",
-                format!("must be a number ≥ 0, found {l}"),
-            )),
-            _ => {}
-        }
-    }
-
-    fn check_clip(&self, out: &mut Vec<ConfigError>) {
-        let c = &self.clip;
-        let positive = |field: &str, v: Option<f64>, out: &mut Vec<ConfigError>| match v {
-            None => out.push(ConfigError::invalid(
-                format!("clip.{field}"),
-                format!(
-                    "is required with kind {}",
-                    if field == "value" { "value" } else { "norm" }
-                ),
-            )),
-            Some(v) if !(v.is_finite() && v > 0.0) => out.push(ConfigError::invalid(
-                format!("clip.{field}"),
-                format!("must be a number greater than 0, found {v}"),
-            )),
-            _ => {}
-        };
-        let stray = |field: &str, kind: &str, out: &mut Vec<ConfigError>| {
-            out.push(ConfigError::invalid(
-                format!("clip.{field}"),
-                format!("does not apply with kind {kind}"),
-            ))
-        };
-        match c.kind {
-            ClipKind::None => {
-                if c.value.is_some() {
-                    stray("value", "none", out)
-                }
-                if c.max_norm.is_some() {
-                    stray("max_norm", "none", out)
-                }
-            }
-            ClipKind::Value => {
-                positive("value", c.value, out);
-                if c.max_norm.is_some() {
-                    stray("max_norm", "value", out)
-                }
-            }
-            ClipKind::Norm => {
-                positive("max_norm", c.max_norm, out);
-                if c.value.is_some() {
-                    stray("value", "norm", out)
-                }
-            }
-        }
-    }
-
-    fn check_schedule_lr(&self, out: &mut Vec<ConfigError>) {
-        let s = &self.lr_schedule;
-        let mut bad =
-            |f: &str, m: String| out.push(ConfigError::invalid(format!("lr_schedule.{f}"), m));
-        let kind = match s.kind {
-            ScheduleKind::None => "none",
-            ScheduleKind::Cosine => "cosine",
-            ScheduleKind::Step => "step",
-        };
-        let cosine = s.kind == ScheduleKind::Cosine;
-        let step = s.kind == ScheduleKind::Step;
-        match s.min_lr {
-            Some(_) if !cosine => bad(
-                "min_lr",
-                format!("applies only with kind cosine, not {kind}"),
-            ),
-            Some(v) if !(v.is_finite() && v >= 0.0 && v < self.hyper().lr) => bad(
-                "min_lr",
-                format!(
-                    "must be ≥ 0 and below the learning rate {}, found {v}",
-                    self.hyper().lr
-                ),
-            ),
-            _ => {}
-        }
-        match s.step_epochs {
-            Some(_) if !step => bad(
-                "step_epochs",
-                format!("applies only with kind step, not {kind}"),
-            ),
-            Some(0) => bad("step_epochs", "must be at least 1, found 0".into()),
-            None if step => bad("step_epochs", "is required with kind step (e.g. 10)".into()),
-            _ => {}
-        }
-        match s.gamma {
-            Some(_) if !step => bad("gamma", format!("applies only with kind step, not {kind}")),
-            Some(g) if !(g.is_finite() && g > 0.0 && g <= 1.0) => {
-                bad("gamma", format!("must be in (0, 1], found {g}"))
-            }
-            _ => {}
-        }
-    }
-
-    fn check_schedule(&self, out: &mut Vec<ConfigError>) {
-        if self.batch_size == 0 {
-            out.push(ConfigError::invalid(
-                "batch_size",
-                "must be at least 1, found 0",
-            ));
-        }
-        if self.epochs == 0 {
-            out.push(ConfigError::invalid(
-                "epochs",
-                "must be at least 1, found 0",
-            ));
-        } else if self.epochs > MAX_EPOCHS {
-            out.push(ConfigError::invalid(
-                "epochs",
-                format!("at most {MAX_EPOCHS} are supported, found {}", self.epochs),
-            ));
-        }
-        for (field, v) in [
-            ("validation_split", self.validation_split),
-            ("test_split", self.test_split),
-        ] {
-            if !(v.is_finite() && (0.0..1.0).contains(&v)) {
-                out.push(ConfigError::invalid(
-                    field,
-                    format!("must be in [0, 1), found {v}"),
-                ));
-            }
-        }
-        let both = self.validation_split + self.test_split;
-        if self.validation_split > 0.0 && self.test_split > 0.0 && both >= 1.0 {
+    /// The held-out shares must leave rows to train on (each one out of range is reported
+    /// alone).
+    fn check_splits(&self, out: &mut Vec<ConfigError>) {
+        let (v, t) = (self.validation_split, self.test_split);
+        let both = v + t;
+        let unit = Range::unit();
+        if unit.contains(v) && unit.contains(t) && v > 0.0 && t > 0.0 && both >= 1.0 {
             out.push(ConfigError::invalid(
                 "validation_split",
                 format!("validation_split + test_split must leave data to train on, found {both}"),

@@ -12,11 +12,14 @@ mod json_read;
 pub mod model_io;
 pub mod nn;
 pub mod optim;
+pub mod schema;
 pub mod sweep;
 pub mod train;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+#[cfg(target_arch = "wasm32")]
+mod wasm_schema;
 
 #[cfg(not(feature = "f64"))]
 pub type Real = f32;

@@ -256,9 +256,7 @@ fn sweep_asking_for_a_trillion_hidden_layers_is_refused_before_building_a_trial(
         let (r, largest) = largest_allocation(|| SweepSpec::from_json(&text));
         assert_eq!(
             error_of(r),
-            format!(
-                "parameters.hidden_layers.{field}: at most 1000 hidden layers are supported, found {found}"
-            )
+            format!("parameters.hidden_layers.{field}: must be at most 1000, found {found}")
         );
         assert!(largest < SMALL, "allocated {largest} bytes");
     }

@@ -18,6 +18,7 @@ import { createAlerts } from './ui/alerts.js';
 import { createTracker } from './tracker.js';
 import { createRecovery } from './recovery.js';
 import { createRunsPanel } from './ui/runs.js';
+import { setSchema } from './schema.js';
 import { createComparePanel } from './ui/compare.js';
 
 const VALIDATE_DELAY_MS = 120;
@@ -308,6 +309,8 @@ class App {
   onWorkerMessage(m) {
     switch (m.type) {
       case 'ready':
+        // The engine's tables, before any panel hears 'ready' and builds its forms from them.
+        setSchema(m.schema);
         this.ready = true;
         this.emit('ready', m);
         this.validate();

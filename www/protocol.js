@@ -48,7 +48,13 @@
 //                                                    use the imported model)
 //
 // Worker → page
-//   {type: 'ready', simd, version}
+//   {type: 'ready', simd, version, schema}          schema: the engine's schema (src/schema.rs,
+//                                                    the JSON `mlp-lab schema` prints): config
+//                                                    fields with types, defaults, ranges and names,
+//                                                    the names with what each brings, the sweep's
+//                                                    fields and parameters. The page builds its
+//                                                    forms from it (www/schema.js); it keeps no
+//                                                    list of the engine's names, defaults or ranges
 //   {type: 'data-loaded', summary: {name, n, d, task_hint, n_classes, class_names, feature_names,
 //        image_shape, test_n, k?, source_kind}}     task_hint: 'regression'|'binary'|'multiclass';
 //                                                    test_n: rows in the official test set, or null;

@@ -144,7 +144,7 @@ function predictor() {
 // Each handler answers through `reply`, which echoes the request's id.
 const handlers = {
   init(msg, reply) {
-    reply({ type: 'ready', simd: wasm.simd_enabled(), version: wasm.version() });
+    reply({ type: 'ready', simd: wasm.simd_enabled(), version: wasm.version(), schema: JSON.parse(wasm.schema()) });
   },
 
   'load-data'(msg, reply) {

@@ -29,6 +29,10 @@ pub enum Command {
     /// Run a hyper-parameter sweep (grid, random or Bayesian) from a JSON spec on parallel
     /// threads; prints one JSON object with every trial and the best.
     Sweep(SweepArgs),
+    /// Print the JSON schema of configs and sweep specs: every field's type, default, range and
+    /// accepted names, and the parameters a sweep can vary (what the web page builds its forms
+    /// from).
+    Schema,
 }
 
 /// Where the data comes from: a named set (`mnist`, `digits`, …) or a CSV file.

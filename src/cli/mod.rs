@@ -6,6 +6,7 @@ mod eval;
 mod files;
 mod load;
 mod prepare_data;
+mod schema;
 mod sweep;
 mod train;
 
@@ -23,6 +24,7 @@ pub fn main() -> ExitCode {
         Command::Bench(a) => bench::run(a),
         Command::Sweep(a) => sweep::run(a),
         Command::PrepareData(a) => prepare_data::run(a),
+        Command::Schema => schema::run(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -11,10 +11,14 @@ pub mod sgd;
 use crate::Real;
 use serde::{Deserialize, Serialize};
 
-pub use adam::Adam;
+pub use adam::{Adam, AdamConfig};
 pub use clip::Clip;
-pub use rmsprop::RmsProp;
-pub use sgd::Sgd;
+pub use rmsprop::{RmsProp, RmspropConfig};
+pub use sgd::{Sgd, SgdConfig};
+
+/// The momentum of `momentum` and `nag` when the config gives none: PyTorch's SGD defaults to 0,
+/// but an SGD-with-momentum optimiser without momentum would be plain SGD.
+pub const SGD_MOMENTUM: f64 = 0.9;
 
 /// One optimisation step over a list of parameter tensors and their gradients (the same order
 /// and lengths on every call; state is kept per position).
@@ -111,26 +115,6 @@ impl OptimizerKind {
             OptimizerKind::Adamw => "adamw",
         }
     }
-
-    /// PyTorch's default learning rate for the optimiser.
-    pub fn default_lr(self) -> f64 {
-        match self {
-            OptimizerKind::Rmsprop => 1e-2,
-            _ => 1e-3,
-        }
-    }
-
-    /// The hyper-parameters (besides `lr`) that mean something for this optimiser.
-    pub fn fields(self) -> &'static [&'static str] {
-        match self {
-            OptimizerKind::Sgd => &["weight_decay"],
-            OptimizerKind::Momentum | OptimizerKind::Nag => &["momentum", "weight_decay"],
-            OptimizerKind::Rmsprop => &["beta", "eps", "momentum", "weight_decay"],
-            OptimizerKind::Adam | OptimizerKind::Adamw => {
-                &["beta1", "beta2", "eps", "weight_decay"]
-            }
-        }
-    }
 }
 
 impl std::fmt::Display for OptimizerKind {
@@ -153,52 +137,89 @@ pub struct Hyper {
 }
 
 impl Hyper {
-    /// PyTorch's defaults for `kind` (momentum 0.9 for `momentum`/`nag`, which PyTorch leaves
-    /// at 0 — an SGD-with-momentum optimiser without momentum would be plain SGD).
+    /// The defaults of `kind`, from its config struct (PyTorch's), with [`SGD_MOMENTUM`] for
+    /// `momentum` and `nag`. Fields the optimiser does not take keep the value of the optimiser
+    /// that does.
     pub fn defaults(kind: OptimizerKind) -> Hyper {
+        let sgd = SgdConfig::default();
+        let rms = RmspropConfig::default();
+        let adam = match kind {
+            OptimizerKind::Adamw => AdamConfig::adamw(),
+            _ => AdamConfig::default(),
+        };
+        let (lr, momentum, eps, weight_decay) = match kind {
+            OptimizerKind::Sgd => (sgd.lr, sgd.momentum, adam.eps, sgd.weight_decay),
+            OptimizerKind::Momentum | OptimizerKind::Nag => {
+                (sgd.lr, SGD_MOMENTUM, adam.eps, sgd.weight_decay)
+            }
+            OptimizerKind::Rmsprop => (rms.lr, rms.momentum, rms.eps, rms.weight_decay),
+            OptimizerKind::Adam | OptimizerKind::Adamw => {
+                (adam.lr, 0.0, adam.eps, adam.weight_decay)
+            }
+        };
         Hyper {
             kind,
-            lr: kind.default_lr(),
-            momentum: match kind {
-                OptimizerKind::Momentum | OptimizerKind::Nag => 0.9,
-                _ => 0.0,
-            },
-            beta: 0.99,
-            beta1: 0.9,
-            beta2: 0.999,
-            eps: 1e-8,
-            weight_decay: if kind == OptimizerKind::Adamw {
-                1e-2
-            } else {
-                0.0
-            },
+            lr,
+            momentum,
+            beta: rms.alpha,
+            beta1: adam.beta1,
+            beta2: adam.beta2,
+            eps,
+            weight_decay,
         }
     }
 
+    /// The value of a config field of the optimizer (`lr`, `momentum`, …).
+    pub fn get(&self, field: &str) -> Option<f64> {
+        Some(match field {
+            "lr" => self.lr,
+            "momentum" => self.momentum,
+            "beta" => self.beta,
+            "beta1" => self.beta1,
+            "beta2" => self.beta2,
+            "eps" => self.eps,
+            "weight_decay" => self.weight_decay,
+            _ => return None,
+        })
+    }
+
     pub fn build(&self) -> Box<dyn Optimizer + Send> {
-        match self.kind {
-            OptimizerKind::Sgd => Box::new(Sgd::new(self.lr, 0.0, false, self.weight_decay)),
-            OptimizerKind::Momentum => {
-                Box::new(Sgd::new(self.lr, self.momentum, false, self.weight_decay))
-            }
-            OptimizerKind::Nag => {
-                Box::new(Sgd::new(self.lr, self.momentum, true, self.weight_decay))
-            }
-            OptimizerKind::Rmsprop => Box::new(RmsProp::new(
-                self.lr,
-                self.beta,
-                self.eps,
-                self.momentum,
-                self.weight_decay,
-            )),
-            OptimizerKind::Adam | OptimizerKind::Adamw => Box::new(Adam::new(
-                self.lr,
-                self.beta1,
-                self.beta2,
-                self.eps,
-                self.weight_decay,
-                self.kind == OptimizerKind::Adamw,
-            )),
+        let h = *self;
+        match h.kind {
+            OptimizerKind::Sgd | OptimizerKind::Momentum | OptimizerKind::Nag => Box::new(
+                SgdConfig {
+                    lr: h.lr,
+                    momentum: if h.kind == OptimizerKind::Sgd {
+                        0.0
+                    } else {
+                        h.momentum
+                    },
+                    nesterov: h.kind == OptimizerKind::Nag,
+                    weight_decay: h.weight_decay,
+                }
+                .init(),
+            ),
+            OptimizerKind::Rmsprop => Box::new(
+                RmspropConfig {
+                    lr: h.lr,
+                    alpha: h.beta,
+                    eps: h.eps,
+                    momentum: h.momentum,
+                    weight_decay: h.weight_decay,
+                }
+                .init(),
+            ),
+            OptimizerKind::Adam | OptimizerKind::Adamw => Box::new(
+                AdamConfig {
+                    lr: h.lr,
+                    beta1: h.beta1,
+                    beta2: h.beta2,
+                    eps: h.eps,
+                    weight_decay: h.weight_decay,
+                    decoupled_weight_decay: h.kind == OptimizerKind::Adamw,
+                }
+                .init(),
+            ),
         }
     }
 }

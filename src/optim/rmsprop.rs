@@ -4,37 +4,52 @@
 use super::{state_for, Optimizer, OptimizerState};
 use crate::Real;
 
-#[derive(Clone, Debug)]
-pub struct RmsProp {
-    lr: f64,
-    alpha: f64,
-    eps: f64,
-    momentum: f64,
-    weight_decay: f64,
-    square_avg: Vec<Vec<Real>>,
-    buf: Vec<Vec<Real>>,
+/// `torch.optim.RMSprop`'s settings, with its defaults.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RmspropConfig {
+    pub lr: f64,
+    pub alpha: f64,
+    pub eps: f64,
+    pub momentum: f64,
+    pub weight_decay: f64,
 }
 
-impl RmsProp {
-    pub fn new(lr: f64, alpha: f64, eps: f64, momentum: f64, weight_decay: f64) -> RmsProp {
+impl Default for RmspropConfig {
+    fn default() -> Self {
+        RmspropConfig {
+            lr: 1e-2,
+            alpha: 0.99,
+            eps: 1e-8,
+            momentum: 0.0,
+            weight_decay: 0.0,
+        }
+    }
+}
+
+impl RmspropConfig {
+    pub fn init(self) -> RmsProp {
         RmsProp {
-            lr,
-            alpha,
-            eps,
-            momentum,
-            weight_decay,
+            config: self,
             square_avg: Vec::new(),
             buf: Vec::new(),
         }
     }
 }
 
+#[derive(Clone, Debug)]
+pub struct RmsProp {
+    config: RmspropConfig,
+    square_avg: Vec<Vec<Real>>,
+    buf: Vec<Vec<Real>>,
+}
+
 impl Optimizer for RmsProp {
     fn step(&mut self, params: &mut [&mut [Real]], grads: &[&[Real]]) {
-        let (lr, alpha, eps) = (self.lr as Real, self.alpha as Real, self.eps as Real);
+        let c = &self.config;
+        let (lr, alpha, eps) = (c.lr as Real, c.alpha as Real, c.eps as Real);
         // 1 − α in f64 before rounding, as PyTorch passes the Python float 1 − α to addcmul_.
-        let one_minus_alpha = (1.0 - self.alpha) as Real;
-        let (mu, wd) = (self.momentum as Real, self.weight_decay as Real);
+        let one_minus_alpha = (1.0 - c.alpha) as Real;
+        let (mu, wd) = (c.momentum as Real, c.weight_decay as Real);
         state_for(&mut self.square_avg, params);
         if mu > 0.0 {
             state_for(&mut self.buf, params);
@@ -57,11 +72,11 @@ impl Optimizer for RmsProp {
     }
 
     fn lr(&self) -> f64 {
-        self.lr
+        self.config.lr
     }
 
     fn set_lr(&mut self, lr: f64) {
-        self.lr = lr;
+        self.config.lr = lr;
     }
 
     fn state(&self) -> OptimizerState {

@@ -3,6 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Cosine: the learning rate at the last epoch's end when the config gives no `min_lr`.
+pub const DEFAULT_MIN_LR: f64 = 0.0;
+/// Step: the factor of each decay when the config gives no `gamma` (StepLR's default).
+pub const DEFAULT_GAMMA: f64 = 0.1;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum ScheduleKind {
@@ -10,6 +15,19 @@ pub enum ScheduleKind {
     None,
     Cosine,
     Step,
+}
+
+impl ScheduleKind {
+    pub const ALL: [ScheduleKind; 3] =
+        [ScheduleKind::None, ScheduleKind::Cosine, ScheduleKind::Step];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ScheduleKind::None => "none",
+            ScheduleKind::Cosine => "cosine",
+            ScheduleKind::Step => "step",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
@@ -34,13 +52,16 @@ impl LrSchedule {
         match self.kind {
             ScheduleKind::None => base,
             ScheduleKind::Cosine => {
-                let min = self.min_lr.unwrap_or(0.0);
+                let min = self.min_lr.unwrap_or(DEFAULT_MIN_LR);
                 let t = done as f64 / epochs.max(1) as f64;
                 min + (base - min) * (1.0 + (std::f64::consts::PI * t).cos()) / 2.0
             }
             ScheduleKind::Step => {
                 let step = self.step_epochs.unwrap_or(1).max(1);
-                base * self.gamma.unwrap_or(0.1).powi((done / step) as i32)
+                base * self
+                    .gamma
+                    .unwrap_or(DEFAULT_GAMMA)
+                    .powi((done / step) as i32)
             }
         }
     }

@@ -3,36 +3,47 @@
 use super::{state_for, Optimizer, OptimizerState};
 use crate::Real;
 
-#[derive(Clone, Debug)]
-pub struct Sgd {
-    lr: f64,
-    momentum: f64,
-    nesterov: bool,
-    weight_decay: f64,
-    buf: Vec<Vec<Real>>,
-    started: bool,
+/// `torch.optim.SGD`'s settings, with its defaults.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SgdConfig {
+    pub lr: f64,
+    pub momentum: f64,
+    pub nesterov: bool,
+    pub weight_decay: f64,
 }
 
-impl Sgd {
-    pub fn new(lr: f64, momentum: f64, nesterov: bool, weight_decay: f64) -> Sgd {
+impl Default for SgdConfig {
+    fn default() -> Self {
+        SgdConfig {
+            lr: 1e-3,
+            momentum: 0.0,
+            nesterov: false,
+            weight_decay: 0.0,
+        }
+    }
+}
+
+impl SgdConfig {
+    pub fn init(self) -> Sgd {
         Sgd {
-            lr,
-            momentum,
-            nesterov,
-            weight_decay,
+            config: self,
             buf: Vec::new(),
             started: false,
         }
     }
 }
 
+#[derive(Clone, Debug)]
+pub struct Sgd {
+    config: SgdConfig,
+    buf: Vec<Vec<Real>>,
+    started: bool,
+}
+
 impl Optimizer for Sgd {
     fn step(&mut self, params: &mut [&mut [Real]], grads: &[&[Real]]) {
-        let (lr, mu, wd) = (
-            self.lr as Real,
-            self.momentum as Real,
-            self.weight_decay as Real,
-        );
+        let c = &self.config;
+        let (lr, mu, wd) = (c.lr as Real, c.momentum as Real, c.weight_decay as Real);
         if mu != 0.0 {
             state_for(&mut self.buf, params);
         }
@@ -43,7 +54,7 @@ impl Optimizer for Sgd {
                     let b = &mut self.buf[i][j];
                     // The first step seeds the buffer with the gradient itself.
                     *b = if self.started { mu * *b + d } else { d };
-                    d = if self.nesterov { d + mu * *b } else { *b };
+                    d = if c.nesterov { d + mu * *b } else { *b };
                 }
                 *p -= lr * d;
             }
@@ -52,11 +63,11 @@ impl Optimizer for Sgd {
     }
 
     fn lr(&self) -> f64 {
-        self.lr
+        self.config.lr
     }
 
     fn set_lr(&mut self, lr: f64) {
-        self.lr = lr;
+        self.config.lr = lr;
     }
 
     fn state(&self) -> OptimizerState {

@@ -28,13 +28,13 @@
 //! `hidden_units`, `hidden_activation` (every hidden layer), `output_activation`, `init` (every
 //! layer) and `loss` (which also makes the output layer softmax for `cross_entropy` and sigmoid for
 //! `binary_cross_entropy`; `output_activation`, applied after it, overrides that). See
-//! [`space::FIELDS`].
+//! [`space::PARAMETERS`]; `mlp-lab schema` lists them with their domains.
 //!
 //! # Conditional parameters
 //!
 //! A parameter applies only where it means something: `optimizer.momentum` for momentum, nag and
 //! rmsprop; `optimizer.beta` for rmsprop; `optimizer.beta1`/`beta2` for adam and adamw;
-//! `optimizer.eps` for rmsprop, adam and adamw (the config's own rule, `OptimizerKind::fields`);
+//! `optimizer.eps` for rmsprop, adam and adamw (the config's own rule, each field's `when` in `config::fields`);
 //! `regularization.lambda` when `regularization.kind` is l1 or l2; `clip.value` when `clip.kind` is
 //! value and `clip.max_norm` when it is norm; `hidden_units` and `hidden_activation` when the
 //! network has hidden layers. The deciding choice is the trial's own value when it is swept, the
@@ -79,6 +79,7 @@
 
 pub mod asha;
 pub mod coordinator;
+pub mod domain;
 pub mod gp;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod runner;

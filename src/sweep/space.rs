@@ -1,101 +1,158 @@
 //! What a parameter path may name, what values it takes, when it applies, and how a trial's
 //! parameters turn the base config into the trial's config.
 
+use super::spec::MAX_HIDDEN_LAYERS;
 use super::Params;
+use crate::config::fields::{self, FieldType};
+use crate::config::names::{self, NameSet};
+use crate::config::range::Range;
 use crate::config::{
-    ActivationSpec, ClipKind, Config, ConfigError, LayerConfig, RegularizationKind,
+    self as cfg, ActivationSpec, ClipKind, Config, ConfigError, RegularizationKind,
 };
-use crate::nn::{Activation, Init, Loss};
 use crate::optim::OptimizerKind;
 use serde_json::Value;
 
 /// The values a path takes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Kind {
-    Real(Bounds),
-    /// A whole number ≥ the given minimum.
-    Count(u64),
+    Real(Range),
+    /// Whole numbers in the range.
+    Count(Range),
     Bool,
-    Choice(Choices),
+    Choice(NameSet),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Bounds {
-    /// > 0
-    Positive,
-    /// ≥ 0
-    NonNegative,
-    /// [0, 1)
-    Unit,
+/// A parameter a sweep may vary: a config field, or a shortcut over the layers that takes the
+/// values of a layer field (`hidden_units` those of `layers[].units`).
+#[derive(Clone, Copy, Debug)]
+pub struct Sweepable {
+    pub path: &'static str,
+    /// The config field whose type, range and names its values take (`None`: `hidden_layers`,
+    /// a count of its own).
+    pub field: Option<&'static str>,
+    /// Means something only in a network with hidden layers.
+    pub hidden_only: bool,
+    /// What it changes, where that is more than its field.
+    pub description: &'static str,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Choices {
-    Optimizer,
-    Regularization,
-    Clip,
-    Activation,
-    Init,
-    Loss,
-    Task,
-}
+impl Sweepable {
+    const fn config(path: &'static str) -> Sweepable {
+        Sweepable {
+            path,
+            field: Some(path),
+            hidden_only: false,
+            description: "",
+        }
+    }
 
-impl Choices {
-    pub fn names(self) -> Vec<&'static str> {
-        match self {
-            Choices::Optimizer => OptimizerKind::ALL.iter().map(|k| k.name()).collect(),
-            Choices::Regularization => vec!["none", "l1", "l2"],
-            Choices::Clip => vec!["none", "value", "norm"],
-            Choices::Activation => Activation::ALL.iter().map(|a| a.name()).collect(),
-            Choices::Init => Init::ALL.iter().map(|i| i.name()).collect(),
-            Choices::Loss => Loss::ALL.iter().map(|l| l.name()).collect(),
-            Choices::Task => vec!["regression", "binary", "multiclass"],
+    const fn layers(
+        path: &'static str,
+        field: &'static str,
+        description: &'static str,
+    ) -> Sweepable {
+        Sweepable {
+            path,
+            field: Some(field),
+            hidden_only: false,
+            description,
+        }
+    }
+
+    const fn hidden(self) -> Sweepable {
+        Sweepable {
+            hidden_only: true,
+            ..self
+        }
+    }
+
+    /// The values it takes: its field's.
+    pub fn kind(&self) -> Kind {
+        let Some(f) = self.field.and_then(fields::field) else {
+            return Kind::Count(HIDDEN_LAYERS);
+        };
+        match (f.ty, f.names) {
+            (FieldType::Integer, _) => Kind::Count(f.range),
+            (FieldType::Number, _) => Kind::Real(f.range),
+            (_, Some(names)) => Kind::Choice(names),
+            _ => Kind::Bool,
         }
     }
 }
 
-/// Every sweepable path with its kind, in the order a trial's values are applied (the choices
-/// other parameters depend on come first, and `output_activation` after `loss`).
-pub const FIELDS: &[(&str, Kind)] = &[
-    ("optimizer.name", Kind::Choice(Choices::Optimizer)),
-    ("regularization.kind", Kind::Choice(Choices::Regularization)),
-    ("clip.kind", Kind::Choice(Choices::Clip)),
-    ("task", Kind::Choice(Choices::Task)),
-    ("loss", Kind::Choice(Choices::Loss)),
-    ("hidden_layers", Kind::Count(0)),
-    ("hidden_units", Kind::Count(1)),
-    ("hidden_activation", Kind::Choice(Choices::Activation)),
-    ("output_activation", Kind::Choice(Choices::Activation)),
-    ("init", Kind::Choice(Choices::Init)),
-    ("seed", Kind::Count(0)),
-    ("epochs", Kind::Count(1)),
-    ("batch_size", Kind::Count(1)),
-    ("shuffle", Kind::Bool),
-    ("fused", Kind::Bool),
-    ("standardize", Kind::Bool),
-    ("validation_split", Kind::Real(Bounds::Unit)),
-    ("test_split", Kind::Real(Bounds::Unit)),
-    ("optimizer.lr", Kind::Real(Bounds::Positive)),
-    ("optimizer.momentum", Kind::Real(Bounds::Unit)),
-    ("optimizer.beta", Kind::Real(Bounds::Unit)),
-    ("optimizer.beta1", Kind::Real(Bounds::Unit)),
-    ("optimizer.beta2", Kind::Real(Bounds::Unit)),
-    ("optimizer.eps", Kind::Real(Bounds::Positive)),
-    ("optimizer.weight_decay", Kind::Real(Bounds::NonNegative)),
-    ("regularization.lambda", Kind::Real(Bounds::NonNegative)),
-    ("clip.value", Kind::Real(Bounds::Positive)),
-    ("clip.max_norm", Kind::Real(Bounds::Positive)),
+/// How many hidden layers a trial may ask for.
+pub const HIDDEN_LAYERS: Range = Range::at_least(0.0).up_to(MAX_HIDDEN_LAYERS as f64);
+
+/// Every sweepable path, in the order a trial's values are applied (the choices other
+/// parameters depend on come first, and `output_activation` after `loss`).
+pub static PARAMETERS: &[Sweepable] = &[
+    Sweepable::config("optimizer.name"),
+    Sweepable::config("regularization.kind"),
+    Sweepable::config("clip.kind"),
+    Sweepable::config("task"),
+    Sweepable::layers(
+        "loss",
+        "loss",
+        "the loss; cross_entropy also makes the output layer softmax, binary_cross_entropy sigmoid",
+    ),
+    Sweepable {
+        path: "hidden_layers",
+        field: None,
+        hidden_only: false,
+        description: "how many hidden layers: added ones copy the last hidden layer, or are the \
+                      new hidden layer when there is none",
+    },
+    Sweepable::layers(
+        "hidden_units",
+        "layers[].units",
+        "the units of every hidden layer",
+    )
+    .hidden(),
+    Sweepable::layers(
+        "hidden_activation",
+        "layers[].activation",
+        "the activation of every hidden layer",
+    )
+    .hidden(),
+    Sweepable::layers(
+        "output_activation",
+        "layers[].activation",
+        "the output layer's activation (set after loss)",
+    ),
+    Sweepable::layers("init", "layers[].init", "the init of every layer"),
+    Sweepable::config("seed"),
+    Sweepable::config("epochs"),
+    Sweepable::config("batch_size"),
+    Sweepable::config("shuffle"),
+    Sweepable::config("fused"),
+    Sweepable::config("standardize"),
+    Sweepable::config("validation_split"),
+    Sweepable::config("test_split"),
+    Sweepable::config("optimizer.lr"),
+    Sweepable::config("optimizer.momentum"),
+    Sweepable::config("optimizer.beta"),
+    Sweepable::config("optimizer.beta1"),
+    Sweepable::config("optimizer.beta2"),
+    Sweepable::config("optimizer.eps"),
+    Sweepable::config("optimizer.weight_decay"),
+    Sweepable::config("regularization.lambda"),
+    Sweepable::config("clip.value"),
+    Sweepable::config("clip.max_norm"),
 ];
+
+pub fn parameter(path: &str) -> Option<&'static Sweepable> {
+    PARAMETERS.iter().find(|p| p.path == path)
+}
 
 /// The kind of a known path.
 pub fn kind_of(path: &str) -> Option<Kind> {
-    FIELDS.iter().find(|(p, _)| *p == path).map(|(_, k)| *k)
+    parameter(path).map(Sweepable::kind)
 }
 
 pub fn known_paths() -> String {
-    FIELDS
+    PARAMETERS
         .iter()
-        .map(|(p, _)| *p)
+        .map(|p| p.path)
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -104,15 +161,15 @@ impl Kind {
     /// The value in canonical form (reals as floats, counts as integers) or what is wrong.
     pub fn check(self, v: &Value) -> Result<Value, String> {
         match self {
-            Kind::Real(b) => {
+            Kind::Real(range) => {
                 let x = v
                     .as_f64()
                     .filter(|x| x.is_finite())
                     .ok_or_else(|| format!("must be a number, found {v}"))?;
-                b.check(x)?;
+                range.check(x, false, None)?;
                 Ok(Value::from(x))
             }
-            Kind::Count(min) => {
+            Kind::Count(range) => {
                 let n = v
                     .as_u64()
                     .or_else(|| {
@@ -120,18 +177,16 @@ impl Kind {
                             .filter(|x| x.fract() == 0.0 && *x >= 0.0 && *x < 9e15)
                             .map(|x| x as u64)
                     })
-                    .ok_or_else(|| format!("must be a whole number ≥ {min}, found {v}"))?;
-                if n < min {
-                    return Err(format!("must be a whole number ≥ {min}, found {n}"));
-                }
+                    .ok_or_else(|| format!("must be {}, found {v}", range.rule(true)))?;
+                range.check(n as f64, true, None)?;
                 Ok(Value::from(n))
             }
             Kind::Bool => v
                 .as_bool()
                 .map(Value::from)
                 .ok_or_else(|| format!("must be true or false, found {v}")),
-            Kind::Choice(c) => {
-                let names = c.names();
+            Kind::Choice(set) => {
+                let names = set.names();
                 match v.as_str() {
                     Some(s) if names.contains(&s) => Ok(v.clone()),
                     _ => Err(format!("must be one of {}, found {v}", names.join(", "))),
@@ -142,21 +197,6 @@ impl Kind {
 
     pub fn is_numeric(self) -> bool {
         matches!(self, Kind::Real(_) | Kind::Count(_))
-    }
-}
-
-impl Bounds {
-    pub fn check(self, x: f64) -> Result<(), String> {
-        let (ok, rule) = match self {
-            Bounds::Positive => (x > 0.0, "a number greater than 0"),
-            Bounds::NonNegative => (x >= 0.0, "a number ≥ 0"),
-            Bounds::Unit => ((0.0..1.0).contains(&x), "a number in [0, 1)"),
-        };
-        if ok {
-            Ok(())
-        } else {
-            Err(format!("must be {rule}, found {x}"))
-        }
     }
 }
 
@@ -173,7 +213,7 @@ pub const DECIDING: [&str; 4] = [
 /// each choice, or for `hidden_layers` none and one.
 pub fn alternatives(path: &str) -> Vec<Value> {
     match kind_of(path) {
-        Some(Kind::Choice(c)) => c.names().into_iter().map(Value::from).collect(),
+        Some(Kind::Choice(set)) => set.names().into_iter().map(Value::from).collect(),
         Some(Kind::Count(_)) => vec![Value::from(0u64), Value::from(1u64)],
         _ => Vec::new(),
     }
@@ -210,12 +250,9 @@ impl Context {
 
     /// The value of a deciding path (one of [`DECIDING`]) in this context.
     pub fn value_of(&self, path: &str) -> Value {
-        let json = |v: Result<Value, serde_json::Error>| v.unwrap_or(Value::Null);
-        match path {
-            "optimizer.name" => Value::from(self.optimizer.name()),
-            "regularization.kind" => json(serde_json::to_value(self.regularization)),
-            "clip.kind" => json(serde_json::to_value(self.clip)),
-            "hidden_layers" => Value::from(self.hidden_layers as u64),
+        match (path, self.name_of(path)) {
+            (_, Some(name)) => Value::from(name),
+            ("hidden_layers", _) => Value::from(self.hidden_layers as u64),
             _ => Value::Null,
         }
     }
@@ -232,19 +269,29 @@ impl Context {
         })
     }
 
-    /// Whether `path` means something in a trial with these choices (unknown paths always do).
+    /// Whether `path` means something in a trial with these choices: its field's rule
+    /// ([`fields::When`]), or for the hidden-layer shortcuts whether there are hidden layers
+    /// (unknown paths always do).
     pub fn applies(&self, path: &str) -> bool {
-        match path {
-            "optimizer.momentum" | "optimizer.beta" | "optimizer.beta1" | "optimizer.beta2"
-            | "optimizer.eps" => self
-                .optimizer
-                .fields()
-                .contains(&&path["optimizer.".len()..]),
-            "regularization.lambda" => self.regularization != RegularizationKind::None,
-            "clip.value" => self.clip == ClipKind::Value,
-            "clip.max_norm" => self.clip == ClipKind::Norm,
-            "hidden_units" | "hidden_activation" => self.hidden_layers > 0,
-            _ => true,
+        let Some(p) = parameter(path) else {
+            return true;
+        };
+        if p.hidden_only {
+            return self.hidden_layers > 0;
+        }
+        match p.field.and_then(fields::field).and_then(|f| f.when) {
+            Some(w) => self.name_of(w.field).is_none_or(|now| w.is.contains(&now)),
+            None => true,
+        }
+    }
+
+    /// The name a deciding name field holds in this context.
+    fn name_of(&self, field: &str) -> Option<&'static str> {
+        match field {
+            "optimizer.name" => Some(self.optimizer.name()),
+            "regularization.kind" => Some(self.regularization.name()),
+            "clip.kind" => Some(self.clip.name()),
+            _ => None,
         }
     }
 }
@@ -256,19 +303,20 @@ pub fn active(base: &Config, mut params: Params) -> Params {
     params
 }
 
-/// The trial's config: `base` with `params` applied (in [`FIELDS`] order), base fields that no
-/// longer apply dropped, and validated.
+/// The trial's config: `base` with `params` applied (in [`PARAMETERS`] order), base fields that
+/// no longer apply dropped, and validated.
 pub fn build_config(base: &Config, params: &Params) -> Result<Config, ConfigError> {
     let mut c = base.clone();
-    for (path, _) in FIELDS {
-        if let Some(v) = params.get(*path) {
+    for p in PARAMETERS {
+        let path = p.path;
+        if let Some(v) = params.get(path) {
             set(&mut c, path, v).map_err(|message| ConfigError::Invalid {
                 field: path.to_string(),
                 message,
             })?;
         }
     }
-    tidy(&mut c);
+    c.drop_inapplicable();
     c.validate()?;
     Ok(c)
 }
@@ -306,11 +354,7 @@ fn set(c: &mut Config, path: &str, v: &Value) -> Result<(), String> {
         "task" => c.task = Some(parse(v)?),
         "loss" => {
             c.loss = parse(v)?;
-            let output = match c.loss {
-                Loss::CrossEntropy => Some(Activation::Softmax),
-                Loss::BinaryCrossEntropy => Some(Activation::Sigmoid),
-                Loss::Mse => None,
-            };
+            let output = names::loss_output(c.loss);
             if let (Some(a), Some(last)) = (output, c.layers.last_mut()) {
                 last.activation = ActivationSpec::Layer(a);
             }
@@ -336,12 +380,7 @@ fn set(c: &mut Config, path: &str, v: &Value) -> Result<(), String> {
                 );
             }
             let template = match hidden {
-                0 => LayerConfig {
-                    units: 32,
-                    activation: ActivationSpec::Layer(Activation::Relu),
-                    init: Init::HeUniform,
-                    scale: None,
-                },
+                0 => cfg::new_hidden_layer(),
                 h => c.layers[h - 1].clone(),
             };
             let output = c.layers.pop().expect("checked non-empty");
@@ -391,38 +430,4 @@ fn set(c: &mut Config, path: &str, v: &Value) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// Drops what no longer applies after the trial's choices.
-fn tidy(c: &mut Config) {
-    let fields = c.optimizer.name.fields();
-    let o = &mut c.optimizer;
-    for (name, slot) in [
-        ("momentum", &mut o.momentum),
-        ("beta", &mut o.beta),
-        ("beta1", &mut o.beta1),
-        ("beta2", &mut o.beta2),
-        ("eps", &mut o.eps),
-        ("weight_decay", &mut o.weight_decay),
-    ] {
-        if !fields.contains(&name) {
-            *slot = None;
-        }
-    }
-    if c.regularization.kind == RegularizationKind::None {
-        c.regularization.lambda = None;
-    }
-    match c.clip.kind {
-        ClipKind::None => {
-            c.clip.value = None;
-            c.clip.max_norm = None;
-        }
-        ClipKind::Value => c.clip.max_norm = None,
-        ClipKind::Norm => c.clip.value = None,
-    }
-    for l in &mut c.layers {
-        if !l.init.takes_scale() {
-            l.scale = None;
-        }
-    }
 }

@@ -1,10 +1,16 @@
 //! The sweep spec: parsed with the JSON path of whatever is wrong, then validated rule by rule
 //! with errors naming the field (`parameters.optimizer.lr.min`, `base.layers[0].units`, …).
 
+use super::domain::{check_param, RawParam};
+pub use super::domain::{Domain, NumType, Param, Scale};
 use super::sampler::Sampler;
-use super::space::{self, Kind};
+use super::space;
 use super::Params;
-use crate::config::{Config, Task};
+use crate::config::check::either;
+use crate::config::fields::{Fallback, Field, FieldType};
+use crate::config::names::NameSet;
+use crate::config::range::Range;
+use crate::config::{Config, ConfigError, Task};
 use crate::json_read::{json_kind, read_typed};
 use crate::train::EpochRecord;
 use serde::{Deserialize, Serialize};
@@ -38,7 +44,7 @@ pub struct SpecError {
 }
 
 impl SpecError {
-    fn new(field: impl Into<String>, message: impl Into<String>) -> SpecError {
+    pub(super) fn new(field: impl Into<String>, message: impl Into<String>) -> SpecError {
         SpecError {
             field: field.into(),
             message: message.into(),
@@ -54,6 +60,18 @@ pub enum Method {
     Bayes,
 }
 
+impl Method {
+    pub const ALL: [Method; 3] = [Method::Grid, Method::Random, Method::Bayes];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Grid => "grid",
+            Method::Random => "random",
+            Method::Bayes => "bayes",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Goal {
@@ -62,6 +80,15 @@ pub enum Goal {
 }
 
 impl Goal {
+    pub const ALL: [Goal; 2] = [Goal::Maximize, Goal::Minimize];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Goal::Maximize => "maximize",
+            Goal::Minimize => "minimize",
+        }
+    }
+
     /// Whether `a` is strictly better than `b` (NaN is never better).
     pub fn better(self, a: f64, b: f64) -> bool {
         match self {
@@ -93,6 +120,16 @@ pub enum Metric {
 }
 
 impl Metric {
+    pub const ALL: [Metric; 7] = [
+        Metric::ValAccuracy,
+        Metric::ValLoss,
+        Metric::ValR2,
+        Metric::ValMse,
+        Metric::ValMae,
+        Metric::TrainLoss,
+        Metric::TrainAccuracy,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Metric::ValAccuracy => "val_accuracy",
@@ -151,89 +188,162 @@ pub enum TerminationKind {
     Asha,
 }
 
+impl TerminationKind {
+    pub const ALL: [TerminationKind; 1] = [TerminationKind::Asha];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TerminationKind::Asha => "asha",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EarlyTermination {
     pub kind: TerminationKind,
     /// The first rung, in epochs.
-    #[serde(default = "one")]
+    #[serde(default = "default_min_epochs")]
     pub min_epochs: usize,
     /// η: rungs at min_epochs·η^k, and the top 1/η at a rung go on.
-    #[serde(default = "three")]
+    #[serde(default = "default_reduction_factor")]
     pub reduction_factor: usize,
 }
 
-fn one() -> usize {
-    1
+/// ASHA's first rung when the spec gives none.
+pub const DEFAULT_MIN_EPOCHS: usize = 1;
+/// ASHA's η when the spec gives none.
+pub const DEFAULT_REDUCTION_FACTOR: usize = 3;
+
+fn default_min_epochs() -> usize {
+    DEFAULT_MIN_EPOCHS
 }
 
-fn three() -> usize {
-    3
+fn default_reduction_factor() -> usize {
+    DEFAULT_REDUCTION_FACTOR
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Scale {
-    Linear,
-    Log,
-}
+use FieldType::{Array, Integer, Name, Number, Object};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NumType {
-    Float,
-    Int,
-}
+/// The spec's own fields, in the order they are checked.
+pub static SPEC_FIELDS: &[Field] = &[
+    Field::new("method", Name, "Method", "how trials are proposed")
+        .names(NameSet::SweepMethods)
+        .required(),
+    Field::new(
+        "metric",
+        Name,
+        "Metric",
+        "what a trial is judged by, from its last epoch",
+    )
+    .names(NameSet::Metrics)
+    .required(),
+    Field::new("goal", Name, "Goal", "follows from the metric when absent")
+        .names(NameSet::Goals)
+        .default_by("metric"),
+    Field::new("max_trials", Integer, "Trials", "how many trials to run")
+        .range(Range::at_least(1.0).up_to(MAX_TRIALS as f64))
+        .counts("trials")
+        .required(),
+    Field::new("seed", Integer, "Seed", "seeds the proposals")
+        .range(Range::at_least(0.0))
+        .default(Fallback::Count(0)),
+    Field::new(
+        "workers",
+        Integer,
+        "Workers",
+        "trials trained at once (by default one per core)",
+    )
+    .range(Range::at_least(1.0).up_to(MAX_WORKERS as f64)),
+    Field::new(
+        "dataset",
+        FieldType::String,
+        "Data set",
+        "a named data set, when the command line names none",
+    ),
+    Field::new(
+        "base",
+        Object,
+        "Base config",
+        "the fixed part of every trial's config",
+    )
+    .required(),
+    Field::new(
+        "parameters",
+        Object,
+        "Parameters",
+        "each swept path with its domain (see domain)",
+    )
+    .required(),
+    Field::new(
+        "early_termination.kind",
+        Name,
+        "Early termination",
+        "stops the trials that trail at a rung",
+    )
+    .names(NameSet::EarlyTerminations)
+    .required(),
+    Field::new(
+        "early_termination.min_epochs",
+        Integer,
+        "First rung",
+        "epochs before the first comparison",
+    )
+    .range(Range::at_least(1.0))
+    .default(Fallback::Count(DEFAULT_MIN_EPOCHS as u64)),
+    Field::new(
+        "early_termination.reduction_factor",
+        Integer,
+        "η",
+        "rungs at min_epochs·η^k; the top 1/η at a rung go on",
+    )
+    .range(Range::at_least(2.0))
+    .default(Fallback::Count(DEFAULT_REDUCTION_FACTOR as u64)),
+];
 
-/// Where a parameter's values come from.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Domain {
-    /// One of these (already checked against the field).
-    Values(Vec<Value>),
-    /// A number in [min, max] (integers when `int`; log-uniform when `log`).
-    Range {
-        min: f64,
-        max: f64,
-        log: bool,
-        int: bool,
-    },
-}
+/// The fields of a swept parameter's domain in `parameters`.
+pub static DOMAIN_FIELDS: &[Field] = &[
+    Field::new(
+        "values",
+        Array,
+        "Values",
+        "the choices; grid tries every one",
+    ),
+    Field::new(
+        "min",
+        Number,
+        "Min",
+        "the low end of a range (random and bayes; grid for whole numbers)",
+    ),
+    Field::new("max", Number, "Max", "the high end of a range"),
+    Field::new("scale", Name, "Scale", "how a range is drawn")
+        .names(NameSet::Scales)
+        .default(Fallback::Name("linear")),
+    Field::new(
+        "type",
+        Name,
+        "Type",
+        "whole numbers or any; counts are always whole",
+    )
+    .names(NameSet::NumberTypes)
+    .default(Fallback::Name("float")),
+];
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct Param {
-    pub path: String,
-    pub domain: Domain,
-}
-
-impl Param {
-    pub fn values(path: &str, values: Vec<Value>) -> Param {
-        Param {
-            path: path.into(),
-            domain: Domain::Values(values),
-        }
+/// A whole-number spec field against its range in [`SPEC_FIELDS`].
+fn check_count(path: &str, v: u64) -> Result<(), SpecError> {
+    match SPEC_FIELDS.iter().find(|f| f.path == path) {
+        Some(f) => f.check(v as f64).map_err(|m| SpecError::new(path, m)),
+        None => Ok(()),
     }
-
-    pub fn range(path: &str, min: f64, max: f64, log: bool, int: bool) -> Param {
-        Param {
-            path: path.into(),
-            domain: Domain::Range { min, max, log, int },
-        }
-    }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawParam {
-    #[serde(default)]
-    values: Option<Vec<Value>>,
-    #[serde(default)]
-    min: Option<f64>,
-    #[serde(default)]
-    max: Option<f64>,
-    #[serde(default)]
-    scale: Option<Scale>,
-    #[serde(default, rename = "type")]
-    ty: Option<NumType>,
+/// A config error under `base.`.
+fn base_error(e: &ConfigError) -> SpecError {
+    let field = match e.field() {
+        "" | "." => "base".to_string(),
+        f => format!("base.{f}"),
+    };
+    SpecError::new(field, e.message())
 }
 
 #[derive(Deserialize)]
@@ -298,26 +408,9 @@ impl SweepSpec {
     }
 
     fn from_raw(raw: RawSpec) -> Result<SweepSpec, SpecError> {
-        if raw.max_trials == 0 {
-            return Err(SpecError::new("max_trials", "must be at least 1, found 0"));
-        }
-        if raw.max_trials > MAX_TRIALS as u64 {
-            return Err(SpecError::new(
-                "max_trials",
-                format!(
-                    "at most {MAX_TRIALS} trials are supported, found {}",
-                    raw.max_trials
-                ),
-            ));
-        }
-        if raw.workers == Some(0) {
-            return Err(SpecError::new("workers", "must be at least 1, found 0"));
-        }
-        if let Some(w) = raw.workers.filter(|&w| w > MAX_WORKERS as u64) {
-            return Err(SpecError::new(
-                "workers",
-                format!("must be at most {MAX_WORKERS}, found {w}"),
-            ));
+        check_count("max_trials", raw.max_trials)?;
+        if let Some(w) = raw.workers {
+            check_count("workers", w)?;
         }
         if !raw.base.is_object() {
             return Err(SpecError::new(
@@ -325,27 +418,8 @@ impl SweepSpec {
                 "must be a config object ({\"layers\": [...], ...})",
             ));
         }
-        let base = Config::parse_json(&raw.base.to_string()).map_err(|e| {
-            let field = if e.field().is_empty() || e.field() == "." {
-                "base".to_string()
-            } else {
-                format!("base.{}", e.field())
-            };
-            let message = e.to_string();
-            let message = message
-                .strip_prefix(&format!("{}: ", e.field()))
-                .unwrap_or(&message)
-                .to_string();
-            SpecError::new(field, message)
-        })?;
-        if let Err(e) = base.validate() {
-            let message = e.to_string();
-            let message = message
-                .strip_prefix(&format!("{}: ", e.field()))
-                .unwrap_or(&message)
-                .to_string();
-            return Err(SpecError::new(format!("base.{}", e.field()), message));
-        }
+        let base = Config::parse_json(&raw.base.to_string()).map_err(|e| base_error(&e))?;
+        base.validate().map_err(|e| base_error(&e))?;
         if raw.parameters.is_empty() {
             return Err(SpecError::new(
                 "parameters",
@@ -361,18 +435,11 @@ impl SweepSpec {
         }
         check_applies(&base, &parameters)?;
         if let Some(et) = &raw.early_termination {
-            if et.min_epochs == 0 {
-                return Err(SpecError::new(
-                    "early_termination.min_epochs",
-                    "must be at least 1, found 0",
-                ));
-            }
-            if et.reduction_factor < 2 {
-                return Err(SpecError::new(
-                    "early_termination.reduction_factor",
-                    format!("must be at least 2, found {}", et.reduction_factor),
-                ));
-            }
+            check_count("early_termination.min_epochs", et.min_epochs as u64)?;
+            check_count(
+                "early_termination.reduction_factor",
+                et.reduction_factor as u64,
+            )?;
         }
         let spec = SweepSpec {
             method: raw.method,
@@ -461,15 +528,11 @@ impl SweepSpec {
                 } else {
                     format!("base.{f}")
                 };
-                let message = e.to_string();
-                let message = message
-                    .strip_prefix(&format!("{f}: "))
-                    .unwrap_or(&message)
-                    .to_string();
                 return Err(SpecError::new(
                     field,
                     format!(
-                        "{message} (in a trial with {})",
+                        "{} (in a trial with {})",
+                        e.message(),
                         Value::from(serde_json::Map::from_iter(params))
                     ),
                 ));
@@ -533,193 +596,9 @@ fn check_grid_size(parameters: &[Param]) -> Result<(), SpecError> {
     ))
 }
 
-/// `hidden_layers` values must stay at most [`MAX_HIDDEN_LAYERS`].
-fn check_hidden_layers(at: &dyn Fn(&str) -> String, p: &Param) -> Result<(), SpecError> {
-    let too_many = |field: String, v: String| {
-        SpecError::new(
-            field,
-            format!("at most {MAX_HIDDEN_LAYERS} hidden layers are supported, found {v}"),
-        )
-    };
-    match &p.domain {
-        Domain::Values(vs) => match vs
-            .iter()
-            .enumerate()
-            .find(|(_, v)| v.as_u64().is_none_or(|n| n > MAX_HIDDEN_LAYERS))
-        {
-            Some((i, v)) => Err(too_many(at(&format!("values[{i}]")), v.to_string())),
-            None => Ok(()),
-        },
-        Domain::Range { max, .. } if *max > MAX_HIDDEN_LAYERS as f64 => {
-            Err(too_many(at("max"), max.to_string()))
-        }
-        Domain::Range { .. } => Ok(()),
-    }
-}
-
-fn check_param(path: &str, p: &RawParam, method: Method) -> Result<Param, SpecError> {
-    let param = check_param_domain(path, p, method)?;
-    if path == "hidden_layers" {
-        check_hidden_layers(&|f| format!("parameters.{path}.{f}"), &param)?;
-    }
-    Ok(param)
-}
-
-fn check_param_domain(path: &str, p: &RawParam, method: Method) -> Result<Param, SpecError> {
-    let at = |f: &str| {
-        if f.is_empty() {
-            format!("parameters.{path}")
-        } else {
-            format!("parameters.{path}.{f}")
-        }
-    };
-    let kind = space::kind_of(path).ok_or_else(|| {
-        SpecError::new(
-            at(""),
-            format!(
-                "unknown parameter; sweepable paths are {}",
-                space::known_paths()
-            ),
-        )
-    })?;
-    match (&p.values, p.min.is_some() || p.max.is_some()) {
-        (Some(_), true) => {
-            let f = if p.min.is_some() { "min" } else { "max" };
-            return Err(SpecError::new(
-                at(f),
-                "give either a values list or a min/max range, not both",
-            ));
-        }
-        (None, false) => {
-            return Err(SpecError::new(
-                at(""),
-                "needs a values list ({\"values\": [...]}) or a range ({\"min\": a, \"max\": b})",
-            ))
-        }
-        _ => {}
-    }
-    if let Some(values) = &p.values {
-        if let Some(f) = [("scale", p.scale.is_some()), ("type", p.ty.is_some())]
-            .iter()
-            .find(|(_, set)| *set)
-        {
-            return Err(SpecError::new(
-                at(f.0),
-                "applies only to a min/max range, not to a values list",
-            ));
-        }
-        if values.is_empty() {
-            return Err(SpecError::new(at("values"), "needs at least one value"));
-        }
-        let mut checked = Vec::with_capacity(values.len());
-        for (i, v) in values.iter().enumerate() {
-            let v = kind
-                .check(v)
-                .map_err(|m| SpecError::new(at(&format!("values[{i}]")), m))?;
-            if checked.contains(&v) {
-                return Err(SpecError::new(
-                    at(&format!("values[{i}]")),
-                    format!("{v} is listed twice"),
-                ));
-            }
-            checked.push(v);
-        }
-        return Ok(Param {
-            path: path.into(),
-            domain: Domain::Values(checked),
-        });
-    }
-    if !kind.is_numeric() {
-        return Err(SpecError::new(
-            at(if p.min.is_some() { "min" } else { "max" }),
-            format!("{path} is not a number; list its choices instead: \"values\": [...]"),
-        ));
-    }
-    let min = p
-        .min
-        .ok_or_else(|| SpecError::new(at("min"), "is required with max"))?;
-    let max = p
-        .max
-        .ok_or_else(|| SpecError::new(at("max"), "is required with min"))?;
-    for (f, v) in [("min", min), ("max", max)] {
-        if !v.is_finite() {
-            return Err(SpecError::new(
-                at(f),
-                format!("must be a finite number, found {v}"),
-            ));
-        }
-    }
-    let int = match (kind, p.ty) {
-        (Kind::Count(_), Some(NumType::Float)) => {
-            return Err(SpecError::new(
-                at("type"),
-                format!("{path} takes whole numbers; use \"type\": \"int\""),
-            ))
-        }
-        (Kind::Count(_), _) => true,
-        (_, ty) => ty == Some(NumType::Int),
-    };
-    let log = p.scale == Some(Scale::Log);
-    if int {
-        for (f, v) in [("min", min), ("max", max)] {
-            if v.fract() != 0.0 {
-                return Err(SpecError::new(
-                    at(f),
-                    format!("an int range needs whole-number bounds, found {v}"),
-                ));
-            }
-        }
-    }
-    if min > max || (!int && min == max) {
-        return Err(SpecError::new(
-            at("max"),
-            format!("must be greater than min ({min}), found {max}"),
-        ));
-    }
-    if log && min <= 0.0 {
-        return Err(SpecError::new(
-            at("min"),
-            format!("a log scale needs min > 0, found {min}"),
-        ));
-    }
-    match kind {
-        Kind::Real(b) => {
-            b.check(min).map_err(|m| SpecError::new(at("min"), m))?;
-            b.check(max).map_err(|m| SpecError::new(at("max"), m))?;
-        }
-        Kind::Count(lo) if min < lo as f64 => {
-            return Err(SpecError::new(
-                at("min"),
-                format!("must be a whole number ≥ {lo}, found {min}"),
-            ));
-        }
-        _ => {}
-    }
-    if method == Method::Grid && !int {
-        return Err(SpecError::new(
-            at(""),
-            "grid search needs a values list for a float range (e.g. \"values\": [0.001, 0.01, 0.1]); \
-             min/max ranges suit random and bayes",
-        ));
-    }
-    Ok(Param {
-        path: path.into(),
-        domain: Domain::Range { min, max, log, int },
-    })
-}
-
 /// A value as a message shows it: strings bare, anything else as JSON.
 fn bare(v: &Value) -> String {
     v.as_str().map_or_else(|| v.to_string(), str::to_string)
-}
-
-/// "a", "a or b", "a, b or c".
-fn either(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
-    }
 }
 
 /// Refuses a swept parameter that applies in no trial at all (its trials would all drop it, and
@@ -798,10 +677,11 @@ fn never_applies(base: &Config, parameters: &[Param], path: &str) -> String {
         .collect();
     let rule = match fits.first().and_then(Value::as_u64) {
         Some(n) => format!("{d} is at least {n}"),
-        None => format!(
-            "{d} is {}",
-            either(&fits.iter().map(bare).collect::<Vec<_>>())
-        ),
+        None => {
+            let fits: Vec<String> = fits.iter().map(bare).collect();
+            let fits: Vec<&str> = fits.iter().map(String::as_str).collect();
+            format!("{d} is {}", either(&fits))
+        }
     };
     format!("{held}; {path} applies only when {rule}")
 }

@@ -19,6 +19,7 @@
 // path at fault (`runs.json: runs[1].history[3].train_loss: expected a number, found "x"`).
 
 import { parseJsonText } from '../json-text.js';
+import { defaultOf } from '../schema.js';
 
 export const EXPORT_FORMAT = 'mlp-lab-runs';
 export const EXPORT_VERSION = 1;
@@ -34,7 +35,9 @@ export function newRunId() {
 export function defaultName(config, dataName) {
   const layers = Array.isArray(config?.layers) ? config.layers.map((l) => l?.units).join('-') : '?';
   const opt = config?.optimizer ?? {};
-  return `${dataName || 'data'} · ${layers} · ${opt.name ?? 'adam'} ${opt.lr ?? ''} · seed ${config?.seed ?? 42}`.replace(/\s+/g, ' ');
+  const name = opt.name ?? defaultOf('optimizer.name') ?? '';
+  const seed = config?.seed ?? defaultOf('seed') ?? '';
+  return `${dataName || 'data'} · ${layers} · ${name} ${opt.lr ?? ''} · seed ${seed}`.replace(/\s+/g, ' ');
 }
 
 export function newRecord({ config, data, dataName }) {
@@ -45,7 +48,7 @@ export function newRecord({ config, data, dataName }) {
     config: structuredClone(config),
     data: data ? structuredClone(data) : null,
     dataName: dataName ?? '',
-    seed: Number.isFinite(config?.seed) ? config.seed : 42,
+    seed: Number.isFinite(config?.seed) ? config.seed : (defaultOf('seed') ?? null),
     startedAt: Date.now(),
     endedAt: null,
     epochs: Number.isInteger(config?.epochs) ? config.epochs : 10,
@@ -74,7 +77,7 @@ export function summarize(r) {
     testAccuracy: Number.isFinite(t?.accuracy) ? t.accuracy : null,
     testR2: Number.isFinite(t?.r2) ? t.r2 : null,
     network: Array.isArray(r.config?.layers) ? r.config.layers.map((l) => l?.units).join('-') : '?',
-    optimizer: r.config?.optimizer?.name ?? 'adam',
+    optimizer: r.config?.optimizer?.name ?? defaultOf('optimizer.name') ?? null,
     lr: r.config?.optimizer?.lr ?? null,
   };
 }

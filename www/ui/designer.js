@@ -1,12 +1,9 @@
 // The network designer: layers (units, activation, initialiser, per-neuron activations) and the
-// loss. It edits app.config.layers / loss / fused / task in place.
+// loss. It edits app.config.layers / loss / fused / task in place. Names, defaults, ranges and the
+// output layer each kind of data needs come from the engine's schema (www/schema.js).
 import { el, field, select, replace } from './dom.js';
 import { reapplyProblems } from './problems.js';
-
-export const ACTIVATIONS = ['identity', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'softmax'];
-export const INITS = ['xavier_uniform', 'xavier_normal', 'he_uniform', 'he_normal', 'random_uniform', 'random_normal'];
-const LOSSES = [['cross_entropy', 'cross-entropy (softmax output)'], ['binary_cross_entropy', 'binary cross-entropy (sigmoid)'], ['mse', 'mean squared error']];
-const TASKS = [['', 'follow the loss'], ['multiclass', 'multiclass'], ['binary', 'binary'], ['regression', 'regression']];
+import * as schema from '../schema.js';
 /** Per-neuron cells are drawn for layers up to this many units; wider layers use the range tool only. */
 const MAX_CELLS = 512;
 
@@ -18,6 +15,7 @@ export function createDesignerPanel(app, root) {
     if (focused) root.querySelector(`[data-field="${CSS.escape(focused)}"]`)?.focus();
   };
   app.on('config-changed', ({ render: full }) => { if (full) render(); });
+  app.on('ready', render);
   app.on('data-loaded', (summary) => {
     // a file of the user's own has no preset: shape the output layer (and loss) to fit it
     if (app.dataRef?.name === 'custom' && outputMismatch(app.config, summary)) fitOutput(app, summary);
@@ -29,16 +27,8 @@ export function createDesignerPanel(app, root) {
   return { render };
 }
 
-/** What the output layer should be for the loaded data: {units, activation, loss, task}. */
-export function outputFor(summary) {
-  if (!summary) return null;
-  if (summary.task_hint === 'regression') return { units: summary.k || 1, activation: 'identity', loss: 'mse', task: 'regression' };
-  if (summary.n_classes === 2) return { units: 1, activation: 'sigmoid', loss: 'binary_cross_entropy', task: 'binary' };
-  return { units: summary.n_classes, activation: 'softmax', loss: 'cross_entropy', task: 'multiclass' };
-}
-
 function outputMismatch(config, summary) {
-  const want = outputFor(summary);
+  const want = schema.outputFor(summary);
   const last = layersOf(config).at(-1);
   if (!want || !last) return false;
   if (want.task === 'binary' && last.units === 2 && config.loss === 'cross_entropy') return false;
@@ -47,15 +37,15 @@ function outputMismatch(config, summary) {
 
 /** Makes the output layer, loss and task fit the loaded data. */
 export function fitOutput(app, summary) {
-  const want = outputFor(summary);
+  const want = schema.outputFor(summary);
   if (!want) return;
   app.setConfig((c) => {
     if (!Array.isArray(c.layers)) c.layers = [];
-    if (c.layers.length === 0) c.layers.push({ units: 16, activation: 'relu', init: 'he_uniform' });
+    if (c.layers.length === 0) c.layers.push(schema.newHiddenLayer());
     const last = c.layers[c.layers.length - 1];
     last.units = want.units;
     last.activation = want.activation;
-    last.init = 'xavier_uniform';
+    last.init = schema.defaultOf('layers[].init');
     delete last.scale;
     c.loss = want.loss;
     c.task = want.task;
@@ -88,7 +78,7 @@ function collapse(list) {
 
 function build(app, render) {
   const config = app.config;
-  if (!config) return el('p', { class: 'muted', text: 'Loading…' });
+  if (!config || !schema.schema()) return el('p', { class: 'muted', text: 'Loading…' });
   const layers = layersOf(config);
   const summary = app.summary;
   const change = (fn, full = false) => app.setConfig((c) => { fn(c); }, { render: full });
@@ -107,17 +97,19 @@ function build(app, render) {
     onclick: () => change((c) => {
       if (!Array.isArray(c.layers)) c.layers = [];
       const at = Math.max(0, c.layers.length - 1);
-      const units = c.layers[at - 1]?.units && Number.isInteger(c.layers[at - 1].units) ? Math.max(4, Math.round(c.layers[at - 1].units / 2)) : 32;
-      c.layers.splice(at, 0, { units, activation: 'relu', init: 'he_uniform' });
+      const layer = schema.newHiddenLayer();
+      const before = c.layers[at - 1]?.units;
+      if (Number.isInteger(before)) layer.units = Math.max(4, Math.round(before / 2));
+      c.layers.splice(at, 0, layer);
     }, true),
   });
 
-  const loss = select(LOSSES, config.loss, { testid: 'loss-select' });
+  const loss = select(schema.options('losses'), config.loss ?? schema.defaultOf('loss'), { testid: 'loss-select' });
   loss.addEventListener('change', () => change((c) => { c.loss = loss.value; }, true));
-  const fused = el('input', { type: 'checkbox', checked: config.fused !== false, testid: 'fused' });
+  const fused = el('input', { type: 'checkbox', checked: config.fused ?? schema.defaultOf('fused'), testid: 'fused' });
   fused.dataset.field = 'fused';
   fused.addEventListener('change', () => change((c) => { c.fused = fused.checked; }));
-  const task = select(TASKS, config.task ?? '', { testid: 'task-select' });
+  const task = select([['', 'follow the loss'], ...schema.options('tasks')], config.task ?? '', { testid: 'task-select' });
   task.addEventListener('change', () => change((c) => {
     if (task.value) c.task = task.value;
     else delete c.task;
@@ -132,10 +124,10 @@ function build(app, render) {
       el('span', { class: 'info', text: `${countParams(layers, summary?.d)} parameters` })),
     el('h3', { text: 'Loss' }),
     el('div', { class: 'fields' },
-      field('Loss', loss, { field: 'loss', wide: true }),
-      field('Task', task, { field: 'task' }),
+      field(schema.field('loss').label, loss, { field: 'loss', wide: true }),
+      field(schema.field('task').label, task, { field: 'task' }),
       el('div', { class: 'field' },
-        el('label', { class: 'check', for: fusedId }, fused, 'Fused gradient'),
+        el('label', { class: 'check', for: fusedId }, fused, schema.field('fused').label),
         el('span', { class: 'hint', text: fused.checked
           ? 'softmax+CE / sigmoid+BCE straight from the logits'
           : 'general path through the activation’s Jacobian' }),
@@ -160,20 +152,20 @@ function layerCard(app, layer, i, count, change, summary) {
   const units = Number.isInteger(layer?.units) ? layer.units : 0;
   const mixed = Array.isArray(layer?.activation);
 
-  const unitsInput = el('input', { type: 'number', min: 1, step: 1, value: layer?.units ?? '', testid: `layer-${i}-units` });
+  const unitsInput = el('input', { type: 'number', ...schema.numberAttrs('layers[].units'), value: layer?.units ?? '', testid: `layer-${i}-units` });
   unitsInput.addEventListener('input', () => change((c) => {
     const v = readNumber(unitsInput);
     const l = c.layers[i];
     l.units = v;
     if (Array.isArray(l.activation) && Number.isInteger(v) && v > 0 && v <= 100_000) {
       const list = l.activation.slice(0, v);
-      while (list.length < v) list.push(list[list.length - 1] ?? 'relu');
+      while (list.length < v) list.push(list[list.length - 1] ?? schema.newHiddenLayer().activation);
       l.activation = list;
     }
   }));
   unitsInput.addEventListener('change', () => change(() => {}, true));
 
-  const actOptions = ACTIVATIONS.map((a) => [a, a]);
+  const actOptions = schema.options('activations');
   if (mixed) actOptions.unshift(['__mixed', 'mixed (per neuron)']);
   const act = select(actOptions, mixed ? '__mixed' : layer?.activation, { testid: `layer-${i}-activation` });
   act.addEventListener('change', () => {
@@ -181,21 +173,21 @@ function layerCard(app, layer, i, count, change, summary) {
     change((c) => { c.layers[i].activation = act.value; }, true);
   });
 
-  const init = select(INITS, layer?.init ?? 'xavier_uniform', { testid: `layer-${i}-init` });
+  const init = select(schema.options('inits'), layer?.init ?? schema.defaultOf('layers[].init'), { testid: `layer-${i}-init` });
   init.addEventListener('change', () => change((c) => {
     c.layers[i].init = init.value;
-    if (!['random_uniform', 'random_normal'].includes(init.value)) delete c.layers[i].scale;
+    if (!schema.applies('layers[].scale', c, i)) delete c.layers[i].scale;
   }, true));
-  const takesScale = ['random_uniform', 'random_normal'].includes(layer?.init);
+  const takesScale = schema.applies('layers[].scale', app.config, i);
   let scaleField = null;
   if (takesScale || layer?.scale !== undefined) {
-    const scale = el('input', { type: 'number', step: 'any', min: 0, value: layer?.scale ?? '', placeholder: '0.05' });
+    const scale = el('input', { type: 'number', ...schema.numberAttrs('layers[].scale'), value: layer?.scale ?? '', placeholder: String(schema.defaultOf('layers[].scale')) });
     scale.addEventListener('input', () => change((c) => {
       const v = readNumber(scale, { optional: true });
       if (v === undefined) delete c.layers[i].scale;
       else c.layers[i].scale = v;
     }));
-    scaleField = field('Scale', scale, { field: at('scale') });
+    scaleField = field(schema.field('layers[].scale').label, scale, { field: at('scale') });
   }
 
   const move = (delta) => change((c) => {
@@ -219,9 +211,9 @@ function layerCard(app, layer, i, count, change, summary) {
       el('button', { type: 'button', class: 'small', text: '✕', title: 'Remove layer', 'aria-label': `Remove ${title}`, testid: `layer-${i}-remove`,
         onclick: () => change((c) => { c.layers.splice(i, 1); }, true) })),
     el('div', { class: `fields${scaleField ? ' with-scale' : ''}` },
-      field('Units', unitsInput, { field: at('units') }),
-      field('Activation', act, { field: at('activation') }),
-      field('Init', init, { field: at('init') }),
+      field(schema.field('layers[].units').label, unitsInput, { field: at('units') }),
+      field(schema.field('layers[].activation').label, act, { field: at('activation') }),
+      field(schema.field('layers[].init').label, init, { field: at('init') }),
       scaleField),
     el('div', { class: 'field-error', role: 'alert', dataset: { errorFor: `layers[${i}]` } }),
     neuronStrip(layer, i, units, change));
@@ -235,6 +227,7 @@ function outputHint(summary) {
 }
 
 function neuronStrip(layer, i, units, change) {
+  const activations = schema.names('activations');
   const acts = expand(layer?.activation, units);
   const box = el('details', { class: 'neuron-box', open: Array.isArray(layer?.activation) });
   box.append(el('summary', { class: 'small-text muted', text: 'Per-neuron activations' }));
@@ -243,15 +236,15 @@ function neuronStrip(layer, i, units, change) {
     acts.forEach((a, j) => {
       const cell = el('button', {
         type: 'button',
-        class: `neuron act-${ACTIVATIONS.includes(a) ? a : 'identity'}`,
+        class: `neuron act-${activations.includes(a) ? a : 'identity'}`,
         title: `unit ${j + 1}: ${a} — click for the next activation`,
         'aria-label': `unit ${j + 1}: ${a}`,
         dataset: { field: `layers[${i}].activation[${j}]` },
         testid: `neuron-${i}-${j}`,
         onclick: () => change((c) => {
           const list = expand(c.layers[i].activation, units);
-          const k = ACTIVATIONS.indexOf(list[j]);
-          list[j] = ACTIVATIONS[(k + 1) % ACTIVATIONS.length];
+          const k = activations.indexOf(list[j]);
+          list[j] = activations[(k + 1) % activations.length];
           c.layers[i].activation = collapse(list);
         }, true),
       });
@@ -266,7 +259,7 @@ function neuronStrip(layer, i, units, change) {
   // assign an activation to a run of units
   const from = el('input', { type: 'number', min: 1, max: units, value: 1, 'aria-label': 'first unit' });
   const to = el('input', { type: 'number', min: 1, max: units, value: Math.max(1, Math.floor(units / 2)), 'aria-label': 'last unit' });
-  const which = select(ACTIVATIONS, 'tanh', { 'aria-label': 'activation for the run' });
+  const which = select(activations, 'tanh', { 'aria-label': 'activation for the run' });
   box.append(el('div', { class: 'neuron-tools' },
     el('label', {}, 'units from', from),
     el('label', {}, 'to', to),
@@ -289,8 +282,8 @@ function neuronStrip(layer, i, units, change) {
       class: 'small',
       text: 'One for all',
       title: 'Use the first unit’s activation for the whole layer',
-      onclick: () => change((c) => { c.layers[i].activation = expand(c.layers[i].activation, units)[0] ?? 'relu'; }, true),
+      onclick: () => change((c) => { c.layers[i].activation = expand(c.layers[i].activation, units)[0] ?? schema.newHiddenLayer().activation; }, true),
     })));
-  box.append(el('div', { class: 'legend', 'aria-hidden': 'true' }, ACTIVATIONS.map((a) => el('span', { class: `act-${a}`, text: a }))));
+  box.append(el('div', { class: 'legend', 'aria-hidden': 'true' }, activations.map((a) => el('span', { class: `act-${a}`, text: a }))));
   return box;
 }

@@ -1,35 +1,13 @@
-// Optimiser and its hyper-parameters (only those that apply to it, as OptimizerKind::fields in
-// src/optim/mod.rs), regularisation, gradient clipping and the schedule (batch size, epochs,
-// splits, seed).
+// Optimiser and its hyper-parameters (only those that apply to it), regularisation, gradient
+// clipping and the schedule (batch size, epochs, splits, seed). Which fields each choice brings,
+// their labels, defaults (shown as placeholders), starting values and ranges come from the
+// engine's schema (www/schema.js).
 import { el, field, select, replace } from './dom.js';
 import { reapplyProblems } from './problems.js';
+import * as schema from '../schema.js';
 
-export const OPTIMIZERS = [
-  ['sgd', 'SGD'], ['momentum', 'SGD + momentum'], ['nag', 'Nesterov (NAG)'],
-  ['rmsprop', 'RMSprop'], ['adam', 'Adam'], ['adamw', 'AdamW'],
-];
-/** The fields besides lr each optimiser takes (OptimizerKind::fields). */
-export const OPTIMIZER_FIELDS = {
-  sgd: ['weight_decay'],
-  momentum: ['momentum', 'weight_decay'],
-  nag: ['momentum', 'weight_decay'],
-  rmsprop: ['beta', 'eps', 'momentum', 'weight_decay'],
-  adam: ['beta1', 'beta2', 'eps', 'weight_decay'],
-  adamw: ['beta1', 'beta2', 'eps', 'weight_decay'],
-};
-/** PyTorch's defaults, shown as placeholders (Hyper::defaults). */
-function defaults(name) {
-  return {
-    lr: name === 'rmsprop' ? 0.01 : 0.001,
-    momentum: name === 'momentum' || name === 'nag' ? 0.9 : 0,
-    beta: 0.99,
-    beta1: 0.9,
-    beta2: 0.999,
-    eps: 1e-8,
-    weight_decay: name === 'adamw' ? 0.01 : 0,
-  };
-}
-const LABELS = { lr: 'Learning rate', momentum: 'Momentum', beta: 'β (smoothing)', beta1: 'β₁', beta2: 'β₂', eps: 'ε', weight_decay: 'Weight decay' };
+/** The key of an optimizer field in the config's optimizer object ('optimizer.lr' → 'lr'). */
+const keyOf = (path) => path.slice(path.indexOf('.') + 1);
 
 export function createOptimizerPanel(app, root) {
   const render = () => {
@@ -39,6 +17,7 @@ export function createOptimizerPanel(app, root) {
     if (focused) root.querySelector(`[data-field="${CSS.escape(focused)}"]`)?.focus();
   };
   app.on('config-changed', ({ render: full }) => { if (full) render(); });
+  app.on('ready', render);
   render();
   return { render };
 }
@@ -50,17 +29,24 @@ function readNumber(input, optional) {
   return Number.isFinite(v) ? v : text;
 }
 
-/** A number input bound to `get(config)[key]`. Optional fields are removed when blank. */
-function numberField(app, label, obj, key, path, { optional = false, placeholder, step = 'any', min, testid, hint, integer = false } = {}) {
+/**
+ * A number input for the config field `path`, labelled and bounded as the schema says. Optional
+ * fields are removed when blank.
+ */
+function numberField(app, obj, path, { label, optional = false, placeholder, step, testid, hint } = {}) {
+  const key = keyOf(path);
   const current = obj?.[key];
-  const input = el('input', { type: 'number', step: integer ? 1 : step, min, placeholder, value: current ?? '', testid });
+  const f = schema.field(path);
+  const attrs = schema.numberAttrs(path);
+  if (step !== undefined && attrs.step === 'any') attrs.step = step;
+  const input = el('input', { type: 'number', ...attrs, placeholder, value: current ?? '', testid });
   input.addEventListener('input', () => app.setConfig((c) => {
-    const target = path.includes('.') ? c[path.split('.')[0]] : c;
+    const target = path.includes('.') ? ensureObject(c, path.split('.')[0], {}) : c;
     const v = readNumber(input, optional);
     if (v === undefined) delete target[key];
     else target[key] = v;
   }));
-  return field(label, input, { field: path, hint });
+  return field(label ?? f?.label ?? path, input, { field: path, hint });
 }
 
 function ensureObject(c, key, fallback) {
@@ -70,81 +56,95 @@ function ensureObject(c, key, fallback) {
 
 function build(app) {
   const c = app.config;
-  if (!c) return el('p', { class: 'muted', text: 'Loading…' });
-  const opt = c.optimizer && typeof c.optimizer === 'object' ? c.optimizer : {};
-  const name = OPTIMIZER_FIELDS[opt.name] ? opt.name : 'adam';
-  const d = defaults(name);
+  if (!c || !schema.schema()) return el('p', { class: 'muted', text: 'Loading…' });
+  return el('div', {},
+    el('div', { class: 'fields' }, optimizerFields(app, c)),
+    el('h3', { text: 'Regularization and clipping' }),
+    el('div', { class: 'fields' }, kindFields(app, c, 'regularization', 'regularization-select', 'lambda'),
+      kindFields(app, c, 'clip', 'clip-select')),
+    el('h3', { text: 'Schedule' }),
+    el('div', { class: 'fields' },
+      numberField(app, c, 'batch_size', { testid: 'batch-size' }),
+      numberField(app, c, 'epochs', { testid: 'epochs' }),
+      numberField(app, c, 'validation_split', { step: 0.05, testid: 'validation-split' }),
+      numberField(app, c, 'test_split', { step: 0.05, testid: 'test-split', hint: 'used when the data has no test set' }),
+      numberField(app, c, 'seed', { testid: 'seed' }),
+      check(app, c, 'shuffle', null),
+      check(app, c, 'standardize', 'fit on the training split')));
+}
 
-  const nameSelect = select(OPTIMIZERS, opt.name, { testid: 'optimizer-select' });
+/** The optimizer select and the fields the chosen one takes, its defaults as placeholders. */
+function optimizerFields(app, c) {
+  const opt = c.optimizer && typeof c.optimizer === 'object' ? c.optimizer : {};
+  const known = schema.names('optimizers');
+  const name = known.includes(opt.name) ? opt.name : schema.defaultOf('optimizer.name');
+  const takes = schema.fieldsWith('optimizer.name', name);
+  const nameSelect = select(schema.options('optimizers'), opt.name ?? name, { testid: 'optimizer-select' });
   nameSelect.addEventListener('change', () => app.setConfig((cfg) => {
     const o = ensureObject(cfg, 'optimizer', {});
     o.name = nameSelect.value;
-    for (const k of Object.keys(o)) {
-      if (k !== 'name' && k !== 'lr' && !OPTIMIZER_FIELDS[o.name].includes(k)) delete o[k];
-    }
+    const now = schema.fieldsWith('optimizer.name', o.name).map(keyOf);
+    for (const k of Object.keys(o)) if (k !== 'name' && !now.includes(k)) delete o[k];
   }, { render: true }));
-
-  const optFields = [numberField(app, LABELS.lr, opt, 'lr', 'optimizer.lr', { optional: true, placeholder: String(d.lr), testid: 'lr' })];
-  for (const k of OPTIMIZER_FIELDS[name]) {
-    optFields.push(numberField(app, LABELS[k], opt, k, `optimizer.${k}`, { optional: true, placeholder: String(d[k]), testid: `optimizer-${k}` }));
+  const fields = [field(schema.field('optimizer.name').label, nameSelect, { field: 'optimizer.name' })];
+  const defaults = schema.nameEntry('optimizers', name)?.defaults ?? {};
+  for (const path of takes) {
+    const testid = path === 'optimizer.lr' ? 'lr' : `optimizer-${keyOf(path)}`;
+    fields.push(numberField(app, opt, path, { optional: true, placeholder: String(defaults[path]), testid }));
   }
   // a field the optimiser does not take (from a link or an imported file) stays visible so its error can show
   for (const k of Object.keys(opt)) {
-    if (k !== 'name' && k !== 'lr' && !OPTIMIZER_FIELDS[name].includes(k)) {
-      optFields.push(numberField(app, `${LABELS[k] || k} (not used)`, opt, k, `optimizer.${k}`, { optional: true }));
+    const path = `optimizer.${k}`;
+    if (k !== 'name' && !takes.includes(path)) {
+      const label = `${schema.field(path)?.label ?? k} (not used)`;
+      fields.push(numberField(app, opt, path, { label, optional: true }));
     }
   }
+  return fields;
+}
 
-  const reg = c.regularization && typeof c.regularization === 'object' ? c.regularization : {};
-  const regKind = select([['none', 'none'], ['l1', 'L1'], ['l2', 'L2']], reg.kind ?? 'none', { testid: 'regularization-select' });
-  regKind.addEventListener('change', () => app.setConfig((cfg) => {
-    const r = ensureObject(cfg, 'regularization', {});
-    r.kind = regKind.value;
-    if (r.kind === 'none') delete r.lambda;
-    else if (r.lambda === undefined) r.lambda = 1e-4;
+/**
+ * A `kind` select ('regularization', 'clip') and the fields the chosen kind takes; choosing a
+ * kind starts its required fields at the schema's example values.
+ */
+function kindFields(app, c, object, testid, fieldTestid) {
+  const obj = c[object] && typeof c[object] === 'object' ? c[object] : {};
+  const selector = `${object}.kind`;
+  const kind = obj.kind ?? schema.defaultOf(selector);
+  const kindSelect = select(schema.options(schema.field(selector).names), kind, { testid });
+  kindSelect.addEventListener('change', () => app.setConfig((cfg) => {
+    const o = ensureObject(cfg, object, {});
+    o.kind = kindSelect.value;
+    const now = schema.fieldsWith(selector, o.kind);
+    for (const k of Object.keys(o)) if (k !== 'kind' && !now.includes(`${object}.${k}`)) delete o[k];
+    for (const path of now) {
+      const example = schema.field(path)?.example;
+      if (o[keyOf(path)] === undefined && example !== undefined) o[keyOf(path)] = example;
+    }
   }, { render: true }));
-  const regFields = [field('Regularization', regKind, { field: 'regularization.kind' })];
-  if ((reg.kind && reg.kind !== 'none') || reg.lambda !== undefined) {
-    regFields.push(numberField(app, 'λ', reg, 'lambda', 'regularization.lambda', { optional: true, placeholder: '0.0001', testid: 'lambda' }));
+  const fields = [field(schema.field(selector).label, kindSelect, { field: selector })];
+  const shown = new Set(schema.fieldsWith(selector, kind));
+  for (const k of Object.keys(obj)) if (k !== 'kind') shown.add(`${object}.${k}`);
+  for (const path of shown) {
+    const f = schema.field(path);
+    const placeholder = f?.example ?? f?.default;
+    fields.push(numberField(app, obj, path, {
+      optional: true, placeholder: placeholder === undefined ? undefined : String(placeholder),
+      testid: fieldTestid && keyOf(path) === fieldTestid ? fieldTestid : undefined,
+    }));
   }
+  return fields;
+}
 
-  const clip = c.clip && typeof c.clip === 'object' ? c.clip : {};
-  const clipKind = select([['none', 'none'], ['value', 'by value'], ['norm', 'by norm']], clip.kind ?? 'none', { testid: 'clip-select' });
-  clipKind.addEventListener('change', () => app.setConfig((cfg) => {
-    const k = clipKind.value;
-    cfg.clip = { kind: k };
-    if (k === 'value') cfg.clip.value = 1;
-    if (k === 'norm') cfg.clip.max_norm = 5;
-  }, { render: true }));
-  const clipFields = [field('Gradient clipping', clipKind, { field: 'clip.kind' })];
-  if (clip.kind === 'value' || clip.value !== undefined) clipFields.push(numberField(app, 'Clip value', clip, 'value', 'clip.value', { optional: true, placeholder: '1' }));
-  if (clip.kind === 'norm' || clip.max_norm !== undefined) clipFields.push(numberField(app, 'Max norm', clip, 'max_norm', 'clip.max_norm', { optional: true, placeholder: '5' }));
-
-  const check = (label, key, testid, hint, fallback) => {
-    const input = el('input', { type: 'checkbox', checked: typeof c[key] === 'boolean' ? c[key] : fallback, testid });
-    input.dataset.field = key;
-    input.addEventListener('change', () => app.setConfig((cfg) => { cfg[key] = input.checked; }));
-    const id = `${key}-check`;
-    input.id = id;
-    return el('div', { class: 'field' },
-      el('label', { class: 'check', for: id }, input, label),
-      hint ? el('span', { class: 'hint', text: hint }) : null,
-      el('div', { class: 'field-error', role: 'alert', dataset: { errorFor: key } }));
-  };
-
-  return el('div', {},
-    el('div', { class: 'fields' },
-      field('Optimizer', nameSelect, { field: 'optimizer.name' }),
-      optFields),
-    el('h3', { text: 'Regularization and clipping' }),
-    el('div', { class: 'fields' }, regFields, clipFields),
-    el('h3', { text: 'Schedule' }),
-    el('div', { class: 'fields' },
-      numberField(app, 'Batch size', c, 'batch_size', 'batch_size', { integer: true, min: 1, testid: 'batch-size' }),
-      numberField(app, 'Epochs', c, 'epochs', 'epochs', { integer: true, min: 1, testid: 'epochs' }),
-      numberField(app, 'Validation split', c, 'validation_split', 'validation_split', { step: 0.05, min: 0, testid: 'validation-split' }),
-      numberField(app, 'Test split', c, 'test_split', 'test_split', { step: 0.05, min: 0, testid: 'test-split', hint: 'used when the data has no test set' }),
-      numberField(app, 'Seed', c, 'seed', 'seed', { integer: true, min: 0, testid: 'seed' }),
-      check('Shuffle each epoch', 'shuffle', 'shuffle', null, true),
-      check('Standardize inputs', 'standardize', 'standardize', 'fit on the training split', false)));
+/** A checkbox for a boolean config field, unchecked or checked as the engine's default. */
+function check(app, c, key, hint) {
+  const input = el('input', { type: 'checkbox', checked: typeof c[key] === 'boolean' ? c[key] : schema.defaultOf(key), testid: key });
+  input.dataset.field = key;
+  input.addEventListener('change', () => app.setConfig((cfg) => { cfg[key] = input.checked; }));
+  const id = `${key}-check`;
+  input.id = id;
+  return el('div', { class: 'field' },
+    el('label', { class: 'check', for: id }, input, schema.field(key).label),
+    hint ? el('span', { class: 'hint', text: hint }) : null,
+    el('div', { class: 'field-error', role: 'alert', dataset: { errorFor: key } }));
 }

@@ -8,6 +8,7 @@ import { draw as drawConfusion } from '../charts/confusion.js';
 import { REPORTS, REPORT_SEEDS, reportSpec, analyze } from '../sweep/reports.js';
 import { tableRows, toMarkdown, toCsv, toHtml, bestLine } from '../sweep/export.js';
 import { defaultWorkers } from '../sweep/runner.js';
+import { defaultOf } from '../schema.js';
 import * as store from '../sweep/store.js';
 
 function infoOf(row) {
@@ -63,7 +64,8 @@ export function createReportPanel(app, root, manager) {
     const setup = {
       dataset: row.dataRef?.name ?? '?',
       description: `${REPORTS[kind].what} (${REPORTS[kind].scope}) ∈ {${REPORTS[kind].values.join(', ')}} × seeds {${info.spec.parameters.seed.values.join(', ')}}; ` +
-        `hidden layers ${hidden}, ${base.optimizer?.name ?? 'adam'} lr ${base.optimizer?.lr ?? 'default'}, batch ${base.batch_size ?? 32}, ` +
+        `hidden layers ${hidden}, ${base.optimizer?.name ?? defaultOf('optimizer.name')} lr ${base.optimizer?.lr ?? defaultOf('optimizer.lr', base)}, ` +
+        `batch ${base.batch_size ?? defaultOf('batch_size')}, ` +
         `${base.epochs} epochs, validation split ${base.validation_split}. Judged by ${info.metric}; ${trials.length} of ${info.spec.max_trials} runs finished.`,
     };
     const metricChart = el('canvas', { class: 'chart', testid: `report-${kind}-curves` });

@@ -11,6 +11,7 @@ import { draw as drawImportance } from '../charts/importance.js';
 import { draw as drawScatter } from '../charts/param-scatter.js';
 import { defaultWorkers } from '../sweep/runner.js';
 import { columns, importance, scored } from '../sweep/analysis.js';
+import { defaultOf, taskOf } from '../schema.js';
 
 /** The most trial workers the page runs at once (the engine allows a spec up to 1024). */
 export const MAX_PAGE_WORKERS = 16;
@@ -19,14 +20,14 @@ export const MAX_PAGE_WORKERS = 16;
 export function specFromPage(config, dataset) {
   const base = structuredClone(config || {});
   if (!(base.validation_split > 0)) base.validation_split = 0.2;
-  const regression = base.loss === 'mse' && base.task !== 'multiclass';
+  const regression = taskOf(base) === 'regression';
   const parameters = {
     'optimizer.lr': { min: 0.0001, max: 0.03, scale: 'log' },
     batch_size: { values: [16, 32, 64] },
   };
   if ((base.layers?.length ?? 0) > 1) parameters.hidden_units = { min: 16, max: 128, type: 'int', scale: 'log' };
   const spec = { method: 'random', metric: regression ? 'val_loss' : 'val_accuracy', max_trials: 12, seed: 1, dataset, base, parameters };
-  if ((base.epochs ?? 10) >= 4) spec.early_termination = { kind: 'asha', min_epochs: 2, reduction_factor: 3 };
+  if ((base.epochs ?? defaultOf('epochs')) >= 4) spec.early_termination = { kind: 'asha', min_epochs: 2, reduction_factor: 3 };
   return JSON.stringify(spec, null, 2);
 }
 

@@ -1,6 +1,7 @@
 // The run panel: start / pause / resume / stop, the progress bar, plain-number readouts, the
 // config problems and the list of finished runs.
 import { el, replace, fmt, pct, duration } from './dom.js';
+import { taskOf } from '../schema.js';
 
 export function createRunPanel(app, root) {
   const start = el('button', { type: 'button', class: 'primary', text: 'Start', testid: 'start', onclick: () => app.start() });
@@ -48,7 +49,7 @@ export function createRunPanel(app, root) {
     el('div', { class: 'table-scroll', testid: 'runs-scroll' }, runsTable));
 
   const show = (key, value) => { if (readouts[key]) readouts[key].textContent = value; };
-  const classification = () => (app.run.config?.task ?? app.config?.task ?? taskFromLoss(app.config?.loss)) !== 'regression';
+  const classification = () => taskOf(app.run.config ?? app.config) !== 'regression';
 
   const setVisibility = () => {
     const cls = classification();
@@ -233,8 +234,4 @@ export function createRunPanel(app, root) {
 
   setVisibility();
   updateButtons();
-}
-
-function taskFromLoss(loss) {
-  return loss === 'mse' ? 'regression' : loss === 'binary_cross_entropy' ? 'binary' : 'multiclass';
 }

@@ -1,6 +1,7 @@
 // Try the model: draw a digit (28×28 grey image sets) or pick a test example, and see the class
 // probabilities (or the predicted value) — refreshed after every epoch while training runs.
 import { el, replace, fmt } from './dom.js';
+import { taskOf } from '../schema.js';
 import { draw as drawProbs } from '../charts/probabilities.js';
 import { draw as drawSamples } from '../charts/samples.js';
 
@@ -152,6 +153,8 @@ export function createTryPanel(app, root) {
     source.textContent = !examples.length ? 'Test examples appear here once a run has split off the test rows.'
       : fromTraining ? 'This set has no test file and no run has split it yet: these are rows of the loaded data, which the imported model may have trained on.' : '';
     const s = shape();
+    // read now: by the frame the thumbnails draw in, other data may have emptied app.summary
+    const layout = s && (app.summary?.layout || (s[2] === 3 ? 'chw' : 'hwc'));
     examples.forEach((ex, i) => {
       if (s) {
         const thumb = el('canvas', { width: 32, height: 32 });
@@ -161,7 +164,7 @@ export function createTryPanel(app, root) {
           onclick: () => pick(i, b),
         }, thumb);
         picks.append(b);
-        requestAnimationFrame(() => drawSamples(thumb, { images: [{ pixels: ex.features }], shape: s, layout: app.summary.layout || (s[2] === 3 ? 'chw' : 'hwc') }, { columns: 1, bare: true }));
+        requestAnimationFrame(() => drawSamples(thumb, { images: [{ pixels: ex.features }], shape: s, layout }, { columns: 1, bare: true }));
       } else {
         rowSelect.append(el('option', { value: String(i), text: `test row ${i + 1} (true: ${ex.label})` }));
       }
@@ -213,7 +216,7 @@ export function createTryPanel(app, root) {
   function show(outputs) {
     const out = Array.from(outputs || []);
     const cfg = app.run.config || app.config || {};
-    const regression = (cfg.task ?? (cfg.loss === 'mse' ? 'regression' : '')) === 'regression';
+    const regression = taskOf(cfg) === 'regression';
     const names = app.summary?.class_names || [];
     if (regression) {
       prediction.textContent = `${out.map((v) => fmt(v)).join(', ')}${state.truth ? ` (true ${state.truth})` : ''}`;

@@ -2,6 +2,7 @@
 // for regression a predicted-vs-true scatter, for 2-D sets the decision boundary. Drawing happens
 // at most once per animation frame; the worker's messages only store data and mark charts dirty.
 import { el, replace } from './dom.js';
+import { taskOf } from '../schema.js';
 import { draw as drawCurves, thin } from '../charts/curves.js';
 import { draw as drawConfusion } from '../charts/confusion.js';
 import { draw as drawHistograms } from '../charts/histograms.js';
@@ -68,9 +69,7 @@ export function createViewsPanel(app, root) {
   };
 
   const isClassification = () => {
-    const cfg = app.run.config || app.config || {};
-    const task = cfg.task ?? (cfg.loss === 'mse' ? 'regression' : 'classification');
-    return task !== 'regression';
+    return taskOf(app.run.config || app.config || {}) !== 'regression';
   };
   const is2d = () => app.summary?.d === 2 && isClassification();
 
