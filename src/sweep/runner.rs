@@ -4,11 +4,12 @@
 //! `trials.jsonl` at once) before recording it.
 
 use super::coordinator::Sweep;
-use super::trial::{run_trial, TrialRecord};
+use super::trial::{run_to_end, TrialRecord, TrialRun};
 use super::Params;
 use crate::config::Config;
 use crate::data::Dataset;
-use crate::train::prepare::prepare;
+use crate::train::prepare::{prepare, Prepared};
+use crate::train::Run;
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -27,7 +28,7 @@ pub struct SweepData {
     pub test: Option<Dataset>,
 }
 
-type Parts = Arc<Result<(Dataset, Option<Dataset>), String>>;
+type Parts = Arc<Result<Prepared, String>>;
 
 /// Split-and-scale results shared by trials whose configs cut the data the same way.
 struct PrepareCache<'a> {
@@ -36,7 +37,8 @@ struct PrepareCache<'a> {
 }
 
 impl PrepareCache<'_> {
-    fn get(&self, c: &Config) -> Result<(Dataset, Option<Dataset>), String> {
+    /// The training and validation parts (a trial is judged on validation, never on test).
+    fn get(&self, c: &Config) -> Result<Prepared, String> {
         let key = (
             c.seed,
             c.validation_split.to_bits(),
@@ -49,7 +51,7 @@ impl PrepareCache<'_> {
                 .or_insert_with(|| {
                     Arc::new(
                         prepare(c, self.data.data.clone(), self.data.test.clone())
-                            .map(|p| (p.train, p.val))
+                            .map(|p| Prepared { test: None, ..p })
                             .map_err(|e| e.to_string()),
                     )
                 })
@@ -95,12 +97,12 @@ pub fn run(
                     Err(m) => TrialRecord::failed(id, plan.params.clone(), m.clone()),
                     Ok(config) => match cache.get(config) {
                         Err(m) => TrialRecord::failed(id, plan.params.clone(), m),
-                        Ok((train, val)) => {
+                        Ok(prepared) => {
                             let params = plan.params.clone();
                             catch_unwind(AssertUnwindSafe(|| {
-                                run_trial(id, params, config, train, val, metric, |epoch, value| {
-                                    lock().report(id, epoch, value)
-                                })
+                                let run = Run::from_prepared(config, prepared, Vec::new(), None);
+                                let trial = TrialRun::of(id, params, metric, run);
+                                run_to_end(trial, |epoch, value| lock().report(id, epoch, value))
                             }))
                             .unwrap_or_else(|panic| {
                                 let what = panic
