@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::data::Dataset;
 use crate::train::clock::now_seconds;
 use crate::train::prepare::Prepared;
-use crate::train::{EpochRecord, Progress, Run, TrainError, Trainer};
+use crate::train::{Progress, Run, TrainError, Trainer};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,7 +146,7 @@ impl TrialRun {
     /// Trains up to `n_batches` mini-batches; after each epoch that completes, `on_epoch` gets
     /// (epochs done, metric) and may stop the trial before its last epoch. Returns the final
     /// record once the trial is over (completed, stopped early or failed), `None` while it goes
-    /// on.
+    /// on. Epochs finished in a step that then diverges are judged too, before the failure.
     pub fn step(
         &mut self,
         n_batches: usize,
@@ -157,41 +157,47 @@ impl TrialRun {
         }
         let run = self.run.as_mut().expect("a running trial has a run");
         let epochs = run.config().epochs;
-        let progress = match run.step(n_batches.max(1)) {
-            Ok(p) => self.progress.insert(p).clone(),
-            Err(e) => return Some(self.end(Err(e.to_string()))),
+        let outcome = run.step(n_batches.max(1));
+        let metric = self.metric;
+        let fresh: Vec<(usize, Option<f64>)> = run.history().epochs[self.record.curve.len()..]
+            .iter()
+            .map(|r| (r.epoch, metric.of(r)))
+            .collect();
+        let (done, failure) = match &outcome {
+            Ok(p) => (p.done, None),
+            Err(e) => (false, Some(e.to_string())),
         };
-        for rec in &progress.finished {
-            let v = match self.judge(rec) {
+        self.progress = outcome.ok();
+        for (epoch, value) in fresh {
+            let v = match self.judge(epoch, value) {
                 Ok(v) => v,
                 Err(message) => return Some(self.end(Err(message))),
             };
-            if on_epoch(rec.epoch, v) == Decision::Stop && rec.epoch < epochs {
+            if on_epoch(epoch, v) == Decision::Stop && epoch < epochs {
                 return Some(self.end(Ok(TrialStatus::StoppedEarly)));
             }
         }
-        if progress.done {
-            return Some(self.end(Ok(TrialStatus::Completed)));
+        if let Some(message) = failure {
+            return Some(self.end(Err(message)));
         }
-        None
+        done.then(|| self.end(Ok(TrialStatus::Completed)))
     }
 
-    /// Adds an epoch's metric to the curve: its value, or why the trial fails there.
-    fn judge(&mut self, rec: &EpochRecord) -> Result<f64, String> {
+    /// Adds an epoch's metric (`value` as the record has it) to the curve: the value, or why
+    /// the trial fails there.
+    fn judge(&mut self, epoch: usize, value: Option<f64>) -> Result<f64, String> {
         let metric = self.metric;
-        let value = metric.of(rec).filter(|v| v.is_finite());
-        self.record.curve.push(value);
-        self.record.epochs = rec.epoch;
-        let Some(v) = value else {
-            let what = metric
-                .of(rec)
-                .map_or("is not available".to_string(), |v| format!("became {v}"));
-            let hint = if metric.of(rec).is_none() && metric.needs_validation() {
+        let finite = value.filter(|v| v.is_finite());
+        self.record.curve.push(finite);
+        self.record.epochs = epoch;
+        let Some(v) = finite else {
+            let what = value.map_or("is not available".to_string(), |v| format!("became {v}"));
+            let hint = if value.is_none() && metric.needs_validation() {
                 " (the trial has no validation set)"
             } else {
                 ""
             };
-            return Err(format!("{metric} {what} at epoch {}{hint}", rec.epoch));
+            return Err(format!("{metric} {what} at epoch {epoch}{hint}"));
         };
         self.record.metric = Some(v);
         Ok(v)

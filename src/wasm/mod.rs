@@ -38,7 +38,7 @@ pub use config::{config_task, validate_config};
 pub use data::DataSet;
 pub use model::{import_model, Model};
 #[cfg(feature = "sweep-wasm")]
-pub use sweep::SweepCoordinator;
+pub use sweep::{failed_trial, SweepCoordinator};
 pub use trainer::Trainer;
 pub use trial::TrialRun;
 

@@ -204,3 +204,13 @@ impl SweepCoordinator {
         self.total
     }
 }
+
+/// The record of trial `id` (with `params`) failed before the engine could finish it (its
+/// worker died, its data did not load): `{id, params, metric: null, status: 'failed',
+/// epochs: 0, seconds: 0, message, curve: []}`, as the CLI writes such a trial.
+#[wasm_bindgen]
+pub fn failed_trial(id: usize, params: JsValue, message: &str) -> Result<JsValue, JsValue> {
+    let params: crate::sweep::Params =
+        serde_wasm_bindgen::from_value(params).map_err(|e| request(format!("params: {e}")))?;
+    to_js(&crate::sweep::TrialRecord::failed(id, params, message))
+}
