@@ -105,6 +105,16 @@ impl Task {
     pub fn is_classification(self) -> bool {
         self != Task::Regression
     }
+
+    /// The task named `name` (`regression`, `binary`, `multiclass`), or an error listing them.
+    pub fn from_name(name: &str) -> Result<Task, String> {
+        [Task::Regression, Task::Binary, Task::Multiclass]
+            .into_iter()
+            .find(|t| t.name() == name)
+            .ok_or_else(|| {
+                format!("unknown task `{name}`, expected regression, binary or multiclass")
+            })
+    }
 }
 
 /// One activation for the whole layer, or one per unit.

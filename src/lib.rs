@@ -18,8 +18,6 @@ pub mod train;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
-#[cfg(target_arch = "wasm32")]
-mod wasm_schema;
 
 #[cfg(not(feature = "f64"))]
 pub type Real = f32;

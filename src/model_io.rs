@@ -1,12 +1,16 @@
 //! Model files: the network's weights as JSON, in the `torch.nn.Linear` layout
 //! (`weights[j][i]` is the weight from input i to unit j), plus what evaluating it later needs
-//! (task, loss, class names, input standardisation). Loading checks every shape and name.
+//! (task, loss, class names, input standardisation). Loading checks every shape and name; how a
+//! model is scored on data (its task, loss and classes) is decided in [`score`].
 
 use crate::config::Task;
 use crate::data::split::Standardizer;
 use crate::nn::{Dense, Loss, Network};
 use crate::{Matrix, Real};
 use serde::{Deserialize, Serialize};
+
+mod score;
+pub use score::ScoreError;
 
 pub const FORMAT: &str = "mlp-lab-model";
 pub const VERSION: u32 = 1;

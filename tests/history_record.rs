@@ -77,6 +77,9 @@ fn a_long_run_keeps_every_epoch_but_the_histograms_of_at_most_a_thousand_spread_
         .collect();
     assert!(gaps.iter().all(|&g| g == gaps[0]), "uneven gaps {gaps:?}");
     assert_eq!(kept[0], 0);
+    // What a copy elsewhere (the page's run) is told to keep is exactly these epochs.
+    let numbers: Vec<usize> = kept.iter().map(|&e| e + 1).collect();
+    assert_eq!(h.histogram_epochs(), numbers);
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! The WebAssembly API (`src/wasm.rs`) end to end inside wasm, in a dedicated worker as the page
+//! The WebAssembly API (`src/wasm/`) end to end inside wasm, in a dedicated worker as the page
 //! uses it: data from a toy generator and CSV text, a short run whose loss falls, evaluation,
 //! prediction, the model JSON round trip, and every error path coming back as a JavaScript
 //! `Error` (with `kind` and `field`) rather than a panic.
@@ -7,7 +7,9 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use mlp_lab::wasm::{import_model, last_panic, simd_enabled, validate_config, DataSet, Trainer};
+use mlp_lab::wasm::{
+    import_model, last_panic, simd_enabled, validate_config, DataSet, Trainer, TrialRun,
+};
 use serde_json::{json, Value};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -367,4 +369,129 @@ fn bad_model_json_and_bad_requests_are_errors() {
         "{message}"
     );
     assert_eq!(last_panic(), None);
+}
+
+#[wasm_bindgen_test]
+fn a_step_lists_the_epochs_that_keep_histograms_and_a_run_resumes_from_its_checkpoint() {
+    let data = circles();
+    let mut whole = Trainer::new(js_object(&circles_config(6)), &data, None).unwrap();
+    let p = rust(whole.step(1000).unwrap());
+    let kept: Vec<u64> = (1..=6).collect();
+    assert_eq!(p["histogram_epochs"], json!(kept));
+    assert_eq!(p["finished"].as_array().unwrap().len(), 6);
+
+    let mut first = Trainer::new(js_object(&circles_config(6)), &data, None).unwrap();
+    first.step(13).unwrap(); // into epoch 2 (10 batches an epoch)
+    let model = first.checkpoint_model();
+    let optimizer = first.checkpoint_optimizer().unwrap();
+    let history = rust(first.history().unwrap());
+    let history = js_object(&json!({"epochs": history["epochs"].as_array().unwrap()[..1]}));
+    let mut rest = Trainer::new(js_object(&circles_config(6)), &data, Some(model)).unwrap();
+    rest.resume(history, optimizer).expect("resumes");
+    while !rest.done() {
+        rest.step(100).unwrap();
+    }
+    assert_eq!(rest.export_model(), whole.export_model());
+    let (message, kind, field) = parts(
+        rest.resume(js_object(&json!({"epochs": "no"})), JsValue::UNDEFINED)
+            .err()
+            .unwrap(),
+    );
+    assert_eq!(
+        (kind.as_str(), field.as_deref()),
+        ("train", Some("history"))
+    );
+    assert!(message.starts_with("history: "), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn a_sweep_trial_reports_its_metric_per_epoch_and_applies_a_late_stop() {
+    let data = circles();
+    let config = js_object(&circles_config(5));
+    let mut trial = TrialRun::new(
+        config,
+        &data,
+        7,
+        r#"{"optimizer.lr": 0.02}"#,
+        "val_accuracy",
+    )
+    .expect("a trial");
+    let mut judged = Vec::new();
+    let record = loop {
+        let step = trial.step(4).unwrap();
+        let record = get(&step, "record");
+        let step = rust(step);
+        judged.extend(step["judged"].as_array().unwrap().iter().cloned());
+        if !record.is_null() {
+            break rust(record);
+        }
+    };
+    assert_eq!(record["status"], "completed");
+    assert_eq!(record["params"], json!({"optimizer.lr": 0.02}));
+    assert_eq!(judged.len(), 5);
+    assert_eq!(record["curve"][4], judged[4][1]);
+    // The coordinator's stop for epoch 2 arrives after the trial trained on.
+    let stopped = rust(trial.stop_at(2).unwrap());
+    assert_eq!(
+        (stopped["status"].as_str(), stopped["epochs"].as_u64()),
+        (Some("stopped_early"), Some(2))
+    );
+    assert_eq!(stopped["metric"], judged[1][1]);
+    assert!(rust(trial.evaluate("val").unwrap())["accuracy"].is_number());
+
+    let (_, kind, _) = parts(
+        TrialRun::new(js_object(&circles_config(5)), &data, 1, "{}", "val_speed")
+            .err()
+            .unwrap(),
+    );
+    assert_eq!(kind, "request");
+    let mut wide = circles_config(5);
+    wide["layers"][1]["units"] = json!(3);
+    let unfit = TrialRun::new(js_object(&wide), &data, 2, "{}", "val_loss").unwrap();
+    assert!(unfit.done());
+    let record = rust(unfit.record().unwrap());
+    assert_eq!(record["status"], "failed");
+    assert!(record["message"]
+        .as_str()
+        .unwrap()
+        .contains("output layer has 3 units"));
+}
+
+#[wasm_bindgen_test]
+fn a_loaded_image_set_gives_sample_images_and_a_prepared_column_becomes_the_target() {
+    let mut cifar = vec![0u8; 3 * 3073];
+    for i in 0..3 {
+        cifar[i * 3073] = 3 * i as u8;
+    }
+    let list = js_sys::Array::of1(&js_sys::Uint8Array::from(&cifar[..]));
+    let data = DataSet::from_cifar("up", list.into(), JsValue::UNDEFINED, None).unwrap();
+    let samples = data.sample_images(2).unwrap();
+    assert_eq!(rust(get(&samples, "shape")), json!([32, 32, 3]));
+    assert_eq!(get(&samples, "layout").as_string().as_deref(), Some("chw"));
+    let images: js_sys::Array = get(&samples, "images").dyn_into().unwrap();
+    assert_eq!(images.length(), 2);
+    let first = images.get(0);
+    assert_eq!(
+        get(&first, "label").as_string().as_deref(),
+        Some("airplane")
+    );
+    let pixels: js_sys::Float32Array = get(&first, "pixels").dyn_into().unwrap();
+    assert_eq!(pixels.length(), 3072);
+    assert!(circles().sample_images(4).unwrap().is_null(), "not images");
+
+    let csv = "a,area,c,label\n1,10,2,x\n2,20,3,y\n3,30,4,x\n";
+    let table = DataSet::from_csv("t", JsValue::from_str(csv), "label", None).unwrap();
+    let area = table.feature_as_target("area", "t-area").unwrap();
+    let s = rust(area.summary().unwrap());
+    assert_eq!(
+        (s["name"].as_str(), s["d"].as_u64()),
+        (Some("t-area"), Some(2))
+    );
+    assert_eq!(
+        (s["task_hint"].as_str(), s["k"].as_u64()),
+        (Some("regression"), Some(1))
+    );
+    let (message, kind, _) = parts(table.feature_as_target("radius", "x").err().unwrap());
+    assert_eq!(kind, "data");
+    assert!(message.contains("`radius` is not a feature"), "{message}");
 }

@@ -10,7 +10,7 @@ import { createViewsPanel } from './ui/views.js';
 import { createTryPanel } from './ui/try.js';
 import { createFilesPanel } from './ui/files.js';
 import { showProblems, plainProblem } from './ui/problems.js';
-import { histogramKeeper, keepHistograms } from './histogram-keep.js';
+import { histogramsOf, keepAsEngine } from './run-histograms.js';
 import { createSweepPanel } from './ui/sweep.js';
 import { createReportPanel } from './ui/report.js';
 import { SweepManager } from './sweep/manager.js';
@@ -247,10 +247,10 @@ class App {
     this.post(message);
   }
 
-  /** A run object as the page keeps it ({status, history, histograms: {kept, stride}, …}). */
+  /** A run object as the page keeps it ({status, history, histograms: {kept}, …}). */
   newRun(status, fields = {}) {
     const run = Object.assign(freshRun(status), fields);
-    run.histograms = histogramKeeper(run.history);
+    run.histograms = histogramsOf(run.history);
     return run;
   }
 
@@ -294,14 +294,12 @@ class App {
     return Math.max(0, (end - r.startedAt - paused) / 1000);
   }
 
-  /** Finished epochs from the worker: kept in the history, histograms thinned past the cap. */
-  addEpochs(records) {
+  /** Finished epochs from the worker: kept in the history, histograms where the engine keeps them. */
+  addEpochs(records, histogramEpochs = null) {
     if (!records?.length) return;
     const run = this.run;
-    for (const r of records) {
-      keepHistograms(run.histograms, r);
-      run.history.push(r);
-    }
+    keepAsEngine(run.histograms, records, histogramEpochs);
+    for (const r of records) run.history.push(r);
     this.emit('epoch', records[records.length - 1]);
     this.emit('epochs', records);
   }
@@ -338,7 +336,7 @@ class App {
         this.addEpochs([m.record]);
         break;
       case 'epochs':
-        this.addEpochs(m.records);
+        this.addEpochs(m.records, m.histogram_epochs);
         break;
       case 'paused':
         this.run.pausedAt = performance.now();
@@ -358,7 +356,7 @@ class App {
         // A coalesced run's 'done' has no history: the page holds every epoch already.
         if (m.history) {
           this.run.history = m.history.epochs || m.history;
-          this.run.histograms = histogramKeeper(this.run.history);
+          this.run.histograms = histogramsOf(this.run.history);
         }
         this.run.testMetrics = m.test_metrics || null;
         this.run.valMetrics = m.val_metrics || null;
@@ -416,7 +414,7 @@ class App {
 
 function freshRun(status) {
   return {
-    status, history: [], histograms: histogramKeeper(), progress: null, started: null, testMetrics: null, valMetrics: null, config: null,
+    status, history: [], histograms: histogramsOf(), progress: null, started: null, testMetrics: null, valMetrics: null, config: null,
     error: null, startedAt: null, endedAt: null, pausedAt: null, pausedMs: 0, stopReason: null,
   };
 }

@@ -7,9 +7,12 @@
 // Page → worker
 //   {type: 'init'}                                   load the wasm; answered by 'ready'
 //   {type: 'load-data', source}                      source is one of
-//        {kind: 'prepared', name, train: ArrayBuffer, test?: ArrayBuffer, manifest?: string}
+//        {kind: 'prepared', name, train: ArrayBuffer, test?: ArrayBuffer, manifest?: string,
+//             target?, file?}
 //             (mlp-lab prepare-data output; manifest: the text of <name>.json, which supplies the
-//             class names, feature names and image shape the .bin files do not carry)
+//             class names, feature names and image shape the .bin files do not carry; target: a
+//             feature column the engine makes the one real-valued target, the set then named
+//             `name` and its files `file`)
 //        {kind: 'csv', name, text, target, task?}    (text: string, or gzip bytes as an ArrayBuffer;
 //             target: column name, '' for the last column; task: 'regression' reads the target as
 //             values, 'binary'/'multiclass' as classes; without it, a numeric column of at most 20
@@ -28,10 +31,11 @@
 //                                                    the loaded data (output units, task), by field
 //   {type: 'start', config, model?, coalesce_epochs?}   model: engine model JSON text to start
 //                                                    from; answered by 'started' or 'error'.
-//        coalesce_epochs (the page sets it; sweep trials do not): the epochs finished in one
-//        slice come as one 'epochs' message instead of an 'epoch' each, only the first 200
-//        epochs and the last of each slice keep their weight/grad histograms (the others have
-//        empty lists), and 'done' carries epochs_done instead of the history
+//        coalesce_epochs (the page sets it): the epochs finished in one slice come as one 'epochs'
+//        message instead of an 'epoch' each, with histogram_epochs (the epochs whose weight/grad
+//        histograms the engine's history still holds; the records of other epochs have empty
+//        lists, and the page drops earlier epochs' histograms that are no longer listed), and
+//        'done' carries epochs_done instead of the history
 //   {type: 'pause'} | {type: 'resume'} | {type: 'stop'}   (ignored when there is nothing to pause,
 //                                                    resume or stop)
 //   {type: 'evaluate', split: 'train'|'val'|'test'}  answered by 'evaluation'. Without a run but
@@ -69,8 +73,9 @@
 //        epoch that just ended, when one ended in this slice (else null); eta_seconds from the
 //        average speed so far (null until measurable)
 //   {type: 'epoch', record}                          an EpochRecord (see src/train/history.rs)
-//   {type: 'epochs', records: [EpochRecord]}         instead, for a run started with
-//                                                    coalesce_epochs: the epochs of one slice
+//   {type: 'epochs', records: [EpochRecord], histogram_epochs: number[] | null}   instead, for a
+//                                                    run started with coalesce_epochs: the epochs of
+//                                                    one slice
 //   {type: 'paused'} | {type: 'resumed'} | {type: 'stopped'}
 //   {type: 'done', history, test_metrics, val_metrics, error?}  metrics as src/train/metrics.rs
 //        serialises them (null without that split). After divergence, an 'error' (where: 'train')
@@ -83,20 +88,21 @@
 //   {type: 'model', json}
 //   {type: 'model-imported', summary: {input, layers: [units], outputs, parameters, task, loss,
 //        class_names, standardized}}
-//   {type: 'error', where: 'data'|'config'|'train'|'model'|'request'|'worker', field?, message,
-//        request?, id?}
+//   {type: 'error', where: 'data'|'config'|'train'|'model'|'request'|'worker', field?, detail?,
+//        message, request?, id?}
 //        field: the config or model-file path at fault ('layers[1].activation'); the message starts
-//        with it too. request: the type of the message that failed. where 'request': a request
+//        with it too, detail is the message without it. request: the type of the message that failed. where 'request': a request
 //        (evaluate, predict, predict-batch, predict-split, confusion-matrix, histograms,
 //        export-model) could not be answered; a run in progress goes on. where 'worker': the
 //        engine could not load, a message type is unknown, or the engine crashed (reload)
 
 export const MESSAGE_TYPES = Object.freeze({
   toWorker: ['init', 'load-data', 'validate', 'start', 'pause', 'resume', 'stop', 'evaluate', 'confusion-matrix',
-    'predict', 'predict-batch', 'predict-split', 'histograms', 'export-model', 'import-model', 'ping', 'memory'],
+    'predict', 'predict-batch', 'predict-split', 'histograms', 'export-model', 'import-model', 'ping', 'memory',
+    'samples', 'trial-decision'],
   toPage: ['ready', 'data-loaded', 'config-problems', 'started', 'progress', 'epoch', 'epochs', 'paused', 'resumed',
     'stopped', 'done', 'evaluation', 'confusion-matrix', 'prediction', 'predictions', 'split-predictions',
-    'histograms', 'model', 'model-imported', 'error', 'checkpoint', 'pong', 'memory'],
+    'histograms', 'model', 'model-imported', 'error', 'checkpoint', 'pong', 'memory', 'samples'],
 });
 //
 // Appended by the page (main.js) — requests for the live views (implemented by the worker; an
@@ -131,3 +137,21 @@ export const MESSAGE_TYPES = Object.freeze({
 //        optimizer state then: {steps, lengths: [[tensor length…] per buffer], data: Float32Array}
 //   {type: 'pong', running}
 //   {type: 'memory', wasm_bytes}                     the size of the engine's linear memory
+//
+// Appended for sweep trials (www/sweep/pool.js) and upload previews (www/ui/data.js).
+// Page → worker
+//   {type: 'start', config, trial: {id, params, metric}}   trains trial `id` of a sweep as the
+//        engine's TrialRun (the CLI's metric, failure messages and record). Answered by 'started'
+//        ({…sizes, trial: true}; no sizes when the data does not fit, and 'done' follows at once);
+//        then 'progress' ({epoch, epochs, batch, batches_per_epoch, examples}) and 'epoch'
+//        ({record, value}: value is the trial's metric after that epoch, null when the epoch
+//        failed the trial) messages, and 'done' ({trial: the trial record, val_metrics,
+//        test_metrics}, metrics null when stopped early)
+//   {type: 'trial-decision', epoch, decision: 'continue'|'stop'}   the coordinator's answer to
+//        every 'epoch' with a value; a stop ends the trial at that epoch (later epochs are not
+//        its own), and a trial that ends by itself posts 'done' only when every answer is in
+//   {type: 'samples', id?, count}                    up to `count` images spread over the loaded
+//        set → 'samples'
+// Worker → page
+//   {type: 'samples', samples: {images: [{pixels: Float32Array (0–1), label}], shape: [h, w, c],
+//        layout: 'hwc'|'chw'} | null}                null when the set is not images

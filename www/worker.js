@@ -6,12 +6,15 @@
 // MessageChannel so pause/stop/evaluate/predict messages are handled between slices.
 //
 // A small set finishes thousands of epochs a second. A run started with `coalesce_epochs` (the
-// page's) gets the epochs of one slice in a single 'epochs' message, with the weight and
-// gradient histograms only on the first FULL_HISTOGRAM_EPOCHS epochs and on the last epoch of
-// each slice, and its 'done' leaves out the history the page already has. Without it (sweep
-// trials) every epoch is an 'epoch' message with its histograms, as before.
+// page's) gets the epochs of one slice in a single 'epochs' message, with the histograms only on
+// the epochs the engine's history still keeps them for, and the list of those epochs so the
+// page's copy drops the same ones; its 'done' leaves out the history the page already has.
+// Without it every epoch is an 'epoch' message. A sweep trial (a 'start' with `trial`) runs the
+// engine's TrialRun instead (./worker-trial.js).
 
 import init, * as wasm from './pkg/mlp_lab.js';
+import { createTrials } from './worker-trial.js';
+import { loadSource } from './worker-data.js';
 
 const SLICE_MS = 150;
 const PROBE_MS = 100;
@@ -19,8 +22,6 @@ const MAX_GROWTH = 4;
 const DEFAULT_HISTOGRAM_BINS = 30;
 /** Checkpoints (weights and optimizer state for the page's run store) at most this often. */
 const CHECKPOINT_MS = 1000;
-/** Coalesced runs: epochs up to this one keep their histograms whatever the slice. */
-const FULL_HISTOGRAM_EPOCHS = 200;
 
 const state = {
   ready: null, // Promise of the instantiated module
@@ -30,6 +31,7 @@ const state = {
   source: null, // the load-data source it came from (CSV is re-read when the task changes)
   summary: null,
   trainer: null, // wasm Trainer of the current or last run
+  trial: null, // wasm TrialRun of the current or last sweep trial
   model: null, // wasm Model from import-model, used when there is no run
   run: null, // {id, paused, batches, msPerBatch, activeMs, startExamples, ...} while training
   runs: 0,
@@ -43,6 +45,8 @@ const tick = new MessageChannel();
 tick.port1.onmessage = (e) => slice(e.data);
 const schedule = (id) => tick.port2.postMessage(id);
 
+const trials = createTrials({ wasm, state, post, schedule, adapt, free, endRun });
+
 function ensureReady() {
   if (!state.ready) {
     state.ready = init().then((exports) => {
@@ -55,7 +59,7 @@ function ensureReady() {
 
 /** Requests that read the model or data; their errors never end a run. */
 const REQUESTS = new Set(['evaluate', 'confusion-matrix', 'predict', 'predict-batch', 'predict-split', 'histograms',
-  'export-model']);
+  'export-model', 'samples']);
 
 /**
  * An {type:'error'} for any thrown value; engine errors carry `kind` and maybe `field`. An error
@@ -88,46 +92,20 @@ function withId(msg, id) {
   return msg;
 }
 
-function u8(buf, what) {
-  if (buf instanceof Uint8Array) return buf;
-  if (buf instanceof ArrayBuffer) return new Uint8Array(buf);
-  if (ArrayBuffer.isView(buf)) return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  throw Object.assign(new Error(`${what} must be an ArrayBuffer`), { kind: 'data' });
-}
-
-const opt = (v, f) => (v === undefined || v === null ? undefined : f(v));
-
-function loadSource(source, task) {
-  if (!source || typeof source !== 'object') {
-    throw Object.assign(new Error('load-data needs a source object'), { kind: 'data' });
-  }
-  const name = source.name ?? source.kind;
-  switch (source.kind) {
-    case 'toy':
-      return wasm.DataSet.toy(source.name ?? 'spirals', source.n ?? 1000, source.noise ?? 0.1, source.seed ?? 42);
-    case 'csv':
-      return wasm.DataSet.from_csv(name, source.text, source.target ?? '', task ?? source.task ?? undefined);
-    case 'idx':
-      return wasm.DataSet.from_idx(name, u8(source.images, 'images'), u8(source.labels, 'labels'),
-        opt(source.test_images, (b) => u8(b, 'test_images')), opt(source.test_labels, (b) => u8(b, 'test_labels')),
-        source.class_names);
-    case 'cifar':
-      return wasm.DataSet.from_cifar(name, source.batches, source.test_batches, source.meta ?? undefined);
-    case 'prepared':
-      return wasm.DataSet.from_prepared(name, u8(source.train, 'train'), opt(source.test, (b) => u8(b, 'test')),
-        source.manifest ?? undefined);
-    default:
-      throw Object.assign(new Error(`unknown data source kind ${JSON.stringify(source.kind)}; ` +
-        'expected prepared, csv, idx, cifar or toy'), { kind: 'data' });
-  }
-}
-
 function free(obj) {
   try {
     obj?.free();
   } catch {
     // already freed
   }
+}
+
+/** Frees the last run's and trial's engine objects (the data they were cut from is going). */
+function freeRuns() {
+  free(state.trainer);
+  free(state.trial);
+  state.trainer = null;
+  state.trial = null;
 }
 
 /** Ends the current run, if any; `announce` posts 'stopped'. */
@@ -148,10 +126,9 @@ const handlers = {
   },
 
   'load-data'(msg, reply) {
-    const data = loadSource(msg.source);
+    const data = loadSource(wasm, msg.source);
     endRun(true);
-    free(state.trainer);
-    state.trainer = null;
+    freeRuns();
     free(state.data);
     state.data = data;
     state.source = msg.source;
@@ -168,10 +145,14 @@ const handlers = {
 
   start(msg, reply) {
     if (!state.data) throw Object.assign(new Error('load a data set before starting'), { kind: 'data' });
+    if (msg.trial) {
+      trials.start(msg, reply);
+      return;
+    }
     // A CSV target is read as classes or values; the config's task decides.
     const task = wasm.config_task(msg.config);
     if (task && state.source?.kind === 'csv' && (task === 'regression') !== (state.summary.task_hint === 'regression')) {
-      const data = loadSource(state.source, task);
+      const data = loadSource(wasm, state.source, task);
       free(state.data);
       state.data = data;
       state.summary = withSourceKind(data, state.source.kind);
@@ -181,8 +162,7 @@ const handlers = {
     // the optimizer state (when saved) the moments at the same moment.
     if (msg.history) {
       try {
-        trainer.continue_after(msg.history);
-        if (msg.optimizer) trainer.continue_with_optimizer(msg.optimizer);
+        trainer.resume(msg.history, msg.optimizer ?? undefined);
       } catch (e) {
         free(trainer);
         throw e;
@@ -217,6 +197,14 @@ const handlers = {
 
   stop() {
     endRun(true);
+  },
+
+  'trial-decision'(msg) {
+    trials.decide(msg);
+  },
+
+  samples(msg, reply) {
+    reply({ type: 'samples', samples: needData().sample_images(Math.max(0, Math.min(msg.count ?? 24, 1000))) });
   },
 
   // Liveness and memory, for the page's crash detection and the soak test.
@@ -284,8 +272,7 @@ const handlers = {
   'import-model'(msg, reply) {
     const model = wasm.import_model(msg.json);
     endRun(true);
-    free(state.trainer);
-    state.trainer = null;
+    freeRuns();
     free(state.model);
     state.model = model;
     reply({ type: 'model-imported', summary: model.summary() });
@@ -353,6 +340,10 @@ function slice(id) {
 function trainSlice(id) {
   const run = state.run;
   if (!run || run.id !== id || run.paused || state.broken) return;
+  if (run.trial) {
+    trials.slice(run);
+    return;
+  }
   const trainer = state.trainer;
   const t0 = performance.now();
   let progress;
@@ -371,7 +362,7 @@ function trainSlice(id) {
   const stepped = progress.examples - run.lastExamples;
   run.lastExamples = progress.examples;
   adapt(run, ms);
-  postEpochs(run, progress.finished);
+  postEpochs(run, progress.finished, progress.histogram_epochs);
   // The weights at the end of the last finished epoch, for the page's run store (resume point).
   if (progress.finished.length > 0 && performance.now() - run.lastCheckpoint >= CHECKPOINT_MS) {
     run.lastCheckpoint = performance.now();
@@ -424,7 +415,7 @@ function adapt(run, ms) {
 function postNewEpochs(run, trainer) {
   try {
     const epochs = trainer.history().epochs;
-    postEpochs(run, epochs.slice(run.posted));
+    postEpochs(run, epochs.slice(run.posted), null);
   } catch {
     // nothing more to report
   }
@@ -432,21 +423,15 @@ function postNewEpochs(run, trainer) {
 
 /**
  * Posts the epochs finished in one slice: one 'epoch' each, or for a coalesced run one 'epochs'
- * message whose records keep their histograms only on the early epochs and the slice's last.
+ * message with `histogram_epochs`, the epochs whose histograms the engine keeps (null when not
+ * known: the page then keeps what it has).
  */
-function postEpochs(run, records) {
+function postEpochs(run, records, histogramEpochs) {
   if (records.length === 0) return;
   if (!run.coalesce) {
     for (const record of records) post({ type: 'epoch', record });
   } else {
-    const last = records.length - 1;
-    records.forEach((r, i) => {
-      if (i !== last && r.epoch > FULL_HISTOGRAM_EPOCHS) {
-        r.weight_histograms = [];
-        r.grad_histograms = [];
-      }
-    });
-    post({ type: 'epochs', records });
+    post({ type: 'epochs', records, histogram_epochs: histogramEpochs });
   }
   run.posted += records.length;
 }

@@ -8,8 +8,7 @@ use crate::config::{Config, ConfigError};
 use crate::model_io::Model;
 use crate::train::clock::now_seconds;
 use crate::train::metrics::Metrics;
-use crate::train::prepare::prepare;
-use crate::train::{EpochRecord, Trainer};
+use crate::train::{EpochRecord, Run, Split};
 use serde_json::{Map, Value};
 
 pub fn run(args: TrainArgs) -> Result<(), String> {
@@ -31,54 +30,24 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         None => None,
     };
     let loaded = load_data(&data_args, config.task())?;
-    let class_names = loaded.data.class_names.clone();
-    let prepared = prepare(&config, loaded.data, loaded.test).map_err(|e| e.to_string())?;
-    let scaling = prepared.scaling.clone();
-    let split = prepared.split.clone();
-    let extra_test = match (loaded.extra_test, &scaling) {
-        (Some(mut d), Some(s)) => {
-            s.apply(&mut d).map_err(|e| e.to_string())?;
-            Some(d)
-        }
-        (d, _) => d,
-    };
-    let mut trainer = Trainer::new(
-        &config,
-        prepared.train,
-        prepared.val,
-        init.map(|m| m.network),
-    )
-    .map_err(|e| e.to_string())?;
+    let mut run = Run::new(&config, loaded, init.map(|m| m.network)).map_err(|e| e.to_string())?;
     if !args.quiet {
         eprintln!(
             "training {} parameters on {} rows ({} per batch, {} epochs)",
-            trainer.network().param_count(),
-            trainer.train_set().n,
+            run.network().param_count(),
+            run.trainer().train_set().n,
             config.batch_size,
             config.epochs
         );
     }
     let quiet = args.quiet;
-    let outcome = trainer.run(|rec| {
+    let outcome = run.run(|rec| {
         if !quiet {
             eprintln!("{}", epoch_line(rec, config.epochs));
         }
     });
-
     // Whatever happened, the model (the last good weights) and the history are written first.
-    let mut model = Model::new(trainer.network().clone());
-    model.task = Some(config.task());
-    model.loss = Some(config.loss);
-    model.class_names = class_names;
-    model.input_scaling = scaling;
-    model.split = split;
-    if let Some(path) = &args.save {
-        write_atomically(path, &model.to_json())?;
-    }
-    if let Some(path) = &args.history {
-        let text = serde_json::to_string_pretty(trainer.history()).map_err(|e| e.to_string())?;
-        write_atomically(path, &text)?;
-    }
+    save(&run, &args)?;
     outcome.map_err(|e| {
         let kept = match &args.save {
             Some(p) => format!(" (the last good weights were saved to {})", p.display()),
@@ -86,26 +55,43 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         };
         format!("training stopped: {e}{kept}")
     })?;
-
-    let mut summary = Map::new();
-    let mut add = |prefix: &str, m: &Metrics| add_metrics(&mut summary, prefix, m);
-    add("train", &trainer.evaluate(trainer.train_set()));
-    if let Some(v) = trainer.val_set() {
-        add("val", &trainer.evaluate(v));
-    }
-    if let Some(t) = &prepared.test {
-        add("test", &trainer.evaluate(t));
-    }
-    if let Some(t) = &extra_test {
-        add("official_test", &trainer.evaluate(t));
-    }
-    summary.insert("epochs".into(), Value::from(trainer.history().epochs.len()));
+    let mut summary = final_metrics(&run);
+    summary.insert("epochs".into(), Value::from(run.history().epochs.len()));
     summary.insert(
         "seconds".into(),
         Value::from(round(now_seconds() - started, 3)),
     );
     println!("{}", Value::Object(summary));
     Ok(())
+}
+
+/// Writes `--save` (the model) and `--history`.
+fn save(run: &Run, args: &TrainArgs) -> Result<(), String> {
+    if let Some(path) = &args.save {
+        write_atomically(path, &run.model().to_json())?;
+    }
+    if let Some(path) = &args.history {
+        let text = serde_json::to_string_pretty(run.history()).map_err(|e| e.to_string())?;
+        write_atomically(path, &text)?;
+    }
+    Ok(())
+}
+
+/// `train_…`, `val_…`, `test_…` and `official_test_…` metrics of the parts the run has.
+fn final_metrics(run: &Run) -> Map<String, Value> {
+    let mut summary = Map::new();
+    let parts = [
+        ("train", Split::Train),
+        ("val", Split::Validation),
+        ("test", Split::Test),
+        ("official_test", Split::OfficialTest),
+    ];
+    for (prefix, split) in parts {
+        if let Ok(m) = run.evaluate(split) {
+            add_metrics(&mut summary, prefix, &m);
+        }
+    }
+    summary
 }
 
 fn epoch_line(rec: &EpochRecord, epochs: usize) -> String {

@@ -13,6 +13,21 @@ pub const PIXEL_BYTES: usize = SIDE * SIDE * CHANNELS;
 pub const RECORD_BYTES: usize = 1 + PIXEL_BYTES;
 pub const N_CLASSES: usize = 10;
 
+/// The class names in label order, as `batches.meta.txt` lists them: the names of batches that
+/// come without their meta file.
+pub const CIFAR10_CLASSES: [&str; N_CLASSES] = [
+    "airplane",
+    "automobile",
+    "bird",
+    "cat",
+    "deer",
+    "dog",
+    "frog",
+    "horse",
+    "ship",
+    "truck",
+];
+
 /// The class names in `batches.meta.txt`: one per line, in label order, with the original file's
 /// trailing empty line (or lines) allowed.
 pub fn parse_cifar_meta(name: &str, text: &str) -> Result<Vec<String>, DataError> {

@@ -1,5 +1,7 @@
 //! The in-memory data set every loader produces and the trainer consumes.
 
+use super::DataError;
+
 /// Row-major features (`n × d`, f32 whatever the engine's `Real`, pixels scaled to [0, 1]) and
 /// their targets.
 #[derive(Clone, Debug, PartialEq)]
@@ -120,5 +122,64 @@ impl Dataset {
             feature_names: self.feature_names.clone(),
             image_shape: self.image_shape,
         }
+    }
+}
+
+impl Dataset {
+    /// `count` rows spread evenly over the set, in order (every row when it has no more): the
+    /// samples a page shows of it.
+    pub fn spread_rows(&self, count: usize) -> Vec<usize> {
+        (0..count.min(self.n))
+            .map(|i| {
+                if count >= self.n {
+                    i
+                } else {
+                    i * self.n / count
+                }
+            })
+            .collect()
+    }
+
+    /// How an image row holds its pixels: `chw` (channel-planar, as CIFAR-10 and every
+    /// prepared set of more than one channel store them) or `hwc` for one channel; `None` for
+    /// a set that is not images.
+    pub fn pixel_layout(&self) -> Option<&'static str> {
+        self.image_shape
+            .map(|[_, _, c]| if c > 1 { "chw" } else { "hwc" })
+    }
+
+    /// The data set with feature `column` moved out of the features to be the (single,
+    /// real-valued) target: regressing one column of a set from the others.
+    pub fn feature_as_target(&self, column: &str) -> Result<Dataset, DataError> {
+        let c = self
+            .feature_names
+            .iter()
+            .position(|n| n == column)
+            .filter(|&c| c < self.d)
+            .ok_or_else(|| {
+                DataError::Request(format!(
+                    "`{column}` is not a feature of this data set; its features are: {}",
+                    self.feature_names.join(", ")
+                ))
+            })?;
+        let mut features = Vec::with_capacity(self.n * (self.d - 1));
+        let mut values = Vec::with_capacity(self.n);
+        for r in 0..self.n {
+            let row = self.row(r);
+            values.push(row[c]);
+            features.extend_from_slice(&row[..c]);
+            features.extend_from_slice(&row[c + 1..]);
+        }
+        let mut feature_names = self.feature_names.clone();
+        feature_names.remove(c);
+        Ok(Dataset {
+            features,
+            n: self.n,
+            d: self.d - 1,
+            targets: Targets::Values { values, k: 1 },
+            class_names: Vec::new(),
+            feature_names,
+            image_shape: None,
+        })
     }
 }

@@ -264,19 +264,49 @@ pub fn load_idx_pair(
     labels_path: &Path,
     class_names: &[&str],
 ) -> Result<Dataset, DataError> {
-    let images = match read_idx(images_path)? {
+    idx_pair(read_idx(images_path)?, read_idx(labels_path)?, class_names)
+}
+
+/// Parses the bytes of an images file and its labels file (raw or gzip) into one data set;
+/// messages name them `<name> images` and `<name> labels`.
+pub fn parse_idx_pair(
+    name: &str,
+    images: &[u8],
+    labels: &[u8],
+    class_names: &[&str],
+) -> Result<Dataset, DataError> {
+    let images = parse_idx(&format!("{name} images"), images)?;
+    idx_pair(
+        images,
+        parse_idx(&format!("{name} labels"), labels)?,
+        class_names,
+    )
+}
+
+/// An images file and a labels file as one data set; the two swapped are refused.
+fn idx_pair(images: IdxFile, labels: IdxFile, class_names: &[&str]) -> Result<Dataset, DataError> {
+    let images = match images {
         IdxFile::Images(images) => images,
         IdxFile::Labels(l) => {
             return Err(wrong_kind(&l.file, LABELS_MAGIC, "0x00000803 (IDX images)"))
         }
     };
-    let labels = match read_idx(labels_path)? {
+    let labels = match labels {
         IdxFile::Labels(labels) => labels,
         IdxFile::Images(i) => {
             return Err(wrong_kind(&i.file, IMAGES_MAGIC, "0x00000801 (IDX labels)"))
         }
     };
     idx_dataset(images, labels, class_names)
+}
+
+/// The class names of a named IDX set: Fashion-MNIST's for `fashion-mnist` (in any of its
+/// spellings), else the digits 0–9.
+pub fn default_class_names(set_name: &str) -> &'static [&'static str] {
+    match super::named::canonical(set_name) {
+        Some("fashion-mnist") => &FASHION_MNIST_CLASSES,
+        _ => &MNIST_CLASSES,
+    }
 }
 
 fn wrong_kind(file: &str, found: u32, expected: &str) -> DataError {

@@ -246,6 +246,13 @@ impl Standardizer {
         }
     }
 
+    /// Undoes [`Standardizer::apply_row`]: the raw feature values of a standardised row.
+    pub fn invert_row(&self, row: &mut [f32]) {
+        for ((x, m), s) in row.iter_mut().zip(&self.mean).zip(&self.std) {
+            *x = *x * s + m;
+        }
+    }
+
     pub fn apply(&self, ds: &mut Dataset) -> Result<(), DataError> {
         check_shape(ds)?;
         if ds.d != self.mean.len() || ds.d != self.std.len() {

@@ -3,12 +3,15 @@
 //! handing the finished record to a callback (which the CLI uses to append it to
 //! `trials.jsonl` at once) before recording it.
 
-use super::coordinator::Sweep;
-use super::trial::{run_trial, TrialRecord};
+use super::asha::Decision;
+use super::coordinator::{Sweep, TrialPlan};
+use super::spec::Metric;
+use super::trial::{run_to_end, TrialRecord, TrialRun};
 use super::Params;
 use crate::config::Config;
 use crate::data::Dataset;
-use crate::train::prepare::prepare;
+use crate::train::prepare::{prepare, Prepared};
+use crate::train::Run;
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -27,7 +30,7 @@ pub struct SweepData {
     pub test: Option<Dataset>,
 }
 
-type Parts = Arc<Result<(Dataset, Option<Dataset>), String>>;
+type Parts = Arc<Result<Prepared, String>>;
 
 /// Split-and-scale results shared by trials whose configs cut the data the same way.
 struct PrepareCache<'a> {
@@ -36,7 +39,8 @@ struct PrepareCache<'a> {
 }
 
 impl PrepareCache<'_> {
-    fn get(&self, c: &Config) -> Result<(Dataset, Option<Dataset>), String> {
+    /// The training and validation parts (a trial is judged on validation, never on test).
+    fn get(&self, c: &Config) -> Result<Prepared, String> {
         let key = (
             c.seed,
             c.validation_split.to_bits(),
@@ -49,7 +53,7 @@ impl PrepareCache<'_> {
                 .or_insert_with(|| {
                     Arc::new(
                         prepare(c, self.data.data.clone(), self.data.test.clone())
-                            .map(|p| (p.train, p.val))
+                            .map(|p| Prepared { test: None, ..p })
                             .map_err(|e| e.to_string()),
                     )
                 })
@@ -91,32 +95,8 @@ pub fn run(
                     id,
                     params: &plan.params,
                 });
-                let record = match &plan.config {
-                    Err(m) => TrialRecord::failed(id, plan.params.clone(), m.clone()),
-                    Ok(config) => match cache.get(config) {
-                        Err(m) => TrialRecord::failed(id, plan.params.clone(), m),
-                        Ok((train, val)) => {
-                            let params = plan.params.clone();
-                            catch_unwind(AssertUnwindSafe(|| {
-                                run_trial(id, params, config, train, val, metric, |epoch, value| {
-                                    lock().report(id, epoch, value)
-                                })
-                            }))
-                            .unwrap_or_else(|panic| {
-                                let what = panic
-                                    .downcast_ref::<String>()
-                                    .cloned()
-                                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                                    .unwrap_or_default();
-                                TrialRecord::failed(
-                                    id,
-                                    plan.params.clone(),
-                                    format!("the trial panicked: {what}"),
-                                )
-                            })
-                        }
-                    },
-                };
+                let report = |epoch, value| lock().report(id, epoch, value);
+                let record = train_trial(&plan, &cache, metric, report);
                 if let Err(e) = on_event(Event::Finished(&record)) {
                     abort.store(true, Ordering::SeqCst);
                     error
@@ -132,4 +112,38 @@ pub fn run(
         Some(e) => Err(e),
         None => Ok(()),
     }
+}
+
+/// Trains one planned trial to its end; a config or data that cannot be used, or a panic, makes
+/// a failed record.
+fn train_trial(
+    plan: &TrialPlan,
+    cache: &PrepareCache,
+    metric: Metric,
+    report: impl FnMut(usize, f64) -> Decision,
+) -> TrialRecord {
+    let failed = |m: String| TrialRecord::failed(plan.id, plan.params.clone(), m);
+    let config = match &plan.config {
+        Ok(c) => c,
+        Err(m) => return failed(m.clone()),
+    };
+    let prepared = match cache.get(config) {
+        Ok(p) => p,
+        Err(m) => return failed(m),
+    };
+    catch_unwind(AssertUnwindSafe(|| {
+        let run = Run::from_prepared(config, prepared, Vec::new(), None);
+        run_to_end(
+            TrialRun::of(plan.id, plan.params.clone(), metric, run),
+            report,
+        )
+    }))
+    .unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        failed(format!("the trial panicked: {what}"))
+    })
 }

@@ -1,5 +1,5 @@
-//! One trial: its record, and its training loop (epoch by epoch through [`Trainer::step`], so
-//! early termination can act between epochs).
+//! One trial: its record, and its training loop (a [`Run`] stepped epoch by epoch, or a slice of
+//! batches at a time, so early termination can act between epochs).
 
 use super::asha::Decision;
 use super::spec::Metric;
@@ -7,7 +7,8 @@ use super::Params;
 use crate::config::Config;
 use crate::data::Dataset;
 use crate::train::clock::now_seconds;
-use crate::train::Trainer;
+use crate::train::prepare::Prepared;
+use crate::train::{Progress, Run, TrainError, Trainer};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,8 +70,10 @@ impl TrialRecord {
 /// yield between slices); [`run_trial`] drives it to the end in one call.
 pub struct TrialRun {
     metric: Metric,
-    trainer: Option<Trainer>,
+    run: Option<Run>,
     record: TrialRecord,
+    /// The last step's progress.
+    progress: Option<Progress>,
     started: f64,
     done: bool,
 }
@@ -86,25 +89,49 @@ impl TrialRun {
         val: Option<Dataset>,
         metric: Metric,
     ) -> TrialRun {
-        let started = now_seconds();
-        let mut run = TrialRun {
+        let prepared = Prepared {
+            train,
+            val,
+            test: None,
+            scaling: None,
+            split: None,
+        };
+        let run = Run::from_prepared(config, prepared, Vec::new(), None);
+        TrialRun::of(id, params, metric, run)
+    }
+
+    /// A trial judging `run`; when the run could not be set up, the trial is already over,
+    /// failed with the reason.
+    pub fn of(id: usize, params: Params, metric: Metric, run: Result<Run, TrainError>) -> TrialRun {
+        let mut trial = TrialRun {
             metric,
-            trainer: None,
+            run: None,
             record: TrialRecord::failed(id, params, ""),
-            started,
+            progress: None,
+            started: now_seconds(),
             done: false,
         };
-        match Trainer::new(config, train, val, None) {
-            Ok(t) => run.trainer = Some(t),
+        match run {
+            Ok(r) => trial.run = Some(r),
             Err(e) => {
-                run.end(Err(e.to_string()));
+                trial.end(Err(e.to_string()));
             }
         }
-        run
+        trial
     }
 
     pub fn trainer(&self) -> Option<&Trainer> {
-        self.trainer.as_ref()
+        self.run.as_ref().map(Run::trainer)
+    }
+
+    /// The run being judged (`None` when it could not be set up).
+    pub fn run(&self) -> Option<&Run> {
+        self.run.as_ref()
+    }
+
+    /// The last step's progress (its `finished` epochs included).
+    pub fn progress(&self) -> Option<&Progress> {
+        self.progress.as_ref()
     }
 
     /// The record so far (final once [`TrialRun::is_done`]).
@@ -117,8 +144,9 @@ impl TrialRun {
     }
 
     /// Trains up to `n_batches` mini-batches; after each epoch that completes, `on_epoch` gets
-    /// (epochs done, metric) and may stop the trial. Returns the final record once the trial is
-    /// over (completed, stopped early or failed), `None` while it goes on.
+    /// (epochs done, metric) and may stop the trial before its last epoch. Returns the final
+    /// record once the trial is over (completed, stopped early or failed), `None` while it goes
+    /// on. Epochs finished in a step that then diverges are judged too, before the failure.
     pub fn step(
         &mut self,
         n_batches: usize,
@@ -127,40 +155,74 @@ impl TrialRun {
         if self.done {
             return Some(self.record.clone());
         }
-        let trainer = self
-            .trainer
-            .as_mut()
-            .expect("a running trial has a trainer");
-        let progress = match trainer.step(n_batches.max(1)) {
-            Ok(p) => p,
-            Err(e) => return Some(self.end(Err(e.to_string()))),
-        };
+        let run = self.run.as_mut().expect("a running trial has a run");
+        let epochs = run.config().epochs;
+        let outcome = run.step(n_batches.max(1));
         let metric = self.metric;
-        for rec in &progress.finished {
-            let value = metric.of(rec).filter(|v| v.is_finite());
-            self.record.curve.push(value);
-            self.record.epochs = rec.epoch;
-            let Some(v) = value else {
-                let what = metric
-                    .of(rec)
-                    .map_or("is not available".to_string(), |v| format!("became {v}"));
-                let hint = if metric.of(rec).is_none() && metric.needs_validation() {
-                    " (the trial has no validation set)"
-                } else {
-                    ""
-                };
-                let message = format!("{metric} {what} at epoch {}{hint}", rec.epoch);
-                return Some(self.end(Err(message)));
+        let fresh: Vec<(usize, Option<f64>)> = run.history().epochs[self.record.curve.len()..]
+            .iter()
+            .map(|r| (r.epoch, metric.of(r)))
+            .collect();
+        let (done, failure) = match &outcome {
+            Ok(p) => (p.done, None),
+            Err(e) => (false, Some(e.to_string())),
+        };
+        self.progress = outcome.ok();
+        for (epoch, value) in fresh {
+            let v = match self.judge(epoch, value) {
+                Ok(v) => v,
+                Err(message) => return Some(self.end(Err(message))),
             };
-            self.record.metric = Some(v);
-            if on_epoch(rec.epoch, v) == Decision::Stop && !progress.done {
+            if on_epoch(epoch, v) == Decision::Stop && epoch < epochs {
                 return Some(self.end(Ok(TrialStatus::StoppedEarly)));
             }
         }
-        if progress.done {
-            return Some(self.end(Ok(TrialStatus::Completed)));
+        if let Some(message) = failure {
+            return Some(self.end(Err(message)));
         }
-        None
+        done.then(|| self.end(Ok(TrialStatus::Completed)))
+    }
+
+    /// Adds an epoch's metric (`value` as the record has it) to the curve: the value, or why
+    /// the trial fails there.
+    fn judge(&mut self, epoch: usize, value: Option<f64>) -> Result<f64, String> {
+        let metric = self.metric;
+        let finite = value.filter(|v| v.is_finite());
+        self.record.curve.push(finite);
+        self.record.epochs = epoch;
+        let Some(v) = finite else {
+            let what = value.map_or("is not available".to_string(), |v| format!("became {v}"));
+            let hint = if value.is_none() && metric.needs_validation() {
+                " (the trial has no validation set)"
+            } else {
+                ""
+            };
+            return Err(format!("{metric} {what} at epoch {epoch}{hint}"));
+        };
+        self.record.metric = Some(v);
+        Ok(v)
+    }
+
+    /// A stop decision for `epoch` that arrives after later epochs were trained (the page's
+    /// coordinator answers over a message channel while the worker trains on): the trial ends
+    /// as if stopped right after `epoch`, and the epochs after it are not the trial's. A
+    /// decision for the last epoch, or for an epoch without a metric (the trial failed there
+    /// or before), changes nothing. Returns the final record when the trial is over.
+    pub fn stop_at(&mut self, epoch: usize) -> Option<TrialRecord> {
+        let epochs = self.run.as_ref().map_or(0, |r| r.config().epochs);
+        let judged = epoch >= 1
+            && self
+                .record
+                .curve
+                .get(epoch - 1)
+                .is_some_and(Option::is_some);
+        if judged && epoch < epochs {
+            self.record.curve.truncate(epoch);
+            self.record.epochs = epoch;
+            self.record.metric = self.record.curve[epoch - 1];
+            self.end(Ok(TrialStatus::StoppedEarly));
+        }
+        self.done.then(|| self.record.clone())
     }
 
     fn end(&mut self, outcome: Result<TrialStatus, String>) -> TrialRecord {
@@ -192,12 +254,22 @@ pub fn run_trial(
     train: Dataset,
     val: Option<Dataset>,
     metric: Metric,
+    on_epoch: impl FnMut(usize, f64) -> Decision,
+) -> TrialRecord {
+    run_to_end(
+        TrialRun::new(id, params, config, train, val, metric),
+        on_epoch,
+    )
+}
+
+/// Steps `trial` an epoch at a time until it is over.
+pub fn run_to_end(
+    mut trial: TrialRun,
     mut on_epoch: impl FnMut(usize, f64) -> Decision,
 ) -> TrialRecord {
-    let mut run = TrialRun::new(id, params, config, train, val, metric);
     loop {
-        let batches = run.trainer().map_or(1, Trainer::batches_per_epoch);
-        if let Some(record) = run.step(batches, &mut on_epoch) {
+        let batches = trial.trainer().map_or(1, Trainer::batches_per_epoch);
+        if let Some(record) = trial.step(batches, &mut on_epoch) {
             return record;
         }
     }

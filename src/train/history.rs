@@ -33,7 +33,7 @@ pub struct EpochRecord {
 }
 
 /// A long run keeps every epoch's scalars but the weight and gradient histograms of at most
-/// this many epochs (the page keeps as many: `MAX_HISTOGRAM_EPOCHS` in www/histogram-keep.js).
+/// this many epochs (the page keeps the same ones: [`History::histogram_epochs`]).
 pub const MAX_HISTOGRAM_EPOCHS: usize = 1000;
 
 #[derive(Clone, Debug, Serialize, Deserialize, Default)]
@@ -104,6 +104,12 @@ impl History {
                 strip(&mut self.epochs[e]);
             }
         }
+    }
+
+    /// The epochs (numbers, oldest first) whose records still hold histograms: what a copy of
+    /// the history kept elsewhere (the page's run) keeps too, so it stays as bounded.
+    pub fn histogram_epochs(&self) -> Vec<usize> {
+        self.kept.iter().map(|&i| self.epochs[i].epoch).collect()
     }
 
     /// A history read from a file or the page, thinned as [`History::push`] would have left

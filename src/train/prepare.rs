@@ -8,6 +8,7 @@ use crate::data::split::{split_indices, Standardizer};
 use crate::data::Dataset;
 use crate::model_io::DataSplit;
 
+#[derive(Clone)]
 pub struct Prepared {
     pub train: Dataset,
     pub val: Option<Dataset>,

@@ -36,6 +36,16 @@ fn empty_classes(data: &Dataset) -> String {
     )
 }
 
+/// The task a data set's targets suggest: real values regress, two classes (or one) are binary,
+/// more are multiclass.
+pub fn task_of(data: &Dataset) -> Task {
+    match data.targets {
+        Targets::Values { .. } => Task::Regression,
+        Targets::Classes { n_classes, .. } if n_classes <= 2 => Task::Binary,
+        Targets::Classes { .. } => Task::Multiclass,
+    }
+}
+
 /// Checks that the data's targets suit the task and the output layer's width.
 pub fn check_targets(
     data: &Dataset,

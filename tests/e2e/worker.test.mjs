@@ -169,7 +169,7 @@ test('a toy set loads and a short run reports progress, epochs and done with fal
   await context.close();
 });
 
-test('a coalesced run posts the epochs of a slice in one message, histograms on the first 200 and each slice’s last, and done without the history', async () => {
+test('a coalesced run posts the epochs of a slice in one message, histograms where the engine keeps them, and done without the history', async () => {
   const { page, context, errors } = await openWorker();
   await ready(page);
   await loadToy(page, 'circles', 100);
@@ -181,8 +181,9 @@ test('a coalesced run posts the epochs of a slice in one message, histograms on 
     .filter((m) => m.type === 'epoch' || m.type === 'epochs')
     .map((m) => ({
       type: m.type,
+      kept: m.histogram_epochs,
       records: (m.records ?? [m.record]).map((r) => ({
-        epoch: r.epoch, w: r.weight_histograms.length, g: r.grad_histograms.length, loss: r.train_loss, norms: r.grad_norms.length,
+        epoch: r.epoch, w: r.weight_histograms.length, g: r.grad_histograms?.length ?? 0, loss: r.train_loss, norms: r.grad_norms.length,
       })),
     })), from);
   assert.equal(all.filter((m) => m.type === 'epoch').length, 0, 'no per-epoch messages');
@@ -191,11 +192,14 @@ test('a coalesced run posts the epochs of a slice in one message, histograms on 
   assert.ok(all.length < 1500, `${all.length} messages for 3000 epochs`);
   assert.ok(records.every((r) => Number.isFinite(r.loss) && r.norms === 3), 'every epoch keeps its scalars');
   for (const m of all) {
-    m.records.forEach((r, i) => {
-      const kept = r.epoch <= 200 || i === m.records.length - 1;
-      assert.deepEqual([r.w, r.g], kept ? [3, 3] : [0, 0], `epoch ${r.epoch}, ${i + 1} of ${m.records.length} in its message`);
-    });
+    const kept = new Set(m.kept);
+    for (const r of m.records) {
+      assert.deepEqual([r.w, r.g], kept.has(r.epoch) ? [3, 3] : [0, 0], `epoch ${r.epoch}: histograms as the engine keeps them`);
+    }
   }
+  const last = all.at(-1).kept;
+  assert.ok(last.length <= 1000 && last.length > 500, `${last.length} epochs keep histograms`);
+  assert.deepEqual([last[0], last.at(-1)], [1, 3000]);
   assert.equal(done.history, undefined, 'the page has the epochs already');
   assert.equal(done.epochs_done, 3000);
   assert.deepEqual(errors, []);
@@ -347,6 +351,12 @@ test('CSV and IDX sources load; bad data and unknown messages come back as error
   const idx = await next(page, 'data-loaded', { from: at });
   assert.deepEqual([idx.summary.n, idx.summary.d, idx.summary.n_classes], [4, 4, 10]);
   assert.deepEqual(idx.summary.image_shape, [2, 2, 1]);
+  // the engine's samples of it, for the page's grid
+  at = await mark(page);
+  await send(page, { type: 'samples', id: 5, count: 2 });
+  const { samples } = await next(page, 'samples', { from: at });
+  assert.deepEqual([samples.shape, samples.layout, samples.images.map((i) => i.label)], [[2, 2, 1], 'hwc', ['3', '4']]);
+  assert.deepEqual(Array.from(samples.images[0].pixels, (v) => Math.round(v * 255)), [0, 16, 32, 48]);
 
   at = await mark(page);
   await page.evaluate(([i, l]) => {
@@ -397,5 +407,75 @@ test('a diverging run reports an error naming the learning rate, then done with 
   assert.equal(done.error, err.message);
   const epochs = (await messagesFrom(page, at)).filter((m) => m.type === 'epoch');
   assert.equal(done.history.epochs.length, epochs.length);
+  await context.close();
+});
+
+test('a sweep trial runs as the engine’s TrialRun: its metric per epoch, the coordinator’s answers, a late stop', async () => {
+  const { page, context, errors } = await openWorker();
+  await ready(page);
+  await loadToy(page, 'circles');
+  // A coordinator stand-in: stop at epoch 3, continue otherwise (answers arrive as the worker trains on).
+  await page.evaluate(() => window.__worker.addEventListener('message', (e) => {
+    const m = e.data;
+    if (m.type !== 'epoch' || m.value === null) return;
+    const decision = window.__stopAt === m.record.epoch ? 'stop' : 'continue';
+    window.__worker.postMessage({ type: 'trial-decision', epoch: m.record.epoch, decision });
+  }));
+  const trial = async (stopAt) => {
+    await page.evaluate((e) => { window.__stopAt = e; }, stopAt);
+    const from = await mark(page);
+    await send(page, { type: 'start', config: SPIRALS, trial: { id: 4, params: { 'optimizer.lr': 0.01 }, metric: 'val_accuracy' } });
+    const done = await next(page, 'done', { from, timeout: 60_000 });
+    const epochs = (await messagesFrom(page, from)).filter((m) => m.type === 'epoch');
+    return { done, epochs };
+  };
+  const whole = await trial(null);
+  assert.equal(whole.done.trial.status, 'completed');
+  assert.deepEqual([whole.done.trial.id, whole.done.trial.epochs, whole.done.trial.params], [4, 30, { 'optimizer.lr': 0.01 }]);
+  assert.deepEqual(whole.done.trial.curve, whole.epochs.map((m) => m.value));
+  assert.deepEqual(whole.epochs.map((m) => m.value), whole.epochs.map((m) => m.record.val_accuracy));
+  assert.ok(whole.done.val_metrics.accuracy > 0.9 && Array.isArray(whole.done.test_metrics.confusion_matrix));
+
+  const stopped = await trial(3);
+  assert.deepEqual([stopped.done.trial.status, stopped.done.trial.epochs], ['stopped_early', 3]);
+  assert.deepEqual(stopped.done.trial.curve, whole.done.trial.curve.slice(0, 3), 'the same trial, cut at its stop');
+  assert.equal(stopped.done.trial.metric, whole.done.trial.curve[2]);
+  assert.equal(stopped.done.val_metrics, null, 'the weights trained after the stop are not the trial’s');
+
+  // A metric the data cannot give fails the trial with the engine's message.
+  const from = await mark(page);
+  await send(page, { type: 'start', config: { ...SPIRALS, validation_split: 0 }, trial: { id: 5, params: {}, metric: 'val_loss' } });
+  const failed = await next(page, 'done', { from, timeout: 60_000 });
+  assert.equal(failed.trial.status, 'failed');
+  assert.match(failed.trial.message, /val_loss is not available at epoch 1 \(the trial has no validation set\)/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a prepared set loads with one of its columns as the regression target', async (t) => {
+  const { page, context, errors } = await openWorker();
+  await ready(page);
+  const source = await page.evaluate(async () => {
+    const res = await fetch('/data/breast-cancer.json');
+    if (!res.ok) return null;
+    const manifest = await res.json();
+    const train = await (await fetch(`/data/${manifest.train.file}`)).arrayBuffer();
+    return { manifest: JSON.stringify(manifest), train: Array.from(new Uint8Array(train)) };
+  });
+  if (!source) {
+    t.skip('no www/data/breast-cancer.json');
+    await context.close();
+    return;
+  }
+  const from = await mark(page);
+  await page.evaluate(({ manifest, train }) => {
+    const buffer = new Uint8Array(train).buffer;
+    const message = { kind: 'prepared', name: 'breast-cancer-area', file: 'breast-cancer', target: 'mean area', train: buffer, manifest };
+    window.__worker.postMessage({ type: 'load-data', source: message }, [buffer]);
+  }, source);
+  const { summary } = await next(page, 'data-loaded', { from });
+  assert.deepEqual([summary.name, summary.d, summary.task_hint, summary.k], ['breast-cancer-area', 29, 'regression', 1]);
+  assert.ok(!summary.feature_names.includes('mean area'));
+  assert.deepEqual(errors, []);
   await context.close();
 });

@@ -1,20 +1,16 @@
 // The data a sweep trains on, as a worker 'load-data' source (see ../protocol.js). Sweeps run on
-// the named sets (prepared files under data/, fetched once and copied to each worker) and the
-// generated toy sets; a file the user dropped lives only in the main worker, so it cannot be
-// swept and says so.
-import { DATASETS } from '../ui/data.js';
+// the named sets (prepared files under data/, fetched once and copied to each worker; one that
+// regresses a column of another, such as breast-cancer-area, too) and the generated toy sets; a
+// file the user dropped lives only in the main worker, so it cannot be swept and says so.
+import { DATASETS, preparedSource } from '../ui/data.js';
 
 /** {name, ...toy parameters} → a function giving a fresh source (with its transfer list) per worker. */
 export async function sourceFor(dataRef) {
   const name = dataRef?.name;
   const spec = DATASETS.find((d) => d.id === name);
   if (!spec || spec.custom) {
-    const known = DATASETS.filter((d) => !d.custom && !d.target).map((d) => d.id).join(', ');
+    const known = DATASETS.filter((d) => !d.custom).map((d) => d.id).join(', ');
     throw new Error(`sweeps run on a named data set (${known}); ${name ? `“${name}” is not one` : 'the page has none loaded'}`);
-  }
-  if (spec.target) {
-    throw new Error(`${name} (a regression of one column of another set) cannot be swept from the page; ` +
-      'use mlp-lab sweep --data breast-cancer --target "mean area"');
   }
   if (spec.toy) {
     const p = { ...spec.defaults, ...dataRef };
@@ -33,7 +29,7 @@ export async function sourceFor(dataRef) {
     const t = train.slice(0);
     const s = test ? test.slice(0) : undefined;
     return {
-      source: { kind: 'prepared', name: spec.file, train: t, test: s, manifest: text },
+      source: preparedSource(spec, t, s, text),
       transfer: s ? [t, s] : [t],
     };
   };

@@ -1,7 +1,9 @@
 // Trial workers: each is the page's own training worker (../worker.js, protocol in
-// ../protocol.js) with the sweep's data loaded once, running one trial at a time. A trial's
-// epochs go to the coordinator as they finish (ASHA may stop it); what comes back is the CLI's
-// trial record plus the slim per-epoch history and, for classification, the confusion matrix.
+// ../protocol.js) with the sweep's data loaded once, running one trial at a time as the engine's
+// TrialRun (the CLI's metric, failure messages, stop rule and record). Every epoch with a metric
+// goes to the coordinator and its decision back to the worker (ASHA may stop the trial); what
+// comes back is the engine's trial record plus the slim per-epoch history and, for
+// classification, the confusion matrix.
 
 /** A training worker posts progress every ~150 ms; this long without a word means it is gone. */
 const SILENT_MS = 60_000;
@@ -73,7 +75,7 @@ export class TrialWorker {
     this.broken = message;
     for (const w of this.waiters.values()) w.reject(new Error(message));
     this.waiters.clear();
-    if (this.job) this.end('failed', message, null, true);
+    if (this.job) this.end({ failure: message }, true);
   }
 
   onMessage(m) {
@@ -94,32 +96,28 @@ export class TrialWorker {
     switch (m.type) {
       case 'started':
         job.started = true;
-        job.epochsTotal = m.epochs;
         break;
       case 'progress':
         job.onProgress?.(m);
         break;
       case 'epoch':
-        this.onEpoch(job, m.record);
+        this.onEpoch(job, m);
         break;
       case 'done':
-        if (job.ending) this.end(job.ending.status, job.ending.message, m);
-        else if (m.error) this.end('failed', m.error, m);
-        else this.end('completed', null, m);
+        this.end({ record: m.trial, done: m });
         break;
       case 'stopped':
-        if (job.ending) this.end(job.ending.status, job.ending.message);
-        else this.end('failed', 'the trial was stopped');
+        this.end({ failure: 'the trial was stopped' });
         break;
       case 'error':
         // Before 'started' the trial could not begin. After it, a divergence error is followed
         // by 'done', which ends the trial; any other failure around a slice is not, so a ping
         // (answered after anything already posted) ends the trial if 'done' did not come first.
-        if (!job.started) this.end('failed', m.message);
+        if (!job.started) this.end({ failure: m.message });
         else {
           job.error = job.error ?? m.message;
           this.request({ type: 'ping' }, 'pong').then(() => {
-            if (this.job === job) this.end('failed', job.error);
+            if (this.job === job) this.end({ failure: job.error });
           }, () => {});
         }
         break;
@@ -128,38 +126,23 @@ export class TrialWorker {
     }
   }
 
-  onEpoch(job, record) {
-    if (job.ending) return; // epochs trained after ASHA's stop are not the trial's
+  /** An epoch of the trial: kept in its history and, with a metric, judged by the coordinator. */
+  onEpoch(job, { record, value }) {
     job.history.push(slimEpoch(record));
-    const raw = record[job.metric];
-    const value = typeof raw === 'number' && Number.isFinite(raw) ? raw : null;
-    job.curve.push(value);
-    if (value === null) {
-      const what = raw === undefined || raw === null ? 'is not available' : `became ${raw}`;
-      const hint = raw === undefined && job.metric.startsWith('val_') ? ' (the trial has no validation set)' : '';
-      job.ending = { status: 'failed', message: `${job.metric} ${what} at epoch ${record.epoch}${hint}` };
-      this.worker.postMessage({ type: 'stop' });
-      return;
-    }
-    job.value = value;
+    if (value === null || job.stopped) return; // after a stop the later epochs are not the trial's
     job.onEpoch?.(record, value);
     const decision = job.decide(record.epoch, value);
-    if (decision === 'stop' && record.epoch < (job.epochsTotal ?? Infinity)) {
-      job.ending = { status: 'stopped_early', message: null };
-      this.worker.postMessage({ type: 'stop' });
-    }
+    if (decision === 'stop') job.stopped = true;
+    this.worker.postMessage({ type: 'trial-decision', epoch: record.epoch, decision });
   }
 
   /**
-   * Trains plan.config; ctx = {metric, decide(epoch, value) → 'continue'|'stop', onEpoch?, onProgress?}.
+   * Trains plan.config as trial plan.id; ctx = {metric, decide(epoch, value) → 'continue'|'stop',
+   * failed(message) → a failed trial record, onEpoch?, onProgress?}.
    * Resolves with {record, history, valMetrics, testMetrics, confusion}; never rejects.
    */
   async run(plan, ctx) {
-    const started = performance.now();
-    const base = { id: plan.id, params: plan.params };
-    if (plan.error) {
-      return { record: { ...base, metric: null, status: 'failed', epochs: 0, seconds: 0, message: plan.error, curve: [] }, history: [] };
-    }
+    if (plan.error) return { record: ctx.failed(plan.error), history: [] };
     let outcome;
     // A worker that crashes or goes silent is replaced and the trial run once more from the
     // start; a second crash fails the trial with the reason.
@@ -171,47 +154,44 @@ export class TrialWorker {
       try {
         await this.loaded;
       } catch (e) {
-        return { record: { ...base, metric: null, status: 'failed', epochs: 0, seconds: 0, message: `data: ${e.message}`, curve: [] }, history: [] };
+        return { record: ctx.failed(`data: ${e.message}`), history: [] };
       }
       outcome = await new Promise((resolve) => {
-        this.job = { ...ctx, plan, curve: [], history: [], value: null, started: false, ending: null, resolve };
+        this.job = { ...ctx, plan, history: [], started: false, stopped: false, resolve };
         this.lastHeard = performance.now();
-        this.worker.postMessage({ type: 'start', config: plan.config });
+        const trial = { id: plan.id, params: plan.params, metric: ctx.metric };
+        this.worker.postMessage({ type: 'start', config: plan.config, trial });
         // Paused while this trial waited for its data: it starts paused too.
         if (this.paused) this.worker.postMessage({ type: 'pause' });
       });
       if (!outcome.crashed || this.closed) break;
-      console.warn(`sweep trial ${plan.id}: ${outcome.message}; ${attempt === 1 ? 'running it again on a new worker' : 'giving up'}`);
+      console.warn(`sweep trial ${plan.id}: ${outcome.failure}; ${attempt === 1 ? 'running it again on a new worker' : 'giving up'}`);
     }
-    const job = outcome.job;
-    const failed = outcome.status === 'failed';
-    const record = {
-      ...base,
-      metric: failed ? null : job.value,
-      status: outcome.status,
-      epochs: job.curve.length,
-      seconds: Math.round(performance.now() - started) / 1000,
-      curve: job.curve,
-    };
-    if (outcome.message) record.message = outcome.message;
+    return this.result(outcome, ctx);
+  }
+
+  /** The trial's outcome as the runner stores it. */
+  result({ job, record, done, failure }, ctx) {
+    if (!record) return { record: ctx.failed(failure), history: job.history };
     // The confusion matrix comes with the split's metrics (test when the set has one).
-    const done = outcome.done;
+    const failed = record.status === 'failed';
     const source = failed ? null : (done?.test_metrics?.confusion_matrix ? ['test', done.test_metrics] : done?.val_metrics?.confusion_matrix ? ['val', done.val_metrics] : null);
     const confusion = source ? { split: source[0], matrix: source[1].confusion_matrix, class_names: this.summary?.class_names ?? [] } : null;
     return {
       record,
-      history: job.history,
+      history: job.history.slice(0, record.epochs),
       valMetrics: headline(done?.val_metrics),
       testMetrics: headline(done?.test_metrics),
       confusion,
     };
   }
 
-  end(status, message, done = null, crashed = false) {
+  /** Ends the current trial: with the engine's record (and 'done'), or a failure the worker gave no record for. */
+  end(outcome, crashed = false) {
     const job = this.job;
     if (!job) return;
     this.job = null;
-    job.resolve({ job, status, message, done, crashed });
+    job.resolve({ job, crashed, ...outcome });
   }
 
   pause() {

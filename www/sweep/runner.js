@@ -1,9 +1,9 @@
 // One sweep in the page: the Rust coordinator (SweepCoordinator, the CLI's sampler and ASHA)
-// on the main thread, N trial workers, and the IndexedDB store. Every finished trial is
-// written to the store before the coordinator records it; a sweep rebuilt from the store (a
-// reload) hands out exactly the trials that were not finished.
+// on the main thread, N trial workers (each trial the engine's TrialRun), and the IndexedDB
+// store. Every finished trial is written to the store before the coordinator records it; a
+// sweep rebuilt from the store (a reload) hands out exactly the trials that were not finished.
 // The coordinator is in its own build (www/pkg-sweep/): the trial workers load the smaller trainer.
-import init, { SweepCoordinator } from '../pkg-sweep/mlp_lab.js';
+import init, { SweepCoordinator, failed_trial as failedTrial } from '../pkg-sweep/mlp_lab.js';
 import { TrialWorker } from './pool.js';
 import { sourceFor } from './data-source.js';
 import * as store from './store.js';
@@ -123,6 +123,7 @@ export class SweepRunner {
       const result = await worker.run(plan, {
         metric: this.info.metric,
         decide: (epoch, value) => this.coordinator.report(plan.id, epoch, value),
+        failed: (message) => failedTrial(plan.id, plan.params, message),
         onEpoch: (record, value) => {
           live.epoch = record.epoch;
           live.value = value;

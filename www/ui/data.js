@@ -3,7 +3,6 @@
 // sets, a grid of samples drawn from the prepared bytes.
 import { el, field, select, replace, fmt } from './dom.js';
 import { draw as drawSamples } from '../charts/samples.js';
-import { idxSamples, cifarSamples } from './upload-samples.js';
 
 export const DATASETS = [
   { id: 'mnist', group: 'Images', label: 'MNIST — handwritten digits (28×28)', file: 'mnist' },
@@ -80,15 +79,10 @@ export function decodePrepared(buffer) {
   return { n, d, k, real, feature, rowFeatures, target };
 }
 
-/** CSV text of a prepared classification set's features (header = feature names), target column dropped. */
-function preparedToCsv(decoded, names) {
-  const header = names.map((n) => (/[",\n]/.test(n) ? `"${n.replace(/"/g, '""')}"` : n)).join(',');
-  const lines = [header];
-  for (let i = 0; i < decoded.n; i++) {
-    const row = decoded.rowFeatures(i);
-    lines.push(Array.from(row, (v) => String(v)).join(','));
-  }
-  return `${lines.join('\n')}\n`;
+/** The worker's source for a prepared set; with `target`, the engine regresses that feature column. */
+export function preparedSource(spec, train, test, manifest) {
+  const source = { kind: 'prepared', name: spec.file, train, test, manifest };
+  return spec.target ? { ...source, name: spec.id, file: spec.file, target: spec.target } : source;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -256,17 +250,10 @@ export function createDataPanel(app, root) {
           layout,
         });
       }
-      let source;
-      if (spec.target) {
-        const featureNames = manifest.feature_names || [];
-        if (!featureNames.includes(spec.target)) throw new Error(`data/${spec.file}.json names no column “${spec.target}”`);
-        source = { kind: 'csv', name: spec.id, text: preparedToCsv(trainDec, featureNames), target: spec.target, task: 'regression' };
-      } else {
-        source = { kind: 'prepared', name: spec.file, train, test: test || undefined, manifest: JSON.stringify(manifest) };
-      }
+      const source = preparedSource(spec, train, test || undefined, JSON.stringify(manifest));
       app.pendingManifest = manifest;
       say(`Sending ${spec.label} to the engine…`);
-      await sendToWorker(source, source.kind === 'prepared' ? [train, ...(test ? [test] : [])] : [], { keepRun, gen: seq });
+      await sendToWorker(source, [train, ...(test ? [test] : [])], { keepRun, gen: seq });
       if (seq !== app.dataGen) return;
       const rows = manifest.train && manifest.train.of > manifest.train.n
         ? `a subset of ${manifest.train.n.toLocaleString('en-US')} of ${manifest.train.of.toLocaleString('en-US')} training rows`
@@ -370,22 +357,20 @@ export function createDataPanel(app, root) {
         const source = { kind: 'idx', name, images: buffers[0], labels: buffers[1] };
         if (buffers[2] && buffers[3]) Object.assign(source, { test_images: buffers[2], test_labels: buffers[3] });
         say(`Reading ${files.map((f) => f.name).join(', ')}…`);
-        const grid = await idxSamples(buffers[0], buffers[1], SAMPLE_COUNT);
         const ok = await sendToWorker(source, buffers.filter(Boolean), { gen });
         if (gen !== app.dataGen) return;
         app.setDataRef({ name: 'custom', file: images.name });
-        if (ok) setSamples(grid);
+        if (ok) await showEngineSamples(gen);
       } else if (cifar.length >= 1) {
         const test = cifar.filter((f) => /test/i.test(f.name));
         const train = cifar.filter((f) => !/test/i.test(f.name));
         const batches = await Promise.all((train.length ? train : test).map((f) => f.arrayBuffer()));
         const testBatches = train.length && test.length ? await Promise.all(test.map((f) => f.arrayBuffer())) : undefined;
         say(`Reading ${cifar.length} CIFAR batch file(s)…`);
-        const grid = cifarSamples(batches[0], SAMPLE_COUNT);
         const ok = await sendToWorker({ kind: 'cifar', name: 'cifar-upload', batches, test_batches: testBatches }, [...batches, ...(testBatches || [])], { gen });
         if (gen !== app.dataGen) return;
         app.setDataRef({ name: 'custom', file: cifar[0].name });
-        if (ok) setSamples(grid);
+        if (ok) await showEngineSamples(gen);
       } else {
         throw new Error(`${files.map((f) => f.name).join(', ')}: expected a .csv file, an IDX images + labels pair, or CIFAR .bin batches`);
       }
@@ -458,6 +443,12 @@ export function createDataPanel(app, root) {
    * once its end is recorded (final weights, test metrics: requests the worker answers before the
    * load frees the trainer) does the load go out.
    */
+  /** Sample images of the set the engine just read (an upload), unless the user has moved on. */
+  async function showEngineSamples(gen) {
+    const reply = await app.request({ type: 'samples', id: app.id(), count: SAMPLE_COUNT }, 'samples');
+    if (gen === app.dataGen) setSamples(reply.samples);
+  }
+
   async function sendToWorker(source, transfer, { keepRun = false, gen }) {
     await app.stopRun('the data set changed');
     const ok = await app.loadData(source, transfer, gen);
