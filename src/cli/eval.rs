@@ -14,6 +14,7 @@ use crate::train::trainer::evaluate;
 use serde_json::{json, Value};
 
 pub fn run(args: EvalArgs) -> Result<(), String> {
+    args.kernel.apply();
     let model = Model::from_json(&read_text(&args.model, "model")?)
         .map_err(|e| format!("{}: {e}", args.model.display()))?;
     let task = match args.task.as_deref() {

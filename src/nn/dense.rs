@@ -5,6 +5,7 @@
 use super::activation::{self, Activation};
 use super::gemm::gemm;
 use crate::{Matrix, Real};
+use nalgebra::DMatrixViewMut;
 use std::ops::Range;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -129,17 +130,18 @@ impl Dense {
         }
     }
 
-    /// From dL/dz (`dz`) and the layer input `x`: dW = dzᵀ·x, db = column sums of dz, and, when
-    /// asked for, dL/dx = dz·W.
+    /// From dL/dz (`dz`) and the layer input `x`: dW = dzᵀ·x (into `dw`, column-major
+    /// `units × inputs`), db = column sums of dz, and, when asked for, dL/dx = dz·W.
     pub fn backward(
         &self,
         x: &Matrix,
         dz: &Matrix,
-        dw: &mut Matrix,
+        dw: &mut [Real],
         db: &mut [Real],
         dx: Option<&mut Matrix>,
     ) {
-        gemm(1.0, dz, true, x, false, 0.0, dw);
+        let mut dw = DMatrixViewMut::from_slice(dw, self.units(), self.inputs());
+        gemm(1.0, dz, true, x, false, 0.0, &mut dw);
         for (j, b) in db.iter_mut().enumerate() {
             *b = dz.column(j).sum();
         }

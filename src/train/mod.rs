@@ -7,6 +7,7 @@ pub mod histogram;
 pub mod history;
 pub mod metrics;
 pub mod prepare;
+pub mod shard;
 pub mod targets;
 pub mod trainer;
 
