@@ -72,12 +72,12 @@ fn trained(c: &Config, threads: usize) -> Trainer {
 }
 
 /// The weights' bits and every recorded loss and accuracy.
-fn fingerprint(t: &Trainer) -> (Vec<u32>, Vec<(u64, Option<u64>)>) {
+fn fingerprint(t: &Trainer) -> (Vec<u64>, Vec<(u64, Option<u64>)>) {
     let bits = t
         .network()
         .params()
         .iter()
-        .flat_map(|p| p.iter().map(|v| (*v as f32).to_bits()))
+        .flat_map(|p| p.iter().map(|v| f64::from(*v).to_bits()))
         .collect();
     let curve = t
         .history()

@@ -6,6 +6,8 @@ pub mod clock;
 pub mod histogram;
 pub mod history;
 pub mod metrics;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod pool;
 pub mod prepare;
 pub mod shard;
 pub mod targets;

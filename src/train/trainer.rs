@@ -100,7 +100,11 @@ pub struct Trainer {
     /// Whether any batch has been trained by this trainer.
     stepped: bool,
     /// Threads computing a batch's shards (1: the caller alone).
+    #[cfg(not(target_arch = "wasm32"))]
     threads: usize,
+    /// The threads beyond the caller's, made when a batch first needs them.
+    #[cfg(not(target_arch = "wasm32"))]
+    pool: Option<super::pool::Pool>,
     /// Per thread: its buffers for computing shards.
     work: Vec<ShardWork>,
     /// The batch's gradient: the fold of its shards' gradients.
@@ -171,8 +175,8 @@ impl Trainer {
             stepped: false,
             #[cfg(not(target_arch = "wasm32"))]
             threads: default_threads(),
-            #[cfg(target_arch = "wasm32")]
-            threads: 1,
+            #[cfg(not(target_arch = "wasm32"))]
+            pool: None,
             work: vec![ShardWork::new()],
             spare: Vec::new(),
             sums: EpochSums::default(),

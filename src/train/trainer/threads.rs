@@ -4,10 +4,11 @@
 //! are the ones [`Trainer::compute_in_order`] makes, so any thread count trains the same weights.
 
 use super::Trainer;
+use crate::train::pool::Pool;
 use crate::train::shard::{add_in_order, ShardResult, ShardWork, Shards};
 use crate::Real;
-use std::panic::resume_unwind;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 static DEFAULT_THREADS: AtomicUsize = AtomicUsize::new(1);
 
@@ -26,6 +27,7 @@ impl Trainer {
     /// most as many as it has shards. Changes nothing in the numbers.
     pub fn set_threads(&mut self, n: usize) {
         self.threads = n.max(1);
+        self.pool = None;
     }
 
     pub fn threads(&self) -> usize {
@@ -34,47 +36,92 @@ impl Trainer {
 
     pub(super) fn compute_threaded(&mut self, shards: Shards) -> ShardResult {
         let t = self.threads.min(shards.len());
+        if self.pool.as_ref().is_none_or(|p| p.threads() < t) {
+            self.pool = Some(Pool::new(self.threads));
+        }
         let first = shards.for_thread(0, t);
         let mut grads = std::mem::take(&mut self.grads);
         let mut work = std::mem::take(&mut self.work);
         work.resize_with(t, ShardWork::new);
         let own = usize::from(first.len() > 1);
         let mut spare = self.take_spares(own + shards.len() - first.end);
-        let job = self.batch_job(shards);
-        let job = &job;
         let (mine, later) = spare.split_at_mut(own);
-        let (w0, others) = work.split_first_mut().expect("one workspace per thread");
-        let results: Vec<ShardResult> = std::thread::scope(|scope| {
-            let mut bufs = later.iter_mut();
-            let handles: Vec<_> = (1..t)
-                .zip(others.iter_mut())
-                .map(|(i, w)| {
-                    let run = shards.for_thread(i, t);
-                    let out: Vec<&mut Vec<Real>> = bufs.by_ref().take(run.len()).collect();
-                    scope.spawn(move || {
-                        run.zip(out)
-                            .map(|(s, g)| job.shard(s, w, g))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            let mut prefix = job.shard(0, w0, grads.as_mut_slice());
-            for s in 1..first.end {
-                let r = job.shard(s, w0, &mut mine[0]);
-                add_in_order(grads.as_mut_slice(), &[&mine[0]]);
-                prefix = prefix.then(r);
+        // Thread i's slot: its workspace, where its shards go, and their results. Thread 0's
+        // first shard goes straight into the batch gradient, the rest of its run through
+        // its own spare; every other thread's shards each into a buffer of their own.
+        let mut later_bufs = later.iter_mut();
+        let mut works = work.iter_mut();
+        let mut own_out: Vec<&mut [Real]> = vec![grads.as_mut_slice()];
+        own_out.extend(mine.iter_mut().map(Vec::as_mut_slice));
+        let mut slots = vec![Mutex::new(Slot {
+            work: works.next().expect("one workspace per thread"),
+            out: own_out,
+            results: Vec::new(),
+        })];
+        for (i, w) in (1..t).zip(works) {
+            let n = shards.for_thread(i, t).len();
+            slots.push(Mutex::new(Slot {
+                work: w,
+                out: later_bufs.by_ref().take(n).map(Vec::as_mut_slice).collect(),
+                results: Vec::new(),
+            }));
+        }
+        let job = self.batch_job(shards);
+        let pool = self.pool.as_ref().expect("made above");
+        pool.run(t, &|i| {
+            let mut slot = slots[i].lock().unwrap_or_else(PoisonError::into_inner);
+            let Slot { work, out, results } = &mut *slot;
+            for s in shards.for_thread(i, t) {
+                if i == 0 && s > 0 {
+                    let (acc, spare) = out.split_at_mut(1);
+                    let r = job.shard(s, work, spare[0]);
+                    add_in_order(acc[0], &[spare[0]]);
+                    results[0] = results[0].then(r);
+                } else {
+                    let g = &mut out[if i == 0 { 0 } else { results.len() }];
+                    results.push(job.shard(s, work, g));
+                }
             }
-            let mut all = vec![prefix];
-            for h in handles {
-                all.extend(h.join().unwrap_or_else(|p| resume_unwind(p)));
-            }
-            all
         });
+        let results: Vec<ShardResult> = slots
+            .into_iter()
+            .flat_map(|m| {
+                m.into_inner()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .results
+            })
+            .collect();
         let rest: Vec<&[Real]> = later.iter().map(Vec::as_slice).collect();
-        add_in_order(grads.as_mut_slice(), &rest);
+        fold_in_parallel(pool, t, grads.as_mut_slice(), &rest);
         self.grads = grads;
         self.work = work;
         self.spare.append(&mut spare);
         results[1..].iter().fold(results[0], |t, r| t.then(*r))
     }
+}
+
+struct Slot<'a> {
+    work: &'a mut ShardWork,
+    out: Vec<&'a mut [Real]>,
+    results: Vec<ShardResult>,
+}
+
+/// `acc += rest[0] + rest[1] + …` element by element, each thread taking a range of elements:
+/// every element gets the same additions in the same order as on one thread.
+fn fold_in_parallel(pool: &Pool, t: usize, acc: &mut [Real], rest: &[&[Real]]) {
+    if rest.is_empty() {
+        return;
+    }
+    let chunk = acc.len().div_ceil(t).max(1);
+    let parts: Vec<Mutex<(usize, &mut [Real])>> = acc
+        .chunks_mut(chunk)
+        .enumerate()
+        .map(|(i, c)| Mutex::new((i * chunk, c)))
+        .collect();
+    pool.run(parts.len(), &|i| {
+        let mut part = parts[i].lock().unwrap_or_else(PoisonError::into_inner);
+        let (at, ref mut acc) = *part;
+        let bufs: Vec<&[Real]> = rest.iter().map(|b| &b[at..at + acc.len()]).collect();
+        add_in_order(acc, &bufs);
+    });
 }
