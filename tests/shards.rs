@@ -92,9 +92,9 @@ fn fingerprint(t: &Trainer) -> (Vec<u64>, Vec<(u64, Option<u64>)>) {
 fn batch_sizes_are_cut_into_1_3_4_and_8_shards_with_short_last_batches() {
     for (batch, k, last_rows, last_k) in [
         (32, 1, 1000 % 32, 1),
-        (96, 3, 1000 % 96, 1),
-        (128, 4, 1000 % 128, 3),
-        (256, 8, 1000 % 256, 7),
+        (192, 3, 1000 % 192, 1),
+        (256, 4, 1000 % 256, 3),
+        (512, 8, 1000 % 512, 7),
     ] {
         assert_eq!(shards(batch).len(), k, "batch {batch}");
         assert_eq!(shards(last_rows).len(), last_k, "last batch of {last_rows}");
@@ -103,7 +103,7 @@ fn batch_sizes_are_cut_into_1_3_4_and_8_shards_with_short_last_batches() {
 
 #[test]
 fn weights_are_byte_identical_for_1_2_3_4_and_8_threads() {
-    for batch in [32, 96, 128, 256] {
+    for batch in [32, 192, 256, 512] {
         let c = classifier(batch, 2);
         let one = fingerprint(&trained(&c, 1));
         for threads in [2, 3, 4, 8] {
@@ -148,7 +148,7 @@ fn regression_and_binary_losses_are_thread_count_independent_too() {
 
 #[test]
 fn a_checkpoint_made_with_2_threads_resumes_with_1_and_ends_identical() {
-    let c = classifier(128, 4);
+    let c = classifier(256, 4);
     let whole = trained(&c, 2);
 
     let mut first = Trainer::new(&c, data(ROWS), None, None).unwrap();
@@ -170,7 +170,7 @@ fn a_checkpoint_made_with_2_threads_resumes_with_1_and_ends_identical() {
 /// every shard in order, as page workers do.
 #[test]
 fn replicas_sharing_the_shards_through_the_api_train_what_step_trains() {
-    let c = classifier(128, 2);
+    let c = classifier(256, 2);
     let reference = trained(&c, 1);
     let mut replicas: Vec<Trainer> = (0..2)
         .map(|_| Trainer::new(&c, data(ROWS), None, None).unwrap())
@@ -199,7 +199,7 @@ fn replicas_sharing_the_shards_through_the_api_train_what_step_trains() {
 
 #[test]
 fn the_shard_api_refuses_calls_out_of_order_and_wrong_buffers() {
-    let c = classifier(128, 1);
+    let c = classifier(256, 1);
     let mut t = Trainer::new(&c, data(ROWS), None, None).unwrap();
     let n = t.param_count();
     let mut work = ShardWork::new();
@@ -239,7 +239,7 @@ fn the_shard_api_refuses_calls_out_of_order_and_wrong_buffers() {
 /// and both output paths: equal up to the rounding of the reordered sums.
 #[test]
 fn the_folded_shard_gradients_equal_the_whole_batch_gradient() {
-    let d = data(256);
+    let d = data(512);
     let cases = [
         (Loss::CrossEntropy, "softmax", 3, true),
         (Loss::CrossEntropy, "softmax", 3, false),

@@ -18,7 +18,7 @@ import { ROOT, WWW, wasmBuilt } from './harness.mjs';
 
 const BIN = path.join(ROOT, 'target', 'release', 'mlp-lab');
 
-/** 400 rows, 6 features on very different scales (standardisation matters), 3 classes. */
+/** 600 rows (480 to train), 6 features on very different scales (standardisation matters), 3 classes. */
 function csv() {
   let s = 0x9e3779b9;
   const next = () => {
@@ -29,7 +29,7 @@ function csv() {
   };
   const scales = [1, 10, 0.01, 1000, 3, 0.5];
   const lines = ['f0,f1,f2,f3,f4,f5,label'];
-  for (let i = 0; i < 400; i++) {
+  for (let i = 0; i < 600; i++) {
     const u = scales.map(() => next() * 2 - 1);
     const label = u[0] + u[1] > 0.3 ? 2 : u[2] - u[3] > 0 ? 1 : 0;
     lines.push([...u.map((v, j) => (v * scales[j] + j).toPrecision(7)), label].join(','));
@@ -50,7 +50,7 @@ const CONFIGS = {
     optimizer: { name: 'adam', lr: 0.01 },
     batch_size: 16,
   },
-  'tanh into softmax through the Jacobian, batch 100 (3 shards, last batch 20)': {
+  'tanh into softmax through the Jacobian, batch 200 (3 shards; last batch 80, 1 shard)': {
     ...BASE,
     layers: [
       { units: 16, activation: 'tanh', init: 'he_normal' },
@@ -61,9 +61,9 @@ const CONFIGS = {
     optimizer: { name: 'rmsprop', lr: 0.005, momentum: 0.5 },
     regularization: { kind: 'l2', lambda: 0.001 },
     clip: { kind: 'norm', max_norm: 1 },
-    batch_size: 100,
+    batch_size: 200,
   },
-  'sigmoid + BCE on one output, batch 256 (8 shards, last batch 64 of 2)': {
+  'sigmoid + BCE on one output, batch 256 (4 shards; last batch 224, 3 shards)': {
     ...BASE,
     epochs: 4,
     layers: [
