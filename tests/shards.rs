@@ -11,18 +11,23 @@ use mlp_lab::train::shard::{shards, ShardWork};
 use mlp_lab::train::{History, TrainError, Trainer};
 use mlp_lab::{Matrix, Real};
 
-/// 1,000 rows of 12 features: every batch size below leaves a short last batch.
+/// 1,000 rows of 100 features: every batch size below leaves a short last batch.
 const ROWS: usize = 1000;
+const FEATURES: usize = 100;
 
 fn config(json: &str) -> Config {
     Config::from_json(json).unwrap_or_else(|e| panic!("test config is invalid: {e}"))
 }
 
-/// A mixed network (tanh, ReLU/sigmoid runs, softmax) with Adam, L2 and norm clipping.
+/// A mixed network (tanh, ReLU/sigmoid runs, softmax) with Adam, L2 and norm clipping, large
+/// enough (115,000 parameters) that shards go to threads and Adam steps in up to 3 parts.
 fn classifier(batch: usize, epochs: usize) -> Config {
+    let mixed: Vec<&str> = (0..256)
+        .map(|i| ["relu", "relu", "sigmoid", "leaky_relu"][i % 4])
+        .collect();
     config(&format!(
-        r#"{{"seed":11,"layers":[{{"units":16,"activation":"tanh"}},
-             {{"units":8,"activation":["relu","relu","relu","relu","sigmoid","sigmoid","leaky_relu","relu"]}},
+        r#"{{"seed":11,"layers":[{{"units":320,"activation":"tanh"}},
+             {{"units":256,"activation":{mixed:?}}},
              {{"units":3,"activation":"softmax"}}],
             "loss":"cross_entropy","optimizer":{{"name":"adam","lr":0.01}},
             "regularization":{{"kind":"l2","lambda":0.001}},"clip":{{"kind":"norm","max_norm":1.0}},
@@ -32,7 +37,7 @@ fn classifier(batch: usize, epochs: usize) -> Config {
 
 /// Learnable synthetic classes: the label is the argmax of three fixed projections.
 fn data(rows: usize) -> Dataset {
-    let d = 12;
+    let d = FEATURES;
     let mut s = 0x2545_F491u32;
     let mut next = || {
         s ^= s << 13;
@@ -129,9 +134,9 @@ fn regression_and_binary_losses_are_thread_count_independent_too() {
         labels.iter_mut().for_each(|l| *l = u32::from(*l == 0));
         *n_classes = 2;
     }
-    let mse = r#"{"seed":3,"layers":[{"units":10,"activation":"sigmoid"},{"units":1,"activation":"identity"}],
+    let mse = r#"{"seed":3,"layers":[{"units":512,"activation":"sigmoid"},{"units":1,"activation":"identity"}],
         "loss":"mse","task":"regression","optimizer":{"name":"momentum","lr":0.05},"batch_size":200,"epochs":2}"#;
-    let bce = r#"{"seed":3,"layers":[{"units":10,"activation":"tanh"},{"units":1,"activation":"sigmoid"}],
+    let bce = r#"{"seed":3,"layers":[{"units":512,"activation":"tanh"},{"units":1,"activation":"sigmoid"}],
         "loss":"binary_cross_entropy","task":"binary","optimizer":{"name":"rmsprop","lr":0.01},"batch_size":200,"epochs":2}"#;
     for (json, d) in [(mse, reg), (bce, bin)] {
         let c = config(json);

@@ -10,6 +10,7 @@ pub mod metrics;
 pub mod pool;
 pub mod prepare;
 pub mod shard;
+pub mod split_optimizer;
 pub mod targets;
 pub mod trainer;
 

@@ -8,12 +8,13 @@ use super::histogram::Histogram;
 use super::history::{EpochRecord, History};
 use super::metrics::{self, Metrics};
 use super::shard::{ShardResult, ShardWork};
+use super::split_optimizer::SplitOptimizer;
 use super::targets::check_targets;
 use crate::config::{Config, Task};
 use crate::data::{Dataset, Targets};
 use crate::nn::{Gradients, Loss, Network};
 use crate::optim::clip::all_finite;
-use crate::optim::{Clip, Optimizer};
+use crate::optim::Clip;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -87,7 +88,7 @@ pub struct Trainer {
     loss: Loss,
     clip: Clip,
     network: Network,
-    optimizer: Box<dyn Optimizer + Send>,
+    optimizer: SplitOptimizer,
     train: Dataset,
     val: Option<Dataset>,
     order: Vec<usize>,
@@ -158,11 +159,19 @@ impl Trainer {
                 )));
             }
         }
+        #[cfg(not(target_arch = "wasm32"))]
+        let threads = default_threads();
+        #[cfg(target_arch = "wasm32")]
+        let threads = 1;
         Ok(Trainer {
             task,
             loss: config.loss,
             clip: config.clip(),
-            optimizer: config.hyper().build(),
+            optimizer: SplitOptimizer::new(
+                &config.hyper(),
+                network.params().iter().map(|p| p.len()).collect(),
+                threads,
+            ),
             grads: network.zero_gradients(),
             last_good: network.clone(),
             last_good_optimizer: Default::default(),
@@ -174,7 +183,7 @@ impl Trainer {
             epoch_begun: false,
             stepped: false,
             #[cfg(not(target_arch = "wasm32"))]
-            threads: default_threads(),
+            threads,
             #[cfg(not(target_arch = "wasm32"))]
             pool: None,
             work: vec![ShardWork::new()],
@@ -335,8 +344,7 @@ impl Trainer {
             return Err(self.diverge("the gradient norm", norm, batch_no));
         }
         self.sums.correct += total.correct;
-        self.optimizer
-            .step(&mut self.network.params_mut(), &self.grads.slices());
+        self.step_optimizer();
         if !self.network.params().iter().all(|p| all_finite(p)) {
             return Err(self.diverge("a weight", f64::INFINITY, batch_no));
         }
@@ -346,6 +354,22 @@ impl Trainer {
         self.cursor += b;
         self.examples += b as u64;
         Ok((self.cursor == self.train.n).then(|| self.end_epoch()))
+    }
+
+    /// The optimiser's step, its parts on the threads where it has several.
+    fn step_optimizer(&mut self) {
+        #[cfg(not(target_arch = "wasm32"))]
+        self.pool_for(self.optimizer.parts());
+        #[cfg(not(target_arch = "wasm32"))]
+        let pool = self.pool.as_ref().filter(|_| self.optimizer.parts() > 1);
+        #[cfg(target_arch = "wasm32")]
+        let pool: Option<&()> = None;
+        let (params, grads) = (self.network.params_mut(), self.grads.slices());
+        self.optimizer.step(params, grads, |n, f| match pool {
+            #[cfg(not(target_arch = "wasm32"))]
+            Some(p) => p.run(n, f),
+            _ => (0..n).for_each(f),
+        });
     }
 
     fn diverge(&mut self, what: &str, value: f64, batch: usize) -> TrainError {

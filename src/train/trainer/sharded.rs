@@ -177,7 +177,7 @@ impl Trainer {
     /// The batch's shards on this trainer's threads (or in order on one).
     pub(super) fn compute_batch(&mut self, shards: Shards) -> ShardResult {
         #[cfg(not(target_arch = "wasm32"))]
-        if self.threads > 1 && shards.len() > 1 {
+        if self.worth_sharing(shards) {
             return self.compute_threaded(shards);
         }
         self.compute_in_order(shards)

@@ -12,6 +12,12 @@ use std::sync::{Mutex, PoisonError};
 
 static DEFAULT_THREADS: AtomicUsize = AtomicUsize::new(1);
 
+/// Work per shard (multiply-adds of forward and backward, ≈ 6 · rows · parameters) below which
+/// a batch stays on one thread: waking a thread and adding its gradient cost about as much as
+/// 4 million of them (e.g. the 2-8-8-1 net never shares; MNIST's 784-256-128-10 at batch 128
+/// does).
+const MIN_SHARD_FLOPS: usize = 4_000_000;
+
 /// The threads a new [`Trainer`] uses (1 unless changed): the command line sets it once from
 /// `--threads`, so every trainer it makes — one per sweep trial too — gets it.
 pub fn set_default_threads(n: usize) {
@@ -28,17 +34,33 @@ impl Trainer {
     pub fn set_threads(&mut self, n: usize) {
         self.threads = n.max(1);
         self.pool = None;
+        self.optimizer = self.optimizer.resplit(&self.config.hyper(), self.threads);
+    }
+
+    /// The pool, made when first needed, when `calls` > 1 calls are to run at once.
+    pub(super) fn pool_for(&mut self, calls: usize) -> Option<&Pool> {
+        if calls <= 1 {
+            return None;
+        }
+        if self.pool.as_ref().is_none_or(|p| p.threads() < calls) {
+            self.pool = Some(Pool::new(self.threads.max(calls)));
+        }
+        self.pool.as_ref()
     }
 
     pub fn threads(&self) -> usize {
         self.threads
     }
 
+    /// Whether this batch's shards are worth computing on several threads.
+    pub(super) fn worth_sharing(&self, shards: Shards) -> bool {
+        let rows = shards.rows() / shards.len();
+        self.threads > 1 && shards.len() > 1 && 6 * rows * self.param_count() >= MIN_SHARD_FLOPS
+    }
+
     pub(super) fn compute_threaded(&mut self, shards: Shards) -> ShardResult {
         let t = self.threads.min(shards.len());
-        if self.pool.as_ref().is_none_or(|p| p.threads() < t) {
-            self.pool = Some(Pool::new(self.threads));
-        }
+        self.pool_for(t);
         let first = shards.for_thread(0, t);
         let mut grads = std::mem::take(&mut self.grads);
         let mut work = std::mem::take(&mut self.work);
