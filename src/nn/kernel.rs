@@ -96,8 +96,8 @@ impl Math for PlatformMath {
 }
 
 /// The page's functions: the `libm` crate natively; std's in WebAssembly, which are the same
-/// code (compiler-builtins bundles that libm for wasm32; checked bit for bit on 2 million
-/// inputs of each function with Rust 1.95 and libm 0.2.16).
+/// code (compiler-builtins bundles that libm for wasm32; tests/e2e/portable-kernel.test.mjs
+/// compares whole training runs bit for bit).
 pub struct PortableMath;
 
 #[cfg(not(target_arch = "wasm32"))]
