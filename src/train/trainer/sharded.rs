@@ -183,6 +183,16 @@ impl Trainer {
         self.compute_in_order(shards)
     }
 
+    /// WebAssembly has no threads here: a trainer computes its shards in order (pages share
+    /// a batch among workers through [`Trainer::compute_shard`] instead).
+    #[cfg(target_arch = "wasm32")]
+    pub fn set_threads(&mut self, _n: usize) {}
+
+    #[cfg(target_arch = "wasm32")]
+    pub fn threads(&self) -> usize {
+        1
+    }
+
     /// `n` gradient buffers of the network's size, taken out of the spares (made when short).
     pub(super) fn take_spares(&mut self, n: usize) -> Vec<Vec<Real>> {
         let len = self.param_count();

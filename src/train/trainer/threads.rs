@@ -29,12 +29,16 @@ pub fn default_threads() -> usize {
 }
 
 impl Trainer {
-    /// Threads for computing each batch's shards: `n` ≥ 1 (1: the caller alone). A batch uses at
-    /// most as many as it has shards. Changes nothing in the numbers.
+    /// Threads for computing each batch's shards and stepping the optimiser: `n` ≥ 1 (1: the
+    /// caller alone). Changes nothing in the numbers.
     pub fn set_threads(&mut self, n: usize) {
         self.threads = n.max(1);
         self.pool = None;
         self.optimizer = self.optimizer.resplit(&self.config.hyper(), self.threads);
+    }
+
+    pub fn threads(&self) -> usize {
+        self.threads
     }
 
     /// The pool, made when first needed, when `calls` > 1 calls are to run at once.
