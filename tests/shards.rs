@@ -6,7 +6,7 @@
 
 use mlp_lab::config::Config;
 use mlp_lab::data::{Dataset, Targets};
-use mlp_lab::nn::{Loss, Network, ShardInput, ShardPos};
+use mlp_lab::nn::{AsInput, Input, Loss, Network, ShardInput, ShardPos};
 use mlp_lab::train::shard::{shards, ShardWork};
 use mlp_lab::train::{History, TrainError, Trainer};
 use mlp_lab::{Matrix, Real};
@@ -284,7 +284,7 @@ fn the_folded_shard_gradients_equal_the_whole_batch_gradient() {
             );
             let mut ws = net.workspace(r.len());
             let input = ShardInput {
-                x: &xs,
+                x: Input::of(&xs),
                 y: &ys,
                 loss,
                 fused,

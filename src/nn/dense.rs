@@ -5,7 +5,7 @@
 use super::activation::{self, Activation};
 use super::gemm::gemm;
 use crate::{Matrix, Real};
-use nalgebra::DMatrixViewMut;
+use nalgebra::{DMatrixViewMut, Dyn, RawStorage};
 use std::ops::Range;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -77,7 +77,13 @@ impl Dense {
     }
 
     /// z = x·Wᵀ + b and a = f(z) for a `batch × inputs` block `x`.
-    pub fn forward(&self, x: &Matrix, z: &mut Matrix, a: &mut Matrix, scratch: &mut [Real]) {
+    pub fn forward<S: RawStorage<Real, Dyn, Dyn>>(
+        &self,
+        x: &nalgebra::Matrix<Real, Dyn, Dyn, S>,
+        z: &mut Matrix,
+        a: &mut Matrix,
+        scratch: &mut [Real],
+    ) {
         gemm(1.0, x, false, &self.weights, true, 0.0, z);
         let rows = z.nrows();
         let (zs, data) = (z.as_mut_slice(), a.as_mut_slice());
@@ -132,9 +138,9 @@ impl Dense {
 
     /// From dL/dz (`dz`) and the layer input `x`: dW = dzᵀ·x (into `dw`, column-major
     /// `units × inputs`), db = column sums of dz, and, when asked for, dL/dx = dz·W.
-    pub fn backward(
+    pub fn backward<S: RawStorage<Real, Dyn, Dyn>>(
         &self,
-        x: &Matrix,
+        x: &nalgebra::Matrix<Real, Dyn, Dyn, S>,
         dz: &Matrix,
         dw: &mut [Real],
         db: &mut [Real],

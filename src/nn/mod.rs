@@ -14,5 +14,5 @@ pub use dense::Dense;
 pub use init::Init;
 pub use kernel::Kernel;
 pub use loss::Loss;
-pub use network::{Gradients, Network, ShardInput, ShardPos, Workspace};
+pub use network::{AsInput, Gradients, Input, Network, ShardInput, ShardPos, Workspace};
 pub use regularization::Regularization;

@@ -5,7 +5,7 @@
 use super::{Activation, Dense, Init, Loss};
 use crate::optim::clip::sum_squares;
 use crate::{Matrix, Real};
-use nalgebra::DMatrixView;
+use nalgebra::{DMatrixView, Dyn, MatrixView, RawStorage};
 use rand::Rng;
 
 /// What a layer is made of before it has weights: the config's view of a layer.
@@ -159,10 +159,45 @@ pub struct ShardPos {
     pub first_row: usize,
 }
 
+/// A `rows × inputs` block of inputs read in place, with any strides: the trainer's shards are
+/// row-major copies of data-set rows (one copy per row, no transposing), a whole batch a
+/// column-major matrix.
+pub type Input<'a> = MatrixView<'a, Real, Dyn, Dyn, Dyn, Dyn>;
+
+/// Views as [`Input`].
+pub trait AsInput {
+    fn of(m: &Matrix) -> Input<'_>;
+    /// `rows × cols` inputs stored row after row in `data`.
+    fn row_major(data: &[Real], rows: usize, cols: usize) -> Input<'_>;
+}
+
+impl AsInput for Input<'_> {
+    fn of(m: &Matrix) -> Input<'_> {
+        let (r, c) = m.shape();
+        MatrixView::from_slice_with_strides_generic(
+            m.as_slice(),
+            Dyn(r),
+            Dyn(c),
+            Dyn(1),
+            Dyn(r.max(1)),
+        )
+    }
+
+    fn row_major(data: &[Real], rows: usize, cols: usize) -> Input<'_> {
+        MatrixView::from_slice_with_strides_generic(
+            &data[..rows * cols],
+            Dyn(rows),
+            Dyn(cols),
+            Dyn(cols.max(1)),
+            Dyn(1),
+        )
+    }
+}
+
 /// One shard of a batch, for [`Network::shard_gradients`].
 pub struct ShardInput<'a> {
     /// The shard's `rows × inputs` features and `rows × outputs` targets.
-    pub x: &'a Matrix,
+    pub x: Input<'a>,
     pub y: &'a Matrix,
     pub loss: Loss,
     /// Use the fused output gradient where the loss and output activation allow it.
@@ -249,14 +284,22 @@ impl Network {
             .collect()
     }
 
-    /// The forward pass over a `batch × input` block; the result is `ws.output()`.
-    pub fn forward(&self, x: &Matrix, ws: &mut Workspace) {
+    /// The forward pass over a `batch × input` block (a matrix, or a view with any strides);
+    /// the result is `ws.output()`.
+    pub fn forward<S: RawStorage<Real, Dyn, Dyn>>(
+        &self,
+        x: &nalgebra::Matrix<Real, Dyn, Dyn, S>,
+        ws: &mut Workspace,
+    ) {
         assert_eq!(x.nrows(), ws.batch, "workspace sized for another batch");
         let Workspace { z, a, scratch, .. } = ws;
         for (l, layer) in self.layers.iter().enumerate() {
             let (done, rest) = a.split_at_mut(l);
-            let input = if l == 0 { x } else { &done[l - 1] };
-            layer.forward(input, &mut z[l], &mut rest[0], scratch);
+            if l == 0 {
+                layer.forward(x, &mut z[l], &mut rest[0], scratch);
+            } else {
+                layer.forward(&done[l - 1], &mut z[l], &mut rest[0], scratch);
+            }
         }
     }
 
@@ -274,7 +317,7 @@ impl Network {
     ) -> f64 {
         let divisor = loss.divisor(x.nrows(), y.ncols());
         let shard = ShardInput {
-            x,
+            x: Input::of(x),
             y,
             loss,
             fused,
@@ -300,9 +343,10 @@ impl Network {
             fused,
             divisor,
             ..
-        } = *shard;
+        } = shard;
+        let (x, loss, fused, divisor) = (x, *loss, *fused, *divisor);
         assert_eq!(grads.len(), self.param_count(), "gradient buffer size");
-        self.forward(x, ws);
+        self.forward(&x, ws);
         let last = self.layers.len() - 1;
         let Workspace {
             z,
@@ -327,14 +371,12 @@ impl Network {
             let (head, tail) = rest.split_at_mut(rest.len() - own);
             rest = head;
             let (dw, db) = tail.split_at_mut(layer.weights.len());
-            let input = if l == 0 { x } else { &a[l - 1] };
             let (before, from_l) = delta.split_at_mut(l);
-            let dx = if l == 0 {
-                None
+            if l == 0 {
+                layer.backward(&x, &from_l[0], dw, db, None);
             } else {
-                Some(&mut before[l - 1])
-            };
-            layer.backward(input, &from_l[0], dw, db, dx);
+                layer.backward(&a[l - 1], &from_l[0], dw, db, Some(&mut before[l - 1]));
+            }
             if l > 0 {
                 self.layers[l - 1].activation_backward(
                     &z[l - 1],

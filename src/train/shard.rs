@@ -106,7 +106,8 @@ pub struct ShardWork {
 
 pub(crate) struct ShardBuffers {
     pub ws: Workspace,
-    pub x: Matrix,
+    /// The shard's features, row after row (copied from the data set a row at a time).
+    pub x: Vec<Real>,
     pub y: Matrix,
 }
 
@@ -127,7 +128,7 @@ impl ShardWork {
             None => {
                 self.sizes.push(ShardBuffers {
                     ws: net.workspace(rows),
-                    x: Matrix::zeros(rows, data.d),
+                    x: vec![0.0; rows * data.d],
                     y: Matrix::zeros(rows, net.output_units()),
                 });
                 self.sizes.len() - 1

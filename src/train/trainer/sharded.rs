@@ -12,8 +12,8 @@
 
 use super::{TrainError, Trainer};
 use crate::data::{Dataset, Targets};
-use crate::nn::{Loss, Network, ShardInput, ShardPos};
-use crate::train::batch::{gather_features, gather_targets};
+use crate::nn::{AsInput, Input, Loss, Network, ShardInput, ShardPos};
+use crate::train::batch::{gather_rows, gather_targets};
 use crate::train::history::EpochRecord;
 use crate::train::metrics::predicted_class;
 use crate::train::shard::{add_in_order, shards, ShardResult, ShardWork, Shards};
@@ -224,11 +224,11 @@ impl BatchJob<'_> {
         let range = self.shards.range(s);
         let rows = &self.rows[range.clone()];
         let buf = work.for_rows(self.network, self.train, rows.len());
-        gather_features(self.train, rows, &mut buf.x);
+        gather_rows(self.train, rows, &mut buf.x);
         gather_targets(self.train, rows, &mut buf.y);
         let outputs = self.network.output_units();
         let input = ShardInput {
-            x: &buf.x,
+            x: Input::row_major(&buf.x, rows.len(), self.train.d),
             y: &buf.y,
             loss: self.loss,
             fused: self.fused,

@@ -52,10 +52,6 @@ impl Trainer {
         self.pool.as_ref()
     }
 
-    pub fn threads(&self) -> usize {
-        self.threads
-    }
-
     /// Whether this batch's shards are worth computing on several threads.
     pub(super) fn worth_sharing(&self, shards: Shards) -> bool {
         let rows = shards.rows() / shards.len();
