@@ -346,7 +346,7 @@ impl Network {
         } = shard;
         let (x, loss, fused, divisor) = (x, *loss, *fused, *divisor);
         assert_eq!(grads.len(), self.param_count(), "gradient buffer size");
-        self.forward(&x, ws);
+        self.forward(x, ws);
         let last = self.layers.len() - 1;
         let Workspace {
             z,
@@ -373,7 +373,7 @@ impl Network {
             let (dw, db) = tail.split_at_mut(layer.weights.len());
             let (before, from_l) = delta.split_at_mut(l);
             if l == 0 {
-                layer.backward(&x, &from_l[0], dw, db, None);
+                layer.backward(x, &from_l[0], dw, db, None);
             } else {
                 layer.backward(&a[l - 1], &from_l[0], dw, db, Some(&mut before[l - 1]));
             }
