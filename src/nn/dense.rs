@@ -4,8 +4,9 @@
 
 use super::activation::{self, Activation};
 use super::gemm::gemm;
+use super::network::Input;
 use crate::{Matrix, Real};
-use nalgebra::{DMatrixViewMut, Dyn, RawStorage};
+use nalgebra::DMatrixViewMut;
 use std::ops::Range;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -77,13 +78,7 @@ impl Dense {
     }
 
     /// z = x·Wᵀ + b and a = f(z) for a `batch × inputs` block `x`.
-    pub fn forward<S: RawStorage<Real, Dyn, Dyn>>(
-        &self,
-        x: &nalgebra::Matrix<Real, Dyn, Dyn, S>,
-        z: &mut Matrix,
-        a: &mut Matrix,
-        scratch: &mut [Real],
-    ) {
+    pub fn forward(&self, x: &Input<'_>, z: &mut Matrix, a: &mut Matrix, scratch: &mut [Real]) {
         gemm(1.0, x, false, &self.weights, true, 0.0, z);
         let rows = z.nrows();
         let (zs, data) = (z.as_mut_slice(), a.as_mut_slice());
@@ -138,9 +133,9 @@ impl Dense {
 
     /// From dL/dz (`dz`) and the layer input `x`: dW = dzᵀ·x (into `dw`, column-major
     /// `units × inputs`), db = column sums of dz, and, when asked for, dL/dx = dz·W.
-    pub fn backward<S: RawStorage<Real, Dyn, Dyn>>(
+    pub fn backward(
         &self,
-        x: &nalgebra::Matrix<Real, Dyn, Dyn, S>,
+        x: &Input<'_>,
         dz: &Matrix,
         dw: &mut [Real],
         db: &mut [Real],

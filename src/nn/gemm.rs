@@ -31,54 +31,91 @@ pub fn gemm<SA, SB, SC>(
     SB: RawStorage<Real, Dyn, Dyn>,
     SC: RawStorageMut<Real, Dyn, Dyn>,
 {
-    let (m, k) = if ta {
-        (a.ncols(), a.nrows())
-    } else {
-        (a.nrows(), a.ncols())
-    };
-    let (kb, n) = if tb {
-        (b.ncols(), b.nrows())
-    } else {
-        (b.nrows(), b.ncols())
-    };
-    assert!(
-        k == kb && c.nrows() == m && c.ncols() == n,
-        "gemm shapes: op(A) {m}×{k}, op(B) {kb}×{n}, C {}×{}",
-        c.nrows(),
-        c.ncols()
-    );
-    let (c_rs, ldc) = c.strides();
-    assert!(c_rs == 1 || m <= 1, "gemm: C's rows must be contiguous");
-    // (row stride, column stride) of op(M): a transpose swaps them.
-    let strides = |(rs, cs): (usize, usize), t: bool| {
+    let (c_shape, c_strides) = (c.shape(), c.strides());
+    // SAFETY: each pointer comes with its matrix's own shape and strides, and C is borrowed
+    // mutably, so it overlaps neither A nor B.
+    unsafe {
+        product(
+            alpha,
+            Strided::of(a, ta),
+            Strided::of(b, tb),
+            beta,
+            c.as_mut_ptr(),
+            c_shape,
+            c_strides,
+        )
+    }
+}
+
+/// op(M) of a matrix: pointer, shape and (row, column) strides, a transpose swapping both.
+#[derive(Clone, Copy)]
+struct Strided {
+    ptr: *const Real,
+    rows: usize,
+    cols: usize,
+    rs: isize,
+    cs: isize,
+}
+
+impl Strided {
+    fn of<S: RawStorage<Real, Dyn, Dyn>>(m: &Matrix<Real, Dyn, Dyn, S>, t: bool) -> Strided {
+        let ((r, c), (rs, cs)) = (m.shape(), m.strides());
         let (rs, cs) = (rs as isize, cs as isize);
+        let ptr = m.as_ptr();
         if t {
-            (cs, rs)
+            Strided {
+                ptr,
+                rows: c,
+                cols: r,
+                rs: cs,
+                cs: rs,
+            }
         } else {
-            (rs, cs)
+            Strided {
+                ptr,
+                rows: r,
+                cols: c,
+                rs,
+                cs,
+            }
         }
-    };
-    let (rsa, csa) = strides(a.strides(), ta);
-    let (rsb, csb) = strides(b.strides(), tb);
+    }
+}
+
+/// The shape checks and the kernel call, once for every kind of matrix and view.
+///
+/// # Safety
+/// `a`, `b` and `c` must describe live, non-overlapping (C with neither) matrices.
+unsafe fn product(
+    alpha: Real,
+    a: Strided,
+    b: Strided,
+    beta: Real,
+    c: *mut Real,
+    (c_rows, c_cols): (usize, usize),
+    (c_rs, ldc): (usize, usize),
+) {
+    let (m, k, n) = (a.rows, a.cols, b.cols);
+    assert!(
+        k == b.rows && c_rows == m && c_cols == n,
+        "gemm shapes: op(A) {m}×{k}, op(B) {}×{n}, C {c_rows}×{c_cols}",
+        b.rows
+    );
+    assert!(c_rs == 1 || m <= 1, "gemm: C's rows must be contiguous");
     if m == 0 || n == 0 {
         return;
     }
-    // SAFETY: the pointers come from live matrices whose shapes were checked above against
-    // m, k, n and the strides are their own; C is borrowed mutably, so it overlaps neither A
-    // nor B.
-    unsafe {
-        kernel_product(
-            m,
-            k,
-            n,
-            alpha,
-            (a.as_ptr(), rsa, csa),
-            (b.as_ptr(), rsb, csb),
-            beta,
-            c.as_mut_ptr(),
-            ldc,
-        )
-    }
+    kernel_product(
+        m,
+        k,
+        n,
+        alpha,
+        (a.ptr, a.rs, a.cs),
+        (b.ptr, b.rs, b.cs),
+        beta,
+        c,
+        ldc,
+    )
 }
 
 /// A strided operand: pointer, row stride, column stride (in elements).

@@ -5,7 +5,7 @@
 use super::{Activation, Dense, Init, Loss};
 use crate::optim::clip::sum_squares;
 use crate::{Matrix, Real};
-use nalgebra::{DMatrixView, Dyn, MatrixView, RawStorage};
+use nalgebra::{DMatrixView, Dyn, MatrixView};
 use rand::Rng;
 
 /// What a layer is made of before it has weights: the config's view of a layer.
@@ -284,22 +284,19 @@ impl Network {
             .collect()
     }
 
-    /// The forward pass over a `batch × input` block (a matrix, or a view with any strides);
-    /// the result is `ws.output()`.
-    pub fn forward<S: RawStorage<Real, Dyn, Dyn>>(
-        &self,
-        x: &nalgebra::Matrix<Real, Dyn, Dyn, S>,
-        ws: &mut Workspace,
-    ) {
+    /// The forward pass over a `batch × input` block; the result is `ws.output()`.
+    pub fn forward(&self, x: &Matrix, ws: &mut Workspace) {
+        self.forward_input(&Input::of(x), ws);
+    }
+
+    /// The forward pass over inputs with any strides.
+    pub fn forward_input(&self, x: &Input<'_>, ws: &mut Workspace) {
         assert_eq!(x.nrows(), ws.batch, "workspace sized for another batch");
         let Workspace { z, a, scratch, .. } = ws;
         for (l, layer) in self.layers.iter().enumerate() {
             let (done, rest) = a.split_at_mut(l);
-            if l == 0 {
-                layer.forward(x, &mut z[l], &mut rest[0], scratch);
-            } else {
-                layer.forward(&done[l - 1], &mut z[l], &mut rest[0], scratch);
-            }
+            let input = if l == 0 { *x } else { Input::of(&done[l - 1]) };
+            layer.forward(&input, &mut z[l], &mut rest[0], scratch);
         }
     }
 
@@ -346,7 +343,7 @@ impl Network {
         } = shard;
         let (x, loss, fused, divisor) = (x, *loss, *fused, *divisor);
         assert_eq!(grads.len(), self.param_count(), "gradient buffer size");
-        self.forward(x, ws);
+        self.forward_input(x, ws);
         let last = self.layers.len() - 1;
         let Workspace {
             z,
@@ -375,7 +372,8 @@ impl Network {
             if l == 0 {
                 layer.backward(x, &from_l[0], dw, db, None);
             } else {
-                layer.backward(&a[l - 1], &from_l[0], dw, db, Some(&mut before[l - 1]));
+                let input = Input::of(&a[l - 1]);
+                layer.backward(&input, &from_l[0], dw, db, Some(&mut before[l - 1]));
             }
             if l > 0 {
                 self.layers[l - 1].activation_backward(

@@ -33,7 +33,11 @@ impl SplitOptimizer {
     /// Exactly `parts` instances (at least 1, at most one per parameter).
     pub fn with_parts(hyper: &Hyper, lens: Vec<usize>, parts: usize) -> SplitOptimizer {
         let total: usize = lens.iter().sum();
-        let parts = parts.clamp(1, total.max(1));
+        let parts = if cfg!(target_arch = "wasm32") {
+            1
+        } else {
+            parts.clamp(1, total.max(1))
+        };
         SplitOptimizer {
             parts: (0..parts).map(|_| hyper.build()).collect(),
             bounds: (0..=parts).map(|i| i * total / parts).collect(),
@@ -43,6 +47,12 @@ impl SplitOptimizer {
 
     pub fn parts(&self) -> usize {
         self.parts.len()
+    }
+
+    /// One instance: always in WebAssembly (no threads there), so the parts' code is left
+    /// out of the page's engine.
+    fn single(&self) -> bool {
+        cfg!(target_arch = "wasm32") || self.parts.len() == 1
     }
 
     /// The same optimiser cut for `threads`, with this one's state and learning rate.
@@ -69,7 +79,7 @@ impl SplitOptimizer {
         grads: Vec<&[Real]>,
         run: impl FnOnce(usize, &(dyn Fn(usize) + Sync)),
     ) {
-        if self.parts.len() == 1 {
+        if self.single() {
             let mut params = params;
             return self.parts[0].step(&mut params, &grads);
         }
@@ -92,6 +102,9 @@ impl SplitOptimizer {
 
     /// The state in the layout of one instance over every tensor.
     pub fn state(&self) -> OptimizerState {
+        if self.single() {
+            return self.parts[0].state();
+        }
         let states: Vec<OptimizerState> = self.parts.iter().map(|p| p.state()).collect();
         let buffers = (0..states[0].buffers.len())
             .map(|b| {
@@ -121,7 +134,7 @@ impl SplitOptimizer {
 
     /// Puts back a state in the one-instance layout (its shapes checked by the caller).
     pub fn set_state(&mut self, state: OptimizerState) -> Result<(), String> {
-        if self.parts.len() == 1 {
+        if self.single() {
             return self.parts[0].set_state(state);
         }
         let mut per_part: Vec<OptimizerState> = (0..self.parts.len())
