@@ -1,5 +1,7 @@
 //! Command-line arguments (clap derive).
 
+use crate::nn::kernel::{set_kernel, Kernel};
+use crate::train::trainer::set_default_threads;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -80,6 +82,58 @@ impl DefaultedDataArgs {
     }
 }
 
+/// How a command computes: threads and kernel (`--threads`, `--kernel`).
+#[derive(Args, Debug, Clone, Default)]
+pub struct ComputeArgs {
+    /// Threads computing each batch's shards (default: every core). The trained weights are
+    /// the same for any number.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub kernel: KernelArg,
+}
+
+/// `--kernel`, alone (for commands without threads).
+#[derive(Args, Debug, Clone, Default)]
+pub struct KernelArg {
+    /// `native` (fast: the CPU's AVX-512/AVX2 kernels) or `portable` (the web page's
+    /// arithmetic, reproducing its numbers bit for bit; slower).
+    #[arg(long, value_parser = parse_kernel)]
+    pub kernel: Option<Kernel>,
+}
+
+fn parse_kernel(s: &str) -> Result<Kernel, String> {
+    Kernel::from_name(s)
+        .ok_or_else(|| format!("unknown kernel {s:?}, expected `native` or `portable`"))
+}
+
+impl KernelArg {
+    /// Puts the chosen kernel in force for this process.
+    pub fn apply(&self) {
+        set_kernel(self.kernel.unwrap_or_default());
+    }
+}
+
+impl ComputeArgs {
+    /// Puts the kernel in force and makes `--threads` (else `default`) the threads of every
+    /// trainer this process makes; returns that count.
+    pub fn apply(&self, default: usize) -> Result<usize, String> {
+        self.kernel.apply();
+        let n = match self.threads {
+            Some(0) => return Err("--threads: must be at least 1".into()),
+            Some(n) => n,
+            None => default,
+        };
+        set_default_threads(n);
+        Ok(n)
+    }
+}
+
+/// The cores this process may use.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 #[derive(Args, Debug)]
 pub struct TrainArgs {
     /// The training config (JSON): a bare config, or a page preset
@@ -100,6 +154,8 @@ pub struct TrainArgs {
     /// Write the per-epoch history here (JSON).
     #[arg(long)]
     pub history: Option<PathBuf>,
+    #[command(flatten)]
+    pub compute: ComputeArgs,
     /// Print nothing on stderr but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -120,6 +176,8 @@ pub struct EvalArgs {
     /// test split, else its validation split.
     #[arg(long)]
     pub all_rows: bool,
+    #[command(flatten)]
+    pub kernel: KernelArg,
 }
 
 #[derive(Args, Debug)]
@@ -127,6 +185,8 @@ pub struct BenchArgs {
     /// Timed repeats per measurement (the median is reported).
     #[arg(long, default_value_t = 5)]
     pub repeats: usize,
+    #[command(flatten)]
+    pub compute: ComputeArgs,
 }
 
 #[derive(Args, Debug)]

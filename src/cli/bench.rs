@@ -1,12 +1,15 @@
 //! `mlp-lab bench`: native speed of the three matrix products of a dense layer at the MNIST
-//! sizes and of whole training steps for the benchmark networks, on synthetic data. Prints a
-//! JSON object (and a table on stderr). Medians of several timed repeats after a warm-up.
+//! sizes and of whole training steps for the benchmark networks, on synthetic data, with the
+//! `--threads` and `--kernel` given (training uses the threads; a product is one call on one
+//! thread). Prints a JSON object (and a table on stderr). Medians of several timed repeats
+//! after a warm-up.
 
 use super::args::BenchArgs;
 use crate::config::Config;
 use crate::data::{Dataset, Targets};
 use crate::nn::gemm::gemm;
 use crate::train::clock::now_seconds;
+use crate::train::shard::shards;
 use crate::train::Trainer;
 use crate::Matrix;
 use rand::Rng;
@@ -25,6 +28,9 @@ const CASES: [(&str, &[usize], &[usize]); 3] = [
 
 pub fn run(args: BenchArgs) -> Result<(), String> {
     let repeats = args.repeats.max(1);
+    let threads = args.compute.apply(super::args::cores())?;
+    let kernel = crate::nn::kernel::kernel();
+    eprintln!("{threads} thread(s), {kernel} kernel");
     let mut kernels = Vec::new();
     // Forward X·Wᵀ, weight gradient dYᵀ·X, input gradient dY·W for a 784→256 layer at batch 128.
     let (b, i, o) = (128, 784, 256);
@@ -60,11 +66,16 @@ pub fn run(args: BenchArgs) -> Result<(), String> {
     for (name, widths, batches) in CASES {
         for &batch in batches {
             let eps = examples_per_second(widths, batch, repeats)?;
-            eprintln!("{name:<28} batch {batch:<4} {eps:>12.0} examples/s");
-            training.push(json!({"case": name, "batch": batch, "examples_per_second": eps}));
+            let shards = shards(batch).len();
+            eprintln!("{name:<28} batch {batch:<4} {eps:>12.0} examples/s ({shards} shards)");
+            training.push(
+                json!({"case": name, "batch": batch, "examples_per_second": eps,
+                                 "shards": shards}),
+            );
         }
     }
-    let out: Value = json!({"kernels": kernels, "training": training, "repeats": repeats});
+    let out: Value = json!({"kernels": kernels, "training": training, "repeats": repeats,
+                            "threads": threads, "kernel": kernel.name()});
     println!("{out}");
     Ok(())
 }

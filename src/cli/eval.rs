@@ -15,6 +15,7 @@ use crate::train::RunData;
 use serde_json::{json, Value};
 
 pub fn run(args: EvalArgs) -> Result<(), String> {
+    args.kernel.apply();
     let model = Model::from_json(&read_text(&args.model, "model")?)
         .map_err(|e| format!("{}: {e}", args.model.display()))?;
     let task = match args.task.as_deref() {

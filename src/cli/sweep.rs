@@ -3,7 +3,7 @@
 //! finished trials are loaded, not rerun), progress on stderr, and as the last stdout line one
 //! JSON object with every trial and the best.
 
-use super::args::DefaultedDataArgs;
+use super::args::{ComputeArgs, DefaultedDataArgs};
 use super::files::{read_text, write_atomically};
 use super::load::load_data;
 use crate::sweep::runner::{self, Event, SweepData};
@@ -34,6 +34,10 @@ pub struct SweepArgs {
     /// cores).
     #[arg(long)]
     pub workers: Option<usize>,
+    /// Threads per trial: `--threads N`; by default the cores divided among the trials
+    /// training at once (at least 1). `--kernel` as for `train`.
+    #[command(flatten)]
+    pub compute: ComputeArgs,
     /// Keep the sweep here: spec.json and trials.jsonl (one finished trial per line). Running
     /// again with the same directory resumes the sweep.
     #[arg(long)]
@@ -84,6 +88,9 @@ pub fn run(args: SweepArgs) -> Result<(), String> {
         .unwrap_or(cores)
         .min(sweep.remaining())
         .max(1);
+    // Trials are the better use of cores (no shard folding, no waiting on each other), so
+    // threads only get what the trials leave.
+    let threads = args.compute.apply((cores / workers).max(1))?;
     if !quiet {
         if resumed > 0 {
             let dir = args
@@ -97,7 +104,7 @@ pub fn run(args: SweepArgs) -> Result<(), String> {
             );
         }
         eprintln!(
-            "sweep: {} search, {} trial(s) to run of {max_trials}, {workers} worker(s), judged by {} ({})",
+            "sweep: {} search, {} trial(s) to run of {max_trials}, {workers} worker(s) × {threads} thread(s), judged by {} ({})",
             json_name(&method),
             sweep.remaining(),
             sweep.spec().metric,

@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 
 pub fn run(args: TrainArgs) -> Result<(), String> {
     let started = now_seconds();
+    args.compute.apply(super::args::cores())?;
     let config_path = args.config.display().to_string();
     let (mut config, preset_data, preset_target) = read_config(&read_text(&args.config, "config")?)
         .map_err(|e| format!("config {config_path}: {e}"))?;

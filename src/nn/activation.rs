@@ -2,6 +2,7 @@
 //! a layer that carry it, so its forward and backward take the whole set of softmax columns
 //! (see [`softmax_forward`] and [`softmax_backward`]).
 
+use super::kernel::{kernel, Kernel, Math, PlatformMath, PortableMath};
 use crate::Real;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -53,10 +54,17 @@ impl Activation {
     /// Applies an element-wise activation in place. Softmax is not element-wise and is rejected
     /// here in debug builds; callers route it through [`softmax_forward`].
     pub fn apply(self, z: &mut [Real]) {
+        match kernel() {
+            Kernel::Native => self.apply_with::<PlatformMath>(z),
+            Kernel::Portable => self.apply_with::<PortableMath>(z),
+        }
+    }
+
+    fn apply_with<M: Math>(self, z: &mut [Real]) {
         match self {
             Activation::Identity => {}
-            Activation::Sigmoid => z.iter_mut().for_each(|v| *v = sigmoid(*v)),
-            Activation::Tanh => z.iter_mut().for_each(|v| *v = v.tanh()),
+            Activation::Sigmoid => z.iter_mut().for_each(|v| *v = sigmoid_with::<M>(*v)),
+            Activation::Tanh => z.iter_mut().for_each(|v| *v = M::tanh(*v)),
             Activation::Relu => z.iter_mut().for_each(|v| *v = v.max(0.0)),
             Activation::LeakyRelu => z.iter_mut().for_each(|v| {
                 if *v < 0.0 {
@@ -97,9 +105,17 @@ impl fmt::Display for Activation {
     }
 }
 
-#[inline]
+/// 1 / (1 + e^−z) with the kernel's `exp`.
 pub fn sigmoid(z: Real) -> Real {
-    1.0 / (1.0 + (-z).exp())
+    match kernel() {
+        Kernel::Native => sigmoid_with::<PlatformMath>(z),
+        Kernel::Portable => sigmoid_with::<PortableMath>(z),
+    }
+}
+
+#[inline(always)]
+fn sigmoid_with<M: Math>(z: Real) -> Real {
+    1.0 / (1.0 + M::exp(-z))
 }
 
 /// Softmax across the given columns of a column-major `rows × cols` block, row by row: every
@@ -107,6 +123,18 @@ pub fn sigmoid(z: Real) -> Real {
 /// into several runs; softmax normalises over all of them together. `scratch` holds two
 /// row-length buffers so this allocates nothing.
 pub fn softmax_forward(
+    data: &mut [Real],
+    rows: usize,
+    cols: &[std::ops::Range<usize>],
+    scratch: &mut [Real],
+) {
+    match kernel() {
+        Kernel::Native => softmax_with::<PlatformMath>(data, rows, cols, scratch),
+        Kernel::Portable => softmax_with::<PortableMath>(data, rows, cols, scratch),
+    }
+}
+
+fn softmax_with<M: Math>(
     data: &mut [Real],
     rows: usize,
     cols: &[std::ops::Range<usize>],
@@ -122,7 +150,7 @@ pub fn softmax_forward(
     for c in cols.iter().cloned().flatten() {
         let col = &mut data[c * rows..(c + 1) * rows];
         for ((v, m), s) in col.iter_mut().zip(max.iter()).zip(sum.iter_mut()) {
-            *v = (*v - m).exp();
+            *v = M::exp(*v - m);
             *s += *v;
         }
     }

@@ -4,7 +4,9 @@
 
 use super::activation::{self, Activation};
 use super::gemm::gemm;
+use super::network::Input;
 use crate::{Matrix, Real};
+use nalgebra::DMatrixViewMut;
 use std::ops::Range;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -76,7 +78,7 @@ impl Dense {
     }
 
     /// z = x·Wᵀ + b and a = f(z) for a `batch × inputs` block `x`.
-    pub fn forward(&self, x: &Matrix, z: &mut Matrix, a: &mut Matrix, scratch: &mut [Real]) {
+    pub fn forward(&self, x: &Input<'_>, z: &mut Matrix, a: &mut Matrix, scratch: &mut [Real]) {
         gemm(1.0, x, false, &self.weights, true, 0.0, z);
         let rows = z.nrows();
         let (zs, data) = (z.as_mut_slice(), a.as_mut_slice());
@@ -129,17 +131,18 @@ impl Dense {
         }
     }
 
-    /// From dL/dz (`dz`) and the layer input `x`: dW = dzᵀ·x, db = column sums of dz, and, when
-    /// asked for, dL/dx = dz·W.
+    /// From dL/dz (`dz`) and the layer input `x`: dW = dzᵀ·x (into `dw`, column-major
+    /// `units × inputs`), db = column sums of dz, and, when asked for, dL/dx = dz·W.
     pub fn backward(
         &self,
-        x: &Matrix,
+        x: &Input<'_>,
         dz: &Matrix,
-        dw: &mut Matrix,
+        dw: &mut [Real],
         db: &mut [Real],
         dx: Option<&mut Matrix>,
     ) {
-        gemm(1.0, dz, true, x, false, 0.0, dw);
+        let mut dw = DMatrixViewMut::from_slice(dw, self.units(), self.inputs());
+        gemm(1.0, dz, true, x, false, 0.0, &mut dw);
         for (j, b) in db.iter_mut().enumerate() {
             *b = dz.column(j).sum();
         }

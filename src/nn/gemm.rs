@@ -1,68 +1,125 @@
-//! The one matrix product the engine uses: C ← α·op(A)·op(B) + β·C on column-major nalgebra
-//! matrices, where op is the identity or the transpose. A transpose is only a swap of strides
+//! The one matrix product the engine uses: C ← α·op(A)·op(B) + β·C on nalgebra matrices or
+//! views, where op is the identity or the transpose. A transpose is only a swap of strides
 //! here, so backpropagation's two transposed products cost no copies.
 //!
-//! Natively the product is matrixmultiply's (AVX/FMA kernels). In WebAssembly, where
-//! matrixmultiply has no SIMD kernel, it is [`packed::sgemm`], a packed, register-blocked
-//! kernel written for wasm SIMD that allocates nothing once warmed up.
+//! Natively the product is the `gemm` crate's (AVX-512 or AVX2/FMA kernels chosen at run time)
+//! or, with [`Kernel::Portable`], the page's. In WebAssembly, where neither has a SIMD kernel,
+//! it is [`packed::sgemm`], a packed, register-blocked kernel written for wasm SIMD that
+//! allocates nothing once warmed up.
 
-use crate::{Matrix, Real};
+#[allow(unused_imports)]
+use super::kernel::{kernel, Kernel};
+use crate::Real;
+use nalgebra::{Dyn, Matrix, RawStorage, RawStorageMut};
 
 #[path = "gemm_wasm.rs"]
 pub mod packed;
 
-/// C ← α·op(A)·op(B) + β·C. Panics only on a shape mismatch, which is a bug in the caller.
-pub fn gemm(alpha: Real, a: &Matrix, ta: bool, b: &Matrix, tb: bool, beta: Real, c: &mut Matrix) {
-    let (m, k) = if ta {
-        (a.ncols(), a.nrows())
-    } else {
-        (a.nrows(), a.ncols())
-    };
-    let (kb, n) = if tb {
-        (b.ncols(), b.nrows())
-    } else {
-        (b.nrows(), b.ncols())
-    };
-    assert!(
-        k == kb && c.nrows() == m && c.ncols() == n,
-        "gemm shapes: op(A) {m}×{k}, op(B) {kb}×{n}, C {}×{}",
-        c.nrows(),
-        c.ncols()
-    );
-    // Column-major: element (i, j) sits at i + j·nrows, so row stride 1, column stride nrows.
-    let strides = |mat: &Matrix, t: bool| {
-        let (rs, cs) = (1isize, mat.nrows() as isize);
-        if t {
-            (cs, rs)
-        } else {
-            (rs, cs)
-        }
-    };
-    let (rsa, csa) = strides(a, ta);
-    let (rsb, csb) = strides(b, tb);
-    if m == 0 || n == 0 {
-        return;
-    }
-    // SAFETY: the pointers come from live matrices whose shapes were checked above against
-    // m, k, n and the strides describe their column-major layout exactly; C is borrowed
+/// C ← α·op(A)·op(B) + β·C. C's rows must be contiguous (row stride 1: a matrix, a view of
+/// whole columns, or a view over a slice). Panics only on a shape mismatch, which is a bug in
+/// the caller.
+pub fn gemm<SA, SB, SC>(
+    alpha: Real,
+    a: &Matrix<Real, Dyn, Dyn, SA>,
+    ta: bool,
+    b: &Matrix<Real, Dyn, Dyn, SB>,
+    tb: bool,
+    beta: Real,
+    c: &mut Matrix<Real, Dyn, Dyn, SC>,
+) where
+    SA: RawStorage<Real, Dyn, Dyn>,
+    SB: RawStorage<Real, Dyn, Dyn>,
+    SC: RawStorageMut<Real, Dyn, Dyn>,
+{
+    let (c_shape, c_strides) = (c.shape(), c.strides());
+    // SAFETY: each pointer comes with its matrix's own shape and strides, and C is borrowed
     // mutably, so it overlaps neither A nor B.
     unsafe {
-        kernel(
-            m,
-            k,
-            n,
+        product(
             alpha,
-            a.as_ptr(),
-            rsa,
-            csa,
-            b.as_ptr(),
-            rsb,
-            csb,
+            Strided::of(a, ta),
+            Strided::of(b, tb),
             beta,
             c.as_mut_ptr(),
+            c_shape,
+            c_strides,
         )
     }
 }
+
+/// op(M) of a matrix: pointer, shape and (row, column) strides, a transpose swapping both.
+#[derive(Clone, Copy)]
+struct Strided {
+    ptr: *const Real,
+    rows: usize,
+    cols: usize,
+    rs: isize,
+    cs: isize,
+}
+
+impl Strided {
+    fn of<S: RawStorage<Real, Dyn, Dyn>>(m: &Matrix<Real, Dyn, Dyn, S>, t: bool) -> Strided {
+        let ((r, c), (rs, cs)) = (m.shape(), m.strides());
+        let (rs, cs) = (rs as isize, cs as isize);
+        let ptr = m.as_ptr();
+        if t {
+            Strided {
+                ptr,
+                rows: c,
+                cols: r,
+                rs: cs,
+                cs: rs,
+            }
+        } else {
+            Strided {
+                ptr,
+                rows: r,
+                cols: c,
+                rs,
+                cs,
+            }
+        }
+    }
+}
+
+/// The shape checks and the kernel call, once for every kind of matrix and view.
+///
+/// # Safety
+/// `a`, `b` and `c` must describe live, non-overlapping (C with neither) matrices.
+unsafe fn product(
+    alpha: Real,
+    a: Strided,
+    b: Strided,
+    beta: Real,
+    c: *mut Real,
+    (c_rows, c_cols): (usize, usize),
+    (c_rs, ldc): (usize, usize),
+) {
+    let (m, k, n) = (a.rows, a.cols, b.cols);
+    assert!(
+        k == b.rows && c_rows == m && c_cols == n,
+        "gemm shapes: op(A) {m}×{k}, op(B) {}×{n}, C {c_rows}×{c_cols}",
+        b.rows
+    );
+    assert!(c_rs == 1 || m <= 1, "gemm: C's rows must be contiguous");
+    if m == 0 || n == 0 {
+        return;
+    }
+    kernel_product(
+        m,
+        k,
+        n,
+        alpha,
+        (a.ptr, a.rs, a.cs),
+        (b.ptr, b.rs, b.cs),
+        beta,
+        c,
+        ldc,
+    )
+}
+
+/// A strided operand: pointer, row stride, column stride (in elements).
+type Operand = (*const Real, isize, isize);
 
 /// The wasm SIMD kernel (f32 builds for wasm32 with simd128).
 #[cfg(all(
@@ -72,51 +129,109 @@ pub fn gemm(alpha: Real, a: &Matrix, ta: bool, b: &Matrix, tb: bool, beta: Real,
 ))]
 #[allow(clippy::too_many_arguments)]
 #[inline]
-unsafe fn kernel(
+unsafe fn kernel_product(
     m: usize,
     k: usize,
     n: usize,
     alpha: Real,
-    a: *const Real,
-    rsa: isize,
-    csa: isize,
-    b: *const Real,
-    rsb: isize,
-    csb: isize,
+    (a, rsa, csa): Operand,
+    (b, rsb, csb): Operand,
     beta: Real,
     c: *mut Real,
+    ldc: usize,
 ) {
-    packed::sgemm(m, k, n, alpha, a, rsa, csa, b, rsb, csb, beta, c, m)
+    packed::sgemm(m, k, n, alpha, a, rsa, csa, b, rsb, csb, beta, c, ldc)
 }
 
-/// matrixmultiply everywhere else (C column-major: row stride 1, column stride m).
-#[cfg(not(all(
+/// matrixmultiply for a wasm build without SIMD.
+#[cfg(all(
     target_arch = "wasm32",
-    target_feature = "simd128",
-    not(feature = "f64")
-)))]
+    not(all(target_feature = "simd128", not(feature = "f64")))
+))]
 #[allow(clippy::too_many_arguments)]
 #[inline]
-unsafe fn kernel(
+unsafe fn kernel_product(
     m: usize,
     k: usize,
     n: usize,
     alpha: Real,
-    a: *const Real,
-    rsa: isize,
-    csa: isize,
-    b: *const Real,
-    rsb: isize,
-    csb: isize,
+    (a, rsa, csa): Operand,
+    (b, rsb, csb): Operand,
     beta: Real,
     c: *mut Real,
+    ldc: usize,
 ) {
     #[cfg(feature = "f64")]
     use matrixmultiply::dgemm as mm;
     #[cfg(not(feature = "f64"))]
     use matrixmultiply::sgemm as mm;
     mm(
-        m, k, n, alpha, a, rsa, csa, b, rsb, csb, beta, c, 1, m as isize,
+        m,
+        k,
+        n,
+        alpha,
+        a,
+        rsa,
+        csa,
+        b,
+        rsb,
+        csb,
+        beta,
+        c,
+        1,
+        ldc as isize,
+    )
+}
+
+/// Natively: the `gemm` crate, or the page's packed product with [`Kernel::Portable`] (f32
+/// only: the page has no f64 build to imitate).
+#[cfg(not(target_arch = "wasm32"))]
+#[allow(clippy::too_many_arguments)]
+#[inline]
+unsafe fn kernel_product(
+    m: usize,
+    k: usize,
+    n: usize,
+    alpha: Real,
+    (a, rsa, csa): Operand,
+    (b, rsb, csb): Operand,
+    beta: Real,
+    c: *mut Real,
+    ldc: usize,
+) {
+    #[cfg(not(feature = "f64"))]
+    if kernel() == Kernel::Portable {
+        return packed::sgemm(m, k, n, alpha, a, rsa, csa, b, rsb, csb, beta, c, ldc);
+    }
+    if k == 0 {
+        for j in 0..n {
+            let col = std::slice::from_raw_parts_mut(c.add(j * ldc), m);
+            col.iter_mut()
+                .for_each(|v| *v = if beta == 0.0 { 0.0 } else { beta * *v });
+        }
+        return;
+    }
+    // The crate's convention is dst ← α·dst + β·lhs·rhs, with (column, row) stride pairs.
+    gemm::gemm(
+        m,
+        n,
+        k,
+        c,
+        ldc as isize,
+        1,
+        beta != 0.0,
+        a,
+        csa,
+        rsa,
+        b,
+        csb,
+        rsb,
+        beta,
+        alpha,
+        false,
+        false,
+        false,
+        gemm::Parallelism::None,
     )
 }
 

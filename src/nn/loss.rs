@@ -8,6 +8,7 @@
 //! the log of a rounded-to-zero probability. The general path computes dL/dp here and lets the
 //! activation's Jacobian carry it to dL/dz.
 
+use super::kernel::{kernel, Kernel, Math, PlatformMath, PortableMath};
 use crate::{Matrix, Real};
 use serde::{Deserialize, Serialize};
 
@@ -34,18 +35,50 @@ impl Loss {
         }
     }
 
-    /// The divisor of the reduction for a `batch × outputs` block.
-    fn denominator(self, out: &Matrix) -> f64 {
+    /// The divisor of the reduction over a `rows × outputs` block: the rows for
+    /// cross-entropy, every element for MSE and BCE. A shard of a batch divides by its batch's
+    /// divisor, so the shards' gradients sum to the batch's gradient.
+    pub fn divisor(self, rows: usize, outputs: usize) -> f64 {
         match self {
-            Loss::CrossEntropy => out.nrows() as f64,
-            Loss::Mse | Loss::BinaryCrossEntropy => (out.nrows() * out.ncols()) as f64,
+            Loss::CrossEntropy => rows as f64,
+            Loss::Mse | Loss::BinaryCrossEntropy => (rows * outputs) as f64,
         }
     }
 
-    /// The loss from the output activations `a` (general path). Accumulates in f64 so the mean
-    /// of a large batch does not lose digits.
+    fn divisor_of(self, out: &Matrix) -> f64 {
+        self.divisor(out.nrows(), out.ncols())
+    }
+
+    /// The loss from the output activations `a` (general path): the mean as PyTorch reduces.
     pub fn value(self, a: &Matrix, y: &Matrix) -> f64 {
-        let sum: f64 = match self {
+        self.sum(a, y) / self.divisor_of(a)
+    }
+
+    /// The loss from the output layer's logits `z` (fused path: softmax + cross-entropy or
+    /// sigmoid + binary cross-entropy), stable for any logit size.
+    pub fn value_from_logits(self, z: &Matrix, y: &Matrix) -> f64 {
+        self.sum_from_logits(z, y) / self.divisor_of(z)
+    }
+
+    /// The general path's per-element losses summed, before the reduction's division.
+    /// Accumulates in f64 so the sum of a large batch does not lose digits.
+    pub fn sum(self, a: &Matrix, y: &Matrix) -> f64 {
+        match kernel() {
+            Kernel::Native => self.sum_with::<PlatformMath>(a, y),
+            Kernel::Portable => self.sum_with::<PortableMath>(a, y),
+        }
+    }
+
+    /// The fused path's per-element losses summed, before the reduction's division.
+    pub fn sum_from_logits(self, z: &Matrix, y: &Matrix) -> f64 {
+        match kernel() {
+            Kernel::Native => self.sum_from_logits_with::<PlatformMath>(z, y),
+            Kernel::Portable => self.sum_from_logits_with::<PortableMath>(z, y),
+        }
+    }
+
+    fn sum_with<M: Math>(self, a: &Matrix, y: &Matrix) -> f64 {
+        match self {
             Loss::Mse => a
                 .iter()
                 .zip(y.iter())
@@ -55,34 +88,27 @@ impl Loss {
                 .iter()
                 .zip(y.iter())
                 .filter(|(_, y)| **y != 0.0)
-                .map(|(p, y)| -(*y as f64) * clamped_ln(*p as f64))
+                .map(|(p, y)| -(*y as f64) * clamped_ln::<M>(*p as f64))
                 .sum(),
             Loss::BinaryCrossEntropy => a
                 .iter()
                 .zip(y.iter())
                 .map(|(p, y)| {
                     let (p, y) = (*p as f64, *y as f64);
-                    -(y * clamped_ln(p) + (1.0 - y) * clamped_ln(1.0 - p))
+                    -(y * clamped_ln::<M>(p) + (1.0 - y) * clamped_ln::<M>(1.0 - p))
                 })
                 .sum(),
-        };
-        sum / self.denominator(a)
+        }
     }
 
-    /// The loss from the output layer's logits `z` (fused path: softmax + cross-entropy or
-    /// sigmoid + binary cross-entropy), stable for any logit size.
-    pub fn value_from_logits(self, z: &Matrix, y: &Matrix) -> f64 {
-        let sum: f64 = match self {
+    fn sum_from_logits_with<M: Math>(self, z: &Matrix, y: &Matrix) -> f64 {
+        match self {
             Loss::CrossEntropy => (0..z.nrows())
                 .map(|r| {
                     let row = z.row(r);
                     let max = row.iter().fold(f64::NEG_INFINITY, |m, v| m.max(*v as f64));
-                    let lse = max
-                        + row
-                            .iter()
-                            .map(|v| (*v as f64 - max).exp())
-                            .sum::<f64>()
-                            .ln();
+                    let sum_exp: f64 = row.iter().map(|v| M::exp64(*v as f64 - max)).sum();
+                    let lse = max + M::ln64(sum_exp);
                     row.iter()
                         .zip(y.row(r).iter())
                         .map(|(z, y)| -(*y as f64) * (*z as f64 - lse))
@@ -94,17 +120,17 @@ impl Loss {
                 .zip(y.iter())
                 .map(|(z, y)| {
                     let (z, y) = (*z as f64, *y as f64);
-                    z.max(0.0) - z * y + (-z.abs()).exp().ln_1p()
+                    z.max(0.0) - z * y + M::ln_1p64(M::exp64(-z.abs()))
                 })
                 .sum(),
-            Loss::Mse => return self.value(z, y),
-        };
-        sum / self.denominator(z)
+            Loss::Mse => self.sum_with::<M>(z, y),
+        }
     }
 
-    /// dL/da for the general path, written into `g`.
-    pub fn output_grad(self, a: &Matrix, y: &Matrix, g: &mut Matrix) {
-        let n = self.denominator(a) as Real;
+    /// dL/da for the general path, written into `g`, for a loss divided by `divisor`
+    /// ([`Loss::divisor`] of the whole batch).
+    pub fn output_grad(self, a: &Matrix, y: &Matrix, g: &mut Matrix, divisor: f64) {
+        let n = divisor as Real;
         let it = g.iter_mut().zip(a.iter().zip(y.iter()));
         match self {
             Loss::Mse => it.for_each(|(g, (a, y))| *g = 2.0 * (a - y) / n),
@@ -122,9 +148,9 @@ impl Loss {
         }
     }
 
-    /// dL/dz for the fused path: (p − y)/N, written into `g`.
-    pub fn fused_grad(self, a: &Matrix, y: &Matrix, g: &mut Matrix) {
-        let n = self.denominator(a) as Real;
+    /// dL/dz for the fused path: (p − y)/N with N = `divisor`, written into `g`.
+    pub fn fused_grad(self, a: &Matrix, y: &Matrix, g: &mut Matrix, divisor: f64) {
+        let n = divisor as Real;
         g.iter_mut()
             .zip(a.iter().zip(y.iter()))
             .for_each(|(g, (p, y))| *g = (p - y) / n);
@@ -137,8 +163,8 @@ impl std::fmt::Display for Loss {
     }
 }
 
-fn clamped_ln(p: f64) -> f64 {
-    p.ln().max(LOG_FLOOR)
+fn clamped_ln<M: Math>(p: f64) -> f64 {
+    M::ln64(p).max(LOG_FLOOR)
 }
 
 /// Keeps 1/p finite for a probability that rounded to zero.

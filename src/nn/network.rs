@@ -5,6 +5,7 @@
 use super::{Activation, Dense, Init, Loss};
 use crate::optim::clip::sum_squares;
 use crate::{Matrix, Real};
+use nalgebra::{DMatrixView, Dyn, MatrixView};
 use rand::Rng;
 
 /// What a layer is made of before it has weights: the config's view of a layer.
@@ -48,34 +49,72 @@ impl Workspace {
     }
 }
 
-/// dL/dW and dL/db for every layer, in the layers' shapes.
-#[derive(Clone, Debug, PartialEq)]
+/// dL/dW and dL/db of every layer in one flat buffer, in the order of [`Network::params`]: each
+/// layer's weights (column-major `units × inputs`, as its weight matrix stores them), then its
+/// bias. Flat so a shard's gradient is one buffer to add, send or share.
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Gradients {
-    pub weights: Vec<Matrix>,
-    pub bias: Vec<Vec<Real>>,
+    flat: Vec<Real>,
+    /// Each layer's (units, inputs).
+    shapes: Vec<(usize, usize)>,
 }
 
 impl Gradients {
+    /// Zero gradients for layers of these (units, inputs).
+    pub fn zeros(shapes: Vec<(usize, usize)>) -> Gradients {
+        let len = shapes.iter().map(|(u, i)| u * i + u).sum();
+        Gradients {
+            flat: vec![0.0; len],
+            shapes,
+        }
+    }
+
+    pub fn as_slice(&self) -> &[Real] {
+        &self.flat
+    }
+
+    pub fn as_mut_slice(&mut self) -> &mut [Real] {
+        &mut self.flat
+    }
+
+    /// Layer `l`'s weight gradient as a `units × inputs` matrix view.
+    pub fn weights(&self, l: usize) -> DMatrixView<'_, Real> {
+        let (u, i) = self.shapes[l];
+        DMatrixView::from_slice(self.layers().nth(l).expect("a layer index").0, u, i)
+    }
+
+    /// Layer `l`'s bias gradient.
+    pub fn bias(&self, l: usize) -> &[Real] {
+        self.layers().nth(l).expect("a layer index").1
+    }
+
+    /// (weights, bias) of each layer in turn.
+    pub fn layers(&self) -> impl Iterator<Item = (&[Real], &[Real])> {
+        let mut rest = self.flat.as_slice();
+        self.shapes.iter().map(move |&(u, i)| {
+            let (w, tail) = rest.split_at(u * i);
+            let (b, tail) = tail.split_at(u);
+            rest = tail;
+            (w, b)
+        })
+    }
+
+    pub fn layers_mut(&mut self) -> impl Iterator<Item = (&mut [Real], &mut [Real])> {
+        split_layers_mut(&mut self.flat, &self.shapes)
+    }
+
     /// Weights then bias of each layer in turn: the order of [`Network::params_mut`].
     pub fn slices(&self) -> Vec<&[Real]> {
-        self.weights
-            .iter()
-            .zip(&self.bias)
-            .flat_map(|(w, b)| [w.as_slice(), b.as_slice()])
-            .collect()
+        self.layers().flat_map(|(w, b)| [w, b]).collect()
     }
 
     pub fn slices_mut(&mut self) -> Vec<&mut [Real]> {
-        self.weights
-            .iter_mut()
-            .zip(self.bias.iter_mut())
-            .flat_map(|(w, b)| [w.as_mut_slice(), b.as_mut_slice()])
-            .collect()
+        self.layers_mut().flat_map(|(w, b)| [w, b]).collect()
     }
 
     /// The L2 norm of each layer's weight and bias gradients taken together.
     pub fn layer_norms(&self) -> Vec<f64> {
-        let mut out = vec![0.0; self.weights.len()];
+        let mut out = vec![0.0; self.shapes.len()];
         self.add_layer_norms(&mut out);
         out
     }
@@ -84,13 +123,89 @@ impl Gradients {
     /// layers (as `clip_grad_norm_` measures it), from one pass over the gradients.
     pub fn add_layer_norms(&self, sums: &mut [f64]) -> f64 {
         let mut total = 0.0;
-        for ((w, b), s) in self.weights.iter().zip(&self.bias).zip(sums) {
-            let sq = sum_squares(w.as_slice()) + sum_squares(b);
+        for ((w, b), s) in self.layers().zip(sums) {
+            let sq = sum_squares(w) + sum_squares(b);
             *s += sq.sqrt();
             total += sq;
         }
         total.sqrt()
     }
+}
+
+/// A flat gradient buffer cut into each layer's (weights, bias), for layers of these
+/// (units, inputs).
+pub fn split_layers_mut<'a>(
+    flat: &'a mut [Real],
+    shapes: &'a [(usize, usize)],
+) -> impl Iterator<Item = (&'a mut [Real], &'a mut [Real])> {
+    let mut rest = flat;
+    shapes.iter().map(move |&(u, i)| {
+        let (w, tail) = std::mem::take(&mut rest).split_at_mut(u * i);
+        let (b, tail) = tail.split_at_mut(u);
+        rest = tail;
+        (w, b)
+    })
+}
+
+/// Where a shard of rows sits in training: the keys of anything drawn per row, such as
+/// dropout masks, so that they do not depend on how a batch is shared out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ShardPos {
+    /// Epochs completed before this one.
+    pub epoch: usize,
+    /// The batch's index within its epoch (from 0).
+    pub batch: usize,
+    /// The shard's first row within its batch.
+    pub first_row: usize,
+}
+
+/// A `rows × inputs` block of inputs read in place, with any strides: the trainer's shards are
+/// row-major copies of data-set rows (one copy per row, no transposing), a whole batch a
+/// column-major matrix.
+pub type Input<'a> = MatrixView<'a, Real, Dyn, Dyn, Dyn, Dyn>;
+
+/// Views as [`Input`].
+pub trait AsInput {
+    fn of(m: &Matrix) -> Input<'_>;
+    /// `rows × cols` inputs stored row after row in `data`.
+    fn row_major(data: &[Real], rows: usize, cols: usize) -> Input<'_>;
+}
+
+impl AsInput for Input<'_> {
+    fn of(m: &Matrix) -> Input<'_> {
+        let (r, c) = m.shape();
+        MatrixView::from_slice_with_strides_generic(
+            m.as_slice(),
+            Dyn(r),
+            Dyn(c),
+            Dyn(1),
+            Dyn(r.max(1)),
+        )
+    }
+
+    fn row_major(data: &[Real], rows: usize, cols: usize) -> Input<'_> {
+        MatrixView::from_slice_with_strides_generic(
+            &data[..rows * cols],
+            Dyn(rows),
+            Dyn(cols),
+            Dyn(cols.max(1)),
+            Dyn(1),
+        )
+    }
+}
+
+/// One shard of a batch, for [`Network::shard_gradients`].
+pub struct ShardInput<'a> {
+    /// The shard's `rows × inputs` features and `rows × outputs` targets.
+    pub x: Input<'a>,
+    pub y: &'a Matrix,
+    pub loss: Loss,
+    /// Use the fused output gradient where the loss and output activation allow it.
+    pub fused: bool,
+    /// The divisor of the whole batch's loss ([`Loss::divisor`] of its rows), so the shards'
+    /// gradients sum to the batch's.
+    pub divisor: f64,
+    pub at: ShardPos,
 }
 
 impl Network {
@@ -143,14 +258,15 @@ impl Network {
     }
 
     pub fn zero_gradients(&self) -> Gradients {
-        Gradients {
-            weights: self
-                .layers
-                .iter()
-                .map(|l| Matrix::zeros(l.units(), l.inputs()))
-                .collect(),
-            bias: self.layers.iter().map(|l| vec![0.0; l.units()]).collect(),
-        }
+        Gradients::zeros(self.layer_shapes())
+    }
+
+    /// Each layer's (units, inputs): the layout of a flat gradient buffer.
+    pub fn layer_shapes(&self) -> Vec<(usize, usize)> {
+        self.layers
+            .iter()
+            .map(|l| (l.units(), l.inputs()))
+            .collect()
     }
 
     /// Weights then bias of each layer in turn: the parameter list the optimisers step.
@@ -170,12 +286,17 @@ impl Network {
 
     /// The forward pass over a `batch × input` block; the result is `ws.output()`.
     pub fn forward(&self, x: &Matrix, ws: &mut Workspace) {
+        self.forward_input(&Input::of(x), ws);
+    }
+
+    /// The forward pass over inputs with any strides.
+    pub fn forward_input(&self, x: &Input<'_>, ws: &mut Workspace) {
         assert_eq!(x.nrows(), ws.batch, "workspace sized for another batch");
         let Workspace { z, a, scratch, .. } = ws;
         for (l, layer) in self.layers.iter().enumerate() {
             let (done, rest) = a.split_at_mut(l);
-            let input = if l == 0 { x } else { &done[l - 1] };
-            layer.forward(input, &mut z[l], &mut rest[0], scratch);
+            let input = if l == 0 { *x } else { Input::of(&done[l - 1]) };
+            layer.forward(&input, &mut z[l], &mut rest[0], scratch);
         }
     }
 
@@ -191,7 +312,38 @@ impl Network {
         ws: &mut Workspace,
         grads: &mut Gradients,
     ) -> f64 {
-        self.forward(x, ws);
+        let divisor = loss.divisor(x.nrows(), y.ncols());
+        let shard = ShardInput {
+            x: Input::of(x),
+            y,
+            loss,
+            fused,
+            divisor,
+            at: ShardPos::default(),
+        };
+        self.shard_gradients(&shard, ws, grads.as_mut_slice()) / divisor
+    }
+
+    /// Forward and backward over one shard of a batch: writes the shard's part of dL/dW, dL/db
+    /// into `grads` (a flat buffer laid out as [`Gradients`]) and returns the shard's summed
+    /// data loss (divide the batch's total by `divisor` for its mean).
+    pub fn shard_gradients(
+        &self,
+        shard: &ShardInput,
+        ws: &mut Workspace,
+        grads: &mut [Real],
+    ) -> f64 {
+        let ShardInput {
+            x,
+            y,
+            loss,
+            fused,
+            divisor,
+            ..
+        } = shard;
+        let (x, loss, fused, divisor) = (x, *loss, *fused, *divisor);
+        assert_eq!(grads.len(), self.param_count(), "gradient buffer size");
+        self.forward_input(x, ws);
         let last = self.layers.len() - 1;
         let Workspace {
             z,
@@ -201,28 +353,28 @@ impl Network {
             ..
         } = ws;
         let value = if fused && self.fuses(loss) {
-            loss.fused_grad(&a[last], y, &mut delta[last]);
-            loss.value_from_logits(&z[last], y)
+            loss.fused_grad(&a[last], y, &mut delta[last], divisor);
+            loss.sum_from_logits(&z[last], y)
         } else {
-            loss.output_grad(&a[last], y, &mut delta[last]);
+            loss.output_grad(&a[last], y, &mut delta[last], divisor);
             self.layers[last].activation_backward(&z[last], &a[last], &mut delta[last], scratch);
-            loss.value(&a[last], y)
+            loss.sum(&a[last], y)
         };
+        // Layers from the last, each cutting its (weights, bias) off the end of the buffer.
+        let mut rest = grads;
         for l in (0..=last).rev() {
-            let input = if l == 0 { x } else { &a[l - 1] };
+            let layer = &self.layers[l];
+            let own = layer.weights.len() + layer.units();
+            let (head, tail) = rest.split_at_mut(rest.len() - own);
+            rest = head;
+            let (dw, db) = tail.split_at_mut(layer.weights.len());
             let (before, from_l) = delta.split_at_mut(l);
-            let dx = if l == 0 {
-                None
+            if l == 0 {
+                layer.backward(x, &from_l[0], dw, db, None);
             } else {
-                Some(&mut before[l - 1])
-            };
-            self.layers[l].backward(
-                input,
-                &from_l[0],
-                &mut grads.weights[l],
-                &mut grads.bias[l],
-                dx,
-            );
+                let input = Input::of(&a[l - 1]);
+                layer.backward(&input, &from_l[0], dw, db, Some(&mut before[l - 1]));
+            }
             if l > 0 {
                 self.layers[l - 1].activation_backward(
                     &z[l - 1],

@@ -30,7 +30,7 @@ impl Regularization {
 
     /// Adds the penalty's gradient to the weight gradients.
     pub fn add_gradient(self, net: &Network, grads: &mut Gradients) {
-        let pairs = net.layers.iter().zip(grads.weights.iter_mut());
+        let pairs = net.layers.iter().zip(grads.layers_mut().map(|(w, _)| w));
         match self {
             Regularization::None => {}
             Regularization::L1(lambda) => {

@@ -16,6 +16,15 @@ pub fn gather_features(data: &Dataset, rows: &[usize], x: &mut Matrix) {
     }
 }
 
+/// Copies the given rows' features into `x` row after row (`rows.len() × d`, row-major).
+pub fn gather_rows(data: &Dataset, rows: &[usize], x: &mut [Real]) {
+    for (out, &r) in x.chunks_exact_mut(data.d.max(1)).zip(rows) {
+        out.iter_mut()
+            .zip(data.row(r))
+            .for_each(|(o, v)| *o = *v as Real);
+    }
+}
+
 /// Writes the given rows' targets into `y` (already `rows.len() × outputs`).
 pub fn gather_targets(data: &Dataset, rows: &[usize], y: &mut Matrix) {
     let (b, outputs) = (rows.len(), y.ncols());

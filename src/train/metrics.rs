@@ -48,22 +48,24 @@ impl Metrics {
 /// The predicted class of each row: argmax over the outputs, or output > 0.5 for a single
 /// output (a sigmoid probability, or a regression-style score against 0/1 targets).
 pub fn predicted_classes(out: &Matrix) -> Vec<usize> {
-    (0..out.nrows())
-        .map(|r| {
-            if out.ncols() == 1 {
-                usize::from(out[(r, 0)] > 0.5)
-            } else {
-                let row = out.row(r);
-                let mut best = 0;
-                for c in 1..row.len() {
-                    if row[c] > row[best] {
-                        best = c;
-                    }
-                }
-                best
+    (0..out.nrows()).map(|r| predicted_class(out, r)).collect()
+}
+
+/// The class predicted for row `r` of the outputs: the first largest output, or for a single
+/// output whether it exceeds 0.5.
+pub fn predicted_class(out: &Matrix, r: usize) -> usize {
+    if out.ncols() == 1 {
+        usize::from(out[(r, 0)] > 0.5)
+    } else {
+        let row = out.row(r);
+        let mut best = 0;
+        for c in 1..row.len() {
+            if row[c] > row[best] {
+                best = c;
             }
-        })
-        .collect()
+        }
+        best
+    }
 }
 
 pub fn confusion_matrix(truth: &[u32], predicted: &[usize], n_classes: usize) -> Vec<Vec<u64>> {

@@ -7,9 +7,13 @@ pub mod clock;
 pub mod histogram;
 pub mod history;
 pub mod metrics;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod pool;
 pub mod predict;
 pub mod prepare;
 pub mod run;
+pub mod shard;
+pub mod split_optimizer;
 pub mod targets;
 pub mod trainer;
 

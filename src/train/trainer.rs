@@ -2,18 +2,19 @@
 //! batches and returns, so a web worker can train a slice, post progress and yield, and the CLI
 //! can simply call it until it is done.
 
-use super::batch::{all_features, all_targets, gather_features, gather_targets};
+use super::batch::{all_features, all_targets};
 use super::clock::now_seconds;
 use super::histogram::Histogram;
 use super::history::{EpochRecord, History};
 use super::metrics::{self, Metrics};
+use super::shard::{ShardResult, ShardWork};
+use super::split_optimizer::SplitOptimizer;
 use super::targets::check_targets;
 use crate::config::{Config, Task};
 use crate::data::{Dataset, Targets};
-use crate::nn::{Gradients, Loss, Network, Workspace};
+use crate::nn::{Gradients, Loss, Network};
 use crate::optim::clip::all_finite;
-use crate::optim::{Clip, Optimizer};
-use crate::Matrix;
+use crate::optim::Clip;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -29,6 +30,11 @@ const EVAL_CHUNK: usize = 1024;
 const HISTOGRAM_BINS: usize = 30;
 
 mod resume;
+mod sharded;
+#[cfg(not(target_arch = "wasm32"))]
+mod threads;
+#[cfg(not(target_arch = "wasm32"))]
+pub use threads::{default_threads, set_default_threads};
 
 /// A seeded RNG for one purpose.
 pub fn rng(seed: u64, stream: u64) -> ChaCha8Rng {
@@ -66,12 +72,6 @@ pub struct Progress {
     pub finished: Vec<EpochRecord>,
 }
 
-struct Buffers {
-    ws: Workspace,
-    x: Matrix,
-    y: Matrix,
-}
-
 #[derive(Default)]
 struct EpochSums {
     loss: f64,
@@ -88,7 +88,7 @@ pub struct Trainer {
     loss: Loss,
     clip: Clip,
     network: Network,
-    optimizer: Box<dyn Optimizer + Send>,
+    optimizer: SplitOptimizer,
     train: Dataset,
     val: Option<Dataset>,
     order: Vec<usize>,
@@ -96,8 +96,22 @@ pub struct Trainer {
     epoch: usize,
     cursor: usize,
     examples: u64,
-    buffers: Vec<Buffers>,
+    /// Whether the current epoch has begun (shuffled, learning rate set).
+    epoch_begun: bool,
+    /// Whether any batch has been trained by this trainer.
+    stepped: bool,
+    /// Threads computing a batch's shards (1: the caller alone).
+    #[cfg(not(target_arch = "wasm32"))]
+    threads: usize,
+    /// The threads beyond the caller's, made when a batch first needs them.
+    #[cfg(not(target_arch = "wasm32"))]
+    pool: Option<super::pool::Pool>,
+    /// Per thread: its buffers for computing shards.
+    work: Vec<ShardWork>,
+    /// The batch's gradient: the fold of its shards' gradients.
     grads: Gradients,
+    /// Gradient buffers for shards that are not folded as they are computed.
+    spare: Vec<Vec<crate::Real>>,
     sums: EpochSums,
     history: History,
     /// Weights at the end of the last completed epoch (or the start), kept in case training
@@ -145,11 +159,19 @@ impl Trainer {
                 )));
             }
         }
+        #[cfg(not(target_arch = "wasm32"))]
+        let threads = default_threads();
+        #[cfg(target_arch = "wasm32")]
+        let threads = 1;
         Ok(Trainer {
             task,
             loss: config.loss,
             clip: config.clip(),
-            optimizer: config.hyper().build(),
+            optimizer: SplitOptimizer::new(
+                &config.hyper(),
+                network.params().iter().map(|p| p.len()).collect(),
+                threads,
+            ),
             grads: network.zero_gradients(),
             last_good: network.clone(),
             last_good_optimizer: Default::default(),
@@ -158,7 +180,14 @@ impl Trainer {
             epoch: 0,
             cursor: 0,
             examples: 0,
-            buffers: Vec::new(),
+            epoch_begun: false,
+            stepped: false,
+            #[cfg(not(target_arch = "wasm32"))]
+            threads,
+            #[cfg(not(target_arch = "wasm32"))]
+            pool: None,
+            work: vec![ShardWork::new()],
+            spare: Vec::new(),
             sums: EpochSums::default(),
             history: History::default(),
             failure: None,
@@ -250,15 +279,12 @@ impl Trainer {
             if let Some(e) = &self.failure {
                 return Err(e.clone());
             }
-            if self.epoch >= self.config.epochs {
+            let Some(shards) = self.next_batch() else {
                 break;
-            }
-            if self.cursor == 0 {
-                self.start_epoch();
-            }
-            self.train_batch()?;
-            if self.cursor == self.train.n {
-                finished.push(self.end_epoch());
+            };
+            let total = self.compute_batch(shards);
+            if let Some(rec) = self.finish_batch(total)? {
+                finished.push(rec);
             }
         }
         Ok(self.progress(finished))
@@ -277,6 +303,7 @@ impl Trainer {
     }
 
     fn start_epoch(&mut self) {
+        self.epoch_begun = true;
         if self.config.lr_schedule.kind != crate::optim::schedule::ScheduleKind::None {
             let base = self.config.hyper().lr;
             let lr = self
@@ -295,28 +322,15 @@ impl Trainer {
         };
     }
 
-    fn train_batch(&mut self) -> Result<(), TrainError> {
-        let b = self.config.batch_size.min(self.train.n - self.cursor);
-        let slot = match self.buffers.iter().position(|buf| buf.ws.batch() == b) {
-            Some(i) => i,
-            None => {
-                self.buffers.push(Buffers {
-                    ws: self.network.workspace(b),
-                    x: Matrix::zeros(b, self.train.d),
-                    y: Matrix::zeros(b, self.network.output_units()),
-                });
-                self.buffers.len() - 1
-            }
-        };
-        let rows = &self.order[self.cursor..self.cursor + b];
-        let Buffers { ws, x, y } = &mut self.buffers[slot];
-        gather_features(&self.train, rows, x);
-        gather_targets(&self.train, rows, y);
-        let fused = self.config.fused;
-        let loss = self
-            .network
-            .loss_and_gradients(x, y, self.loss, fused, ws, &mut self.grads);
+    /// Everything after the shards' gradients are folded into `self.grads`: the batch's loss
+    /// (the shards' sums in order, over the batch's divisor), the regulariser's gradient, the
+    /// norms, clipping, the optimiser step and the bookkeeping. Returns the epoch's record when
+    /// the batch ended one.
+    fn finish_batch(&mut self, total: ShardResult) -> Result<Option<EpochRecord>, TrainError> {
+        let b = total.rows;
+        let loss = total.loss_sum / self.loss.divisor(b, self.network.output_units());
         let batch_no = self.cursor / self.config.batch_size + 1;
+        self.stepped = true;
         if !loss.is_finite() {
             return Err(self.diverge("the loss", loss, batch_no));
         }
@@ -329,18 +343,8 @@ impl Trainer {
         if !norm.is_finite() {
             return Err(self.diverge("the gradient norm", norm, batch_no));
         }
-        if self.task.is_classification() {
-            if let Targets::Classes { labels, .. } = &self.train.targets {
-                let predicted = metrics::predicted_classes(ws.output());
-                self.sums.correct += rows
-                    .iter()
-                    .zip(predicted)
-                    .filter(|(r, p)| labels[**r] as usize == *p)
-                    .count();
-            }
-        }
-        self.optimizer
-            .step(&mut self.network.params_mut(), &self.grads.slices());
+        self.sums.correct += total.correct;
+        self.step_optimizer();
         if !self.network.params().iter().all(|p| all_finite(p)) {
             return Err(self.diverge("a weight", f64::INFINITY, batch_no));
         }
@@ -349,7 +353,23 @@ impl Trainer {
         self.sums.batches += 1;
         self.cursor += b;
         self.examples += b as u64;
-        Ok(())
+        Ok((self.cursor == self.train.n).then(|| self.end_epoch()))
+    }
+
+    /// The optimiser's step, its parts on the threads where it has several.
+    fn step_optimizer(&mut self) {
+        #[cfg(not(target_arch = "wasm32"))]
+        self.pool_for(self.optimizer.parts());
+        #[cfg(not(target_arch = "wasm32"))]
+        let pool = self.pool.as_ref().filter(|_| self.optimizer.parts() > 1);
+        #[cfg(target_arch = "wasm32")]
+        let pool: Option<&()> = None;
+        let (params, grads) = (self.network.params_mut(), self.grads.slices());
+        self.optimizer.step(params, grads, |n, f| match pool {
+            #[cfg(not(target_arch = "wasm32"))]
+            Some(p) => p.run(n, f),
+            _ => (0..n).for_each(f),
+        });
     }
 
     fn diverge(&mut self, what: &str, value: f64, batch: usize) -> TrainError {
@@ -412,9 +432,8 @@ impl Trainer {
             weight_histograms: self.weight_histograms(HISTOGRAM_BINS),
             grad_histograms: self
                 .grads
-                .weights
-                .iter()
-                .map(|g| Histogram::of(g.iter(), HISTOGRAM_BINS))
+                .layers()
+                .map(|(g, _)| Histogram::of(g.iter(), HISTOGRAM_BINS))
                 .collect(),
             ..EpochRecord::default()
         };
@@ -435,6 +454,7 @@ impl Trainer {
         rec.seconds = now_seconds() - s.started;
         self.epoch += 1;
         self.cursor = 0;
+        self.epoch_begun = false;
         self.last_good = self.network.clone();
         self.last_good_optimizer = self.optimizer.state();
         self.history.push(rec.clone());

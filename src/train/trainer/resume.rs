@@ -61,7 +61,7 @@ impl Trainer {
     /// [`Trainer::last_epoch_optimizer`]), so the continued run matches the uninterrupted one
     /// exactly. Only before the first step; the buffers must fit this network's parameters.
     pub fn continue_with_optimizer(&mut self, state: OptimizerState) -> Result<(), TrainError> {
-        if !self.buffers.is_empty() {
+        if self.stepped {
             return Err(TrainError::Data(
                 "the optimizer state can only be restored before training starts".into(),
             ));
