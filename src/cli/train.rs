@@ -32,6 +32,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     };
     let loaded = load_data(&data_args, config.task())?;
     let class_names = loaded.data.class_names.clone();
+    let feature_names = loaded.data.feature_names.clone();
     let prepared = prepare(&config, loaded.data, loaded.test).map_err(|e| e.to_string())?;
     let scaling = prepared.scaling.clone();
     let split = prepared.split.clone();
@@ -72,6 +73,11 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     model.class_names = class_names;
     model.input_scaling = scaling;
     model.split = split;
+    // Names let `predict` check a file's columns and skip its target column.
+    model.target = data_args.target.clone();
+    if feature_names.len() == model.network.input {
+        model.feature_names = feature_names;
+    }
     if let Some(path) = &args.save {
         write_atomically(path, &model.to_json())?;
     }
