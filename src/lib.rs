@@ -11,7 +11,9 @@ pub mod data;
 mod json_read;
 pub mod model_io;
 pub mod nn;
+pub mod onnx;
 pub mod optim;
+pub mod predict;
 pub mod sweep;
 pub mod train;
 

@@ -3,8 +3,10 @@
 mod args;
 mod bench;
 mod eval;
+mod export;
 mod files;
 mod load;
+mod predict;
 mod prepare_data;
 mod sweep;
 mod train;
@@ -23,6 +25,8 @@ pub fn main() -> ExitCode {
         Command::Bench(a) => bench::run(a),
         Command::Sweep(a) => sweep::run(a),
         Command::PrepareData(a) => prepare_data::run(a),
+        Command::Predict(a) => predict::run(a),
+        Command::Export(a) => export::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
