@@ -9,7 +9,7 @@ mod table;
 
 pub use columns::feature_columns;
 pub use rows::read_feature_rows;
-pub use table::Predictions;
+pub use table::{number_text, Predictions};
 
 use crate::config::Task;
 use crate::data::{DataError, Dataset};

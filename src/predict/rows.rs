@@ -4,13 +4,11 @@
 use super::columns::feature_columns;
 use crate::data::{maybe_gunzip, DataError};
 use crate::model_io::Model;
-use ::csv::StringRecord;
 
 /// The features of every data row, in the model's input order (row-major, the model's input
 /// width per row). Errors name the line and column (1-based) and what was found.
 pub fn read_feature_rows(file: &str, bytes: &[u8], model: &Model) -> Result<Vec<f32>, DataError> {
     let data = maybe_gunzip(file, bytes)?;
-    let data = lf_line_ends(&data);
     let empty = || DataError::Empty {
         file: file.to_string(),
         detail: String::new(),
@@ -29,7 +27,7 @@ pub fn read_feature_rows(file: &str, bytes: &[u8], model: &Model) -> Result<Vec<
         Some(Ok(r)) => Ok(Some(r)),
         Some(Err(e)) => Err(DataError::CsvSyntax {
             file: file.to_string(),
-            line: e.position().map_or(0, |p| p.line()),
+            line: line_at(&data, e.position()),
             detail: e.to_string(),
         }),
     };
@@ -44,14 +42,25 @@ pub fn read_feature_rows(file: &str, bytes: &[u8], model: &Model) -> Result<Vec<
         if record.len() != header.len() {
             return Err(DataError::Ragged {
                 file: file.to_string(),
-                line: line_of(&record),
+                line: line_at(&data, record.position()),
                 found: record.len(),
                 expected: header.len(),
                 why: format!("the header row names {} columns", header.len()),
             });
         }
         for &c in &columns {
-            features.push(number(file, &record, c, &header[c])?);
+            let cell = record.get(c).unwrap_or_default();
+            features.push(
+                number(cell).map_err(|(problem, expected)| DataError::BadCell {
+                    file: file.to_string(),
+                    line: line_at(&data, record.position()),
+                    column: c + 1,
+                    name: header[c].clone(),
+                    problem,
+                    cell: cell.to_string(),
+                    expected: expected.into(),
+                })?,
+            );
         }
         n += 1;
     }
@@ -89,43 +98,29 @@ fn looks_like_data(header: &[String]) -> bool {
         && header.iter().any(|c| c.parse::<i64>().is_err())
 }
 
-fn number(file: &str, record: &StringRecord, c: usize, name: &str) -> Result<f32, DataError> {
-    let cell = record.get(c).unwrap_or_default();
-    let fail = |problem: &'static str, expected: &str| DataError::BadCell {
-        file: file.to_string(),
-        line: line_of(record),
-        column: c + 1,
-        name: name.to_string(),
-        problem,
-        cell: cell.to_string(),
-        expected: expected.into(),
-    };
+/// A feature cell as training reads it, or the problem and what was expected.
+fn number(cell: &str) -> Result<f32, (&'static str, &'static str)> {
     match cell.parse::<f32>() {
-        _ if cell.is_empty() => Err(fail("empty cell", "feature cells must be numbers")),
+        _ if cell.is_empty() => Err(("empty cell", "feature cells must be numbers")),
         Ok(v) if v.is_finite() => Ok(v),
-        Ok(_) => Err(fail(
+        Ok(_) => Err((
             "not a finite number",
             "feature cells must be finite (NaN and infinities are refused)",
         )),
-        Err(_) => Err(fail("not a number", "feature cells must be numbers")),
+        Err(_) => Err(("not a number", "feature cells must be numbers")),
     }
 }
 
-fn line_of(record: &StringRecord) -> u64 {
-    record.position().map_or(0, |p| p.line())
-}
-
-/// The text with CRLF line ends as LF: the csv crate counts a CRLF as two lines in the
-/// positions it reports, so messages would name the wrong line (as in `data::csv`).
-fn lf_line_ends(data: &[u8]) -> std::borrow::Cow<'_, [u8]> {
-    if !data.windows(2).any(|w| w == b"\r\n") {
-        return std::borrow::Cow::Borrowed(data);
+/// The 1-based line a record (or an error) starts on. The csv crate's own count is off after blank lines
+/// (its position is where the skipped blank lines begin) and with CRLF line ends (counted
+/// twice), so this counts line feeds up to the record's first byte instead.
+fn line_at(data: &[u8], position: Option<&::csv::Position>) -> u64 {
+    let Some(p) = position else {
+        return 0;
+    };
+    let mut start = (p.byte() as usize).min(data.len());
+    while matches!(data.get(start), Some(b'\r' | b'\n')) {
+        start += 1;
     }
-    let mut out = Vec::with_capacity(data.len());
-    for (i, &b) in data.iter().enumerate() {
-        if !(b == b'\r' && data.get(i + 1) == Some(&b'\n')) {
-            out.push(b);
-        }
-    }
-    std::borrow::Cow::Owned(out)
+    1 + data[..start].iter().filter(|&&b| b == b'\n').count() as u64
 }
