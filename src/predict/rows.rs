@@ -94,8 +94,8 @@ fn header_columns(file: &str, header: &[String], model: &Model) -> Result<Vec<us
 /// A first row of numbers with a fraction or exponent somewhere: data, not column names
 /// (integers alone may be names, as pixel columns `0,1,2,…` are).
 fn looks_like_data(header: &[String]) -> bool {
-    header.iter().all(|c| c.parse::<f64>().is_ok())
-        && header.iter().any(|c| c.parse::<i64>().is_err())
+    header.iter().all(|c| c.parse::<f32>().is_ok())
+        && header.iter().any(|c| c.contains(['.', 'e', 'E']))
 }
 
 /// A feature cell as training reads it, or the problem and what was expected.

@@ -76,20 +76,41 @@ impl Predictions {
         cells
     }
 
-    /// The table as CSV text: a header row, then one line per row.
+    /// The table as CSV text: a header row, then one line per row (RFC 4180: a cell holding a
+    /// comma, quote or line break is quoted, its quotes doubled).
     pub fn to_csv(&self) -> String {
-        let mut w = ::csv::Writer::from_writer(Vec::new());
-        let written = w
-            .write_record(&self.columns)
-            .and_then(|_| (0..self.n).try_for_each(|r| w.write_record(self.row(r))));
-        written.expect("writing CSV to memory cannot fail");
-        let bytes = w.into_inner().expect("flushing to memory cannot fail");
-        String::from_utf8(bytes).expect("the cells are UTF-8")
+        let mut text = String::new();
+        let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+            for (i, cell) in cells.enumerate() {
+                if i > 0 {
+                    text.push(',');
+                }
+                push_cell(&mut text, cell);
+            }
+            text.push('\n');
+        };
+        line(&mut self.columns.iter().map(String::as_str));
+        for r in 0..self.n {
+            let cells = self.row(r);
+            line(&mut cells.iter().map(String::as_str));
+        }
+        text
     }
 }
 
-/// The shortest text that reads back as the same f32; plain decimals for ordinary magnitudes,
-/// an exponent for very small or large ones (where plain decimals run to dozens of digits).
+fn push_cell(text: &mut String, cell: &str) {
+    if cell.contains([',', '"', '\n', '\r']) {
+        text.push('"');
+        text.push_str(&cell.replace('"', "\"\""));
+        text.push('"');
+    } else {
+        text.push_str(cell);
+    }
+}
+
+/// The shortest text that reads back as the same f32: plain decimals for ordinary magnitudes, an
+/// exponent for very small or large ones (where plain decimals run to dozens of digits). Core's
+/// formatting, not `ryu`: the page's wasm has the former already, and ryu's f32 tables cost 12 KB.
 pub fn number_text(v: f32) -> String {
     let a = v.abs();
     if a == 0.0 || (1e-4..1e9).contains(&a) || !a.is_finite() {
