@@ -79,6 +79,28 @@ fn csv_seeds() -> Seeds {
     ]
 }
 
+/// New rows for `predict`; the mode byte picks the model (see fuzz_targets/predict_csv.rs).
+fn predict_csv_seeds() -> Seeds {
+    let named = "a,y,b\n1,cat,2.5\n3,dog,-4\n";
+    let counted = "p,q,r\n0.5,1e3,-2\n1,2,3\n";
+    let quoted = "\"a\",\"b, c\"\n\"1\",2\n";
+    vec![
+        (
+            "named-with-target".into(),
+            with_mode(0x19, named.as_bytes()),
+        ),
+        (
+            "counted-classes".into(),
+            with_mode(0x06, counted.as_bytes()),
+        ),
+        (
+            "counted-gz".into(),
+            with_mode(0x02, &gzip(counted.as_bytes())),
+        ),
+        ("quoted".into(), with_mode(0x01, quoted.as_bytes())),
+    ]
+}
+
 fn prepared_seeds() -> Seeds {
     let images = Dataset {
         features: vec![0.0, 1.0, 128.0 / 255.0, 1.0 / 255.0, 0.0, 1.0],
@@ -257,6 +279,7 @@ fn main() {
         ("idx", idx_seeds()),
         ("cifar", cifar_seeds()),
         ("csv", csv_seeds()),
+        ("predict_csv", predict_csv_seeds()),
         ("prepared", prepared_seeds()),
         ("model_json", model_seeds()),
         ("config_json", config_seeds(root)),

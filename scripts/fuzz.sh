@@ -23,7 +23,7 @@ fi
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-all_targets="idx cifar csv prepared model_json config_json sweep_spec"
+all_targets="idx cifar csv predict_csv prepared model_json config_json sweep_spec"
 targets="${TARGETS:-$all_targets hash}"
 
 # Longest input per target: enough for a few records/rows/layers of each format, small enough

@@ -86,7 +86,9 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] 
   || [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
   say "npm ci"
   # playwright-core never downloads browsers; the variable keeps any other package from trying.
-  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error </dev/null
+  # onnxruntime-node bundles its CPU binaries; skipping its install step skips only a CUDA
+  # download from nuget.org (also said in .npmrc, for a plain `npm ci`).
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error </dev/null
   echo "$want" >"$stamp"
 fi
 

@@ -11,8 +11,10 @@ pub mod data;
 mod json_read;
 pub mod model_io;
 pub mod nn;
+pub mod onnx;
 pub mod optim;
 pub mod schema;
+pub mod predict;
 pub mod sweep;
 pub mod train;
 

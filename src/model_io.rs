@@ -55,6 +55,10 @@ pub struct Model {
     pub input_scaling: Option<Standardizer>,
     /// The split of its training data, when that data had no official test split.
     pub split: Option<DataSplit>,
+    /// The training data's target column, so a file of new rows that still has it can be read.
+    pub target: Option<String>,
+    /// The training data's feature columns in input order (empty when the data named none).
+    pub feature_names: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -74,6 +78,10 @@ struct ModelFile {
     input_scaling: Option<Standardizer>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     split: Option<DataSplit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    target: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    feature_names: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -94,6 +102,8 @@ impl Model {
             class_names: Vec::new(),
             input_scaling: None,
             split: None,
+            target: None,
+            feature_names: Vec::new(),
         }
     }
 
@@ -128,6 +138,8 @@ impl Model {
             class_names: self.class_names.clone(),
             input_scaling: self.input_scaling.clone(),
             split: self.split.clone(),
+            target: self.target.clone(),
+            feature_names: self.feature_names.clone(),
         };
         serde_json::to_string(&file).expect("a model always serialises")
     }
@@ -197,6 +209,16 @@ impl ModelFile {
                 ));
             }
         }
+        if !self.feature_names.is_empty() && self.feature_names.len() != self.input {
+            return Err(field(
+                "feature_names",
+                format!(
+                    "expected {} names (one per input), found {}",
+                    self.input,
+                    self.feature_names.len()
+                ),
+            ));
+        }
         if let Some(s) = &self.split {
             for (name, v) in [
                 ("validation_split", s.validation_split),
@@ -220,6 +242,8 @@ impl ModelFile {
             class_names: self.class_names,
             input_scaling: self.input_scaling,
             split: self.split,
+            target: self.target,
+            feature_names: self.feature_names,
         })
     }
 }

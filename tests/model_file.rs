@@ -435,3 +435,27 @@ fn unknown_and_missing_fields_are_refused() {
     assert!(err.to_string().contains("missing field `bias`"), "{err}");
     assert!(err.to_string().contains("layers[1]"), "{err}");
 }
+
+#[test]
+fn target_and_feature_names_round_trip_and_stay_out_when_absent() {
+    let mut m = Model::new(network(3));
+    m.target = Some("label".into());
+    m.feature_names = vec!["x".into(), "y".into()];
+    let back = Model::from_json(&m.to_json()).unwrap();
+    assert_eq!(
+        (back.target, back.feature_names),
+        (m.target, m.feature_names)
+    );
+    let bare: Value = serde_json::from_str(&Model::new(network(3)).to_json()).unwrap();
+    assert!(bare.get("target").is_none() && bare.get("feature_names").is_none());
+}
+
+#[test]
+fn feature_names_of_the_wrong_length_are_refused() {
+    let text = edited(|v| v["feature_names"] = json!(["x", "y", "z"]));
+    refused(
+        &text,
+        "feature_names",
+        &["expected 2 names (one per input), found 3"],
+    );
+}

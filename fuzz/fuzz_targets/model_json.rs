@@ -1,5 +1,6 @@
 //! Model JSON as `mlp-lab eval --model` and the page's "load model" read it: parse and every
-//! check run on load; a model that loads must write back to the same model and predict.
+//! check run on load; a model that loads must write back to the same model, predict, and export
+//! to ONNX with one Gemm per layer.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -36,4 +37,10 @@ fuzz_target!(|data: &[u8]| {
     }
     let out = net.predict(&x, 2);
     assert_eq!(out.shape(), (rows, net.output_units()));
+
+    let onnx = mlp_lab::onnx::model_proto(&model);
+    let graph = onnx.graph.expect("an exported model has a graph");
+    let gemms = graph.node.iter().filter(|n| n.op_type == "Gemm").count();
+    assert_eq!(gemms, net.layers.len());
+    assert!(!mlp_lab::onnx::export(&model).is_empty());
 });

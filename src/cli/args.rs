@@ -35,6 +35,11 @@ pub enum Command {
     /// accepted names, and the parameters a sweep can vary (what the web page builds its forms
     /// from).
     Schema,
+    /// Predict every row of a CSV file (or a named data set) with a saved model; writes a CSV
+    /// of predictions (the class and a probability per class, or the predicted values).
+    Predict(PredictArgs),
+    /// Write a saved model in another format (ONNX).
+    Export(ExportArgs),
 }
 
 /// Where the data comes from: a named set (`mnist`, `digits`, …) or a CSV file.
@@ -203,4 +208,44 @@ pub struct PrepareArgs {
     /// Only these sets (repeatable), e.g. --only mnist --only digits.
     #[arg(long)]
     pub only: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct PredictArgs {
+    /// The model (JSON, as written by `train --save`).
+    #[arg(long)]
+    pub model: PathBuf,
+    /// A CSV file with a header row whose columns are the model's features in training order
+    /// (a column named like the model's training target is ignored), or a data set name (its
+    /// official test split when it has one, else every row).
+    #[arg(long)]
+    pub data: String,
+    /// A column to ignore (default: the model's training target, when the model names it).
+    #[arg(long)]
+    pub target: Option<String>,
+    /// Where the named data sets live (default: $MLP_LAB_DATA, else ../shared/data).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// Write the predictions CSV here (default: stdout).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// The model (JSON, as written by `train --save`).
+    #[arg(long)]
+    pub model: PathBuf,
+    /// The format to write.
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// The file to write.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// ONNX (opset 17): float32 `input` [N, d] of raw features → `output` [N, k].
+    Onnx,
 }

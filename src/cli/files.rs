@@ -11,6 +11,11 @@ pub fn read_text(path: &Path, what: &str) -> Result<String, String> {
 /// Writes via a temporary file in the same directory and a rename, so an interrupted write never
 /// leaves a half-written model or history in place of a good one.
 pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+    write_bytes_atomically(path, text.as_bytes())
+}
+
+/// [`write_atomically`] for bytes (an ONNX file).
+pub fn write_bytes_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -21,7 +26,7 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|_| f.sync_all()))
+        .and_then(|mut f| f.write_all(bytes).and_then(|_| f.sync_all()))
         .and_then(|_| fs::rename(&tmp, path));
     result.map_err(|e| {
         let _ = fs::remove_file(&tmp);

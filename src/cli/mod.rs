@@ -3,8 +3,10 @@
 mod args;
 mod bench;
 mod eval;
+mod export;
 mod files;
 mod load;
+mod predict;
 mod prepare_data;
 mod schema;
 mod sweep;
@@ -25,6 +27,8 @@ pub fn main() -> ExitCode {
         Command::Sweep(a) => sweep::run(a),
         Command::PrepareData(a) => prepare_data::run(a),
         Command::Schema => schema::run(),
+        Command::Predict(a) => predict::run(a),
+        Command::Export(a) => export::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

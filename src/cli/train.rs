@@ -48,7 +48,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         }
     });
     // Whatever happened, the model (the last good weights) and the history are written first.
-    save(&run, &args)?;
+    save(&run, &args, data_args.target.clone())?;
     outcome.map_err(|e| {
         let kept = match &args.save {
             Some(p) => format!(" (the last good weights were saved to {})", p.display()),
@@ -67,9 +67,12 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
 }
 
 /// Writes `--save` (the model) and `--history`.
-fn save(run: &Run, args: &TrainArgs) -> Result<(), String> {
+fn save(run: &Run, args: &TrainArgs, target: Option<String>) -> Result<(), String> {
     if let Some(path) = &args.save {
-        write_atomically(path, &run.model().to_json())?;
+        let mut model = run.model();
+        // The target's name lets `predict` skip that column of a file.
+        model.target = target;
+        write_atomically(path, &model.to_json())?;
     }
     if let Some(path) = &args.history {
         let text = serde_json::to_string_pretty(run.history()).map_err(|e| e.to_string())?;

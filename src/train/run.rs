@@ -83,6 +83,8 @@ pub struct Run {
     scaling: Option<Standardizer>,
     split: Option<DataSplit>,
     class_names: Vec<String>,
+    /// The data's column names (kept in the model so `predict` can match a file's columns).
+    feature_names: Vec<String>,
     /// The first training rows, for [`Run::probe_loss`].
     probe: Dataset,
 }
@@ -92,6 +94,7 @@ impl Run {
     /// weights when given. Every part's targets must suit the config's task and output layer.
     pub fn new(config: &Config, data: RunData, init: Option<Network>) -> Result<Run, TrainError> {
         let class_names = data.data.class_names.clone();
+        let feature_names = data.data.feature_names.clone();
         let prepared = prepare(config, data.data, data.test)?;
         let extra_test = match (data.extra_test, &prepared.scaling) {
             (Some(mut extra), Some(s)) => {
@@ -106,6 +109,7 @@ impl Run {
             check_targets(extra, config.task(), run.outputs(), "official test")?;
         }
         run.extra_test = extra_test;
+        run.feature_names = feature_names;
         Ok(run)
     }
 
@@ -133,6 +137,7 @@ impl Run {
             scaling: prepared.scaling,
             split: prepared.split,
             class_names,
+            feature_names: Vec::new(),
             probe,
         })
     }
@@ -225,14 +230,16 @@ impl Run {
 
     fn model_of(&self, network: Network) -> Model {
         let config = self.config();
-        Model {
-            network,
-            task: Some(config.task()),
-            loss: Some(config.loss),
-            class_names: self.class_names.clone(),
-            input_scaling: self.scaling.clone(),
-            split: self.split.clone(),
+        let mut model = Model::new(network);
+        model.task = Some(config.task());
+        model.loss = Some(config.loss);
+        model.class_names = self.class_names.clone();
+        model.input_scaling = self.scaling.clone();
+        model.split = self.split.clone();
+        if self.feature_names.len() == model.network.input {
+            model.feature_names = self.feature_names.clone();
         }
+        model
     }
 
     /// The weights, optimizer state and history at the end of the last completed epoch (the
