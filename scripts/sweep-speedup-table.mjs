@@ -28,7 +28,7 @@ export function speedupSection(s) {
   ];
   if (native.length) {
     lines.push(
-      `Natively, \`mlp-lab sweep --workers N\` on the same spec with ${native[0].data}, ${native[0].trials} trials` +
+      `Natively, \`mlp-lab sweep --workers N\` on the same spec with ${native[0].data}, ${native[0].trials} trials of ${native[0].epochs} epochs` +
         `${page[0] && page[0].data !== native[0].data ? ` (the CLI reads the named sets whole, not the page's ${page[0].data} subset)` : ''}:`, '',
       '| workers | data | trials | wall s | trials/min | load before |', '|---:|---|---:|---:|---:|---:|',
       ...native.map((r) => `| ${r.workers} | ${r.data} | ${r.trials} | ${f(r.wall_seconds, 2)} | ${f(r.trials_per_minute_wall)} | ${f(r.load_before, 2)} |`),

@@ -6,12 +6,14 @@
 // scripts/sweep-reports.mjs --speedup FILE puts the table into REPORTS.md.
 //
 //   node scripts/sweep-speedup.mjs [--data mnist] [--trials 8] [--epochs 2] [--workers 1,2]
-//       [--native-data digits] [--native-trials 16] [--mlp-lab PATH] [--no-native] [--quick] [--out bench]
+//       [--native-data digits] [--native-trials 64] [--native-epochs 30] [--mlp-lab PATH] [--no-native]
+//       [--quick] [--out bench]
 //
 // The native sweep runs on --native-data read by the CLI (its data directory: $MLP_LAB_DATA,
-// else ../shared/data), because the page's MNIST is a 10k subset the CLI does not read; it is
-// skipped, saying why, when that set is not there. --quick (make test): digits, 2 trials of 1
-// epoch, natively 4 trials.
+// else ../shared/data), because the page's MNIST is a 10k subset the CLI does not read, with
+// more trials and epochs than the page's (a native trial on digits takes milliseconds); it is
+// skipped, saying why, without the data directory. --quick (make test): digits, 2 trials of 1
+// epoch, natively 4.
 
 import os from 'node:os';
 import path from 'node:path';
@@ -24,7 +26,7 @@ function args() {
   const quick = argv.includes('--quick');
   const out = {
     quick, data: quick ? 'digits' : 'mnist', trials: quick ? 2 : 8, epochs: quick ? 1 : 2, workers: [1, 2],
-    nativeData: 'digits', nativeTrials: quick ? 4 : 16, native: true,
+    nativeData: 'digits', nativeTrials: quick ? 4 : 64, nativeEpochs: quick ? 1 : 30, native: true,
     mlpLab: path.join(harness.ROOT, 'target/release/mlp-lab'), out: path.join(harness.ROOT, 'bench'),
   };
   const flags = { '--quick': () => {}, '--no-native': () => { out.native = false; } };
@@ -39,11 +41,12 @@ function args() {
     else if (k === '--workers') out.workers = v.split(',').map(Number);
     else if (k === '--native-data') out.nativeData = v;
     else if (k === '--native-trials') out.nativeTrials = Number(v);
+    else if (k === '--native-epochs') out.nativeEpochs = Number(v);
     else if (k === '--mlp-lab') out.mlpLab = path.resolve(v);
     else if (k === '--out') out.out = path.resolve(v);
-    else throw new Error(`unknown option ${k}; known: --data, --trials, --epochs, --workers, --native-data, --native-trials, --mlp-lab, --no-native, --quick, --out`);
+    else throw new Error(`unknown option ${k}; known: --data, --trials, --epochs, --workers, --native-data, --native-trials, --native-epochs, --mlp-lab, --no-native, --quick, --out`);
   }
-  for (const [k, v] of [['--trials', out.trials], ['--epochs', out.epochs], ['--native-trials', out.nativeTrials], ...out.workers.map((w) => ['--workers', w])]) {
+  for (const [k, v] of [['--trials', out.trials], ['--epochs', out.epochs], ['--native-trials', out.nativeTrials], ['--native-epochs', out.nativeEpochs], ...out.workers.map((w) => ['--workers', w])]) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`${k}: must be a whole number ≥ 1, found ${v}`);
   }
   return out;
@@ -110,7 +113,7 @@ function nativeRun(opts, workers) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mlp-lab-speedup-'));
   try {
     const file = path.join(dir, 'spec.json');
-    writeFileSync(file, JSON.stringify(spec({ data: opts.nativeData, trials: opts.nativeTrials, epochs: opts.epochs })));
+    writeFileSync(file, JSON.stringify(spec({ data: opts.nativeData, trials: opts.nativeTrials, epochs: opts.nativeEpochs })));
     const loadBefore = load();
     const t0 = process.hrtime.bigint();
     const r = spawnSync(opts.mlpLab, ['sweep', '--spec', file, '--workers', String(workers), '-q'], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -120,7 +123,7 @@ function nativeRun(opts, workers) {
     if (trials.length !== opts.nativeTrials || trials.some((t) => t.status === 'failed')) throw new Error(`native sweep with ${workers} workers: trial statuses ${trials.map((t) => t.status).join(', ')}`);
     const done = trials.length;
     return {
-      where: 'native', data: opts.nativeData, workers, trials: opts.nativeTrials, trials_finished: done, epochs: opts.epochs, wall_seconds: seconds,
+      where: 'native', data: opts.nativeData, workers, trials: opts.nativeTrials, trials_finished: done, epochs: opts.nativeEpochs, wall_seconds: seconds,
       trials_per_minute_wall: (opts.nativeTrials / seconds) * 60, load_before: loadBefore, load_after: load(),
     };
   } finally {
