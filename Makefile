@@ -113,15 +113,21 @@ test-bench: wasm data-if-missing
 	node bench/check.mjs
 
 # --- bench (performance) ---------------------------------------------------------------------
-# MLP Lab vs TensorFlow.js (wasm backend with SIMD, and cpu) in headless Chromium workers:
-# training examples/s, matrix-product GFLOP/s, memory over a 50-epoch MNIST-sized run and the
-# wasm size. Builds the release wasm first; writes bench/results.json and bench/RESULTS.md.
-# `node bench/run.mjs --quick` is a shorter run. Measure on an otherwise idle machine.
+# MLP Lab vs TensorFlow.js (wasm backend with SIMD, one thread and threaded; and cpu) in
+# headless Chromium workers of a cross-origin isolated page: training examples/s, matrix-product
+# GFLOP/s, memory over a 50-epoch MNIST-sized run and the wasm size. Builds the release wasm
+# first; writes bench/results.json and bench/RESULTS.md. Measure on an otherwise idle machine.
 # RELAXED=1 also builds and measures the engine with relaxed SIMD (bench/build-relaxed.sh).
-.PHONY: bench
+# bench-native: `mlp-lab bench` vs PyTorch CPU at 1 and 2 threads (bench/native.json, NATIVE.md);
+# PYTHON=path/to/python with torch, else bench/native.mjs creates .venv/ with torch.
+.PHONY: bench bench-native
 bench: wasm
 	@if [ -n "$(RELAXED)" ]; then bash bench/build-relaxed.sh; fi
 	node bench/run.mjs --pkg $(PKG) $(if $(RELAXED),--relaxed-pkg target/bench/pkg-relaxed)
+
+bench-native:
+	cargo build --release --quiet
+	node bench/native.mjs $(if $(PYTHON),--python $(PYTHON))
 
 # Full-data accuracy of the presets, 3 seeds each (long; not part of `make test`).
 accuracy:

@@ -44,6 +44,8 @@ const cliData = existsSync(process.env.MLP_LAB_DATA || resolve(root, '../shared/
 const STEPS = [
   {
     name: 'run',
+    // The relaxed-SIMD rows come from a second build (bench/build-relaxed.sh, a minute of
+    // compiling); the check feeds the same package twice, so those rows are produced and read.
     argv: ['bench/run.mjs', '--quick', '--relaxed-pkg', 'www/pkg'],
     verify: check.benchRun,
   },
