@@ -8,6 +8,7 @@
 //
 //   node bench/native.mjs [--python PATH] [--mlp-lab PATH] [--rounds 5] [--repeats 5] [--threads 1,2]
 //                         [--quick] [--out bench]
+//   node bench/native.mjs --from bench/native.json     (rewrites NATIVE.md only)
 //
 // --python: a Python with torch (default: .venv/bin/python, created with torch and numpy from
 // PyPI when absent). --mlp-lab: the binary (default target/release/mlp-lab, built when absent).
@@ -18,7 +19,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,6 +35,13 @@ const threads = opt('--threads', '1,2').split(',').map(Number);
 const outDir = resolve(root, opt('--out', 'bench'));
 for (const [name, v] of [['--rounds', rounds], ['--repeats', repeats], ...threads.map((t) => ['--threads', t])]) {
   if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: expected a whole number ≥ 1, found ${v}`);
+}
+
+// --from FILE: only rewrite NATIVE.md beside FILE from that native.json.
+if (opt('--from')) {
+  const file = resolve(root, opt('--from'));
+  writeFileSync(join(dirname(file), 'NATIVE.md'), markdown(JSON.parse(readFileSync(file, 'utf8'))));
+  process.exit(0);
 }
 
 /** The PyTorch interpreter: --python, else .venv/bin/python (created here when absent). */
@@ -74,7 +82,7 @@ for (const t of threads) {
   if (t === 1 || hasThreads) {
     engines.push({ id, engine: 'mlplab', threads: t, run: () => runJson(bin, ['bench', '--repeats', String(repeats), ...(hasThreads ? ['--threads', String(t)] : [])]) });
   } else {
-    engines.push({ id, engine: 'mlplab', threads: t, missing: `${bin} bench has no --threads option (its --help does not list it)` });
+    engines.push({ id, engine: 'mlplab', threads: t, missing: `${relative(root, bin)} bench has no --threads option (its --help does not list it)` });
   }
 }
 for (const t of threads) {
@@ -159,8 +167,16 @@ function markdown(rep) {
     `|---|---:|${ids.map(() => '---:').join('|')}|${ratioCols.map(() => '---:').join('|')}|`,
   ];
   for (const r of rep.table) md.push(`| ${r.case} | ${r.batch} | ${ids.map((id) => fmt(r[id])).join(' | ')} | ${ratioCols.map(([, k]) => fmt(r[k], 2)).join(' | ')} |`);
+
   const missing = [...new Set(rep.table.flatMap((r) => Object.entries(r.missing).map(([k, why]) => `- \`${k}\`: ${why}`)))];
   if (missing.length) md.push('', 'Not measured:', '', ...missing);
+  const loads = rep.rounds_detail.flatMap((r) => r.runs.map((x) => x.loadBefore));
+  const [lo, hi] = [Math.min(...loads), Math.max(...loads)];
+  md.push('', `1-minute load average when each engine's run started: ${fmt(lo, 2)}–${fmt(hi, 2)} on ${rep.machine.cores} cores.`);
+  if (hi > rep.machine.cores) {
+    md.push('Other processes held the cores during this run: an engine with N threads then rarely gets N cores at once, and ' +
+      'threads that wait for each other (PyTorch\'s OpenMP) lose most; the multi-threaded figures are not what an idle machine gives.');
+  }
   md.push('');
   return md.join('\n');
 }
