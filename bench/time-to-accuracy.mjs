@@ -4,7 +4,9 @@
 // test accuracy first reaches the target (default 98.0%). After each slice of epochs the page's
 // worker reports ('epoch', or 'epochs' for the page's coalesced runs), the script asks that worker
 // for the test-split accuracy (an `evaluate` request, the same one the page sends); that
-// evaluation happens inside the timed run, so it counts against the result.
+// evaluation happens inside the timed run, so it counts against the result. The worker answers
+// between slices, so an answer may already include some batches of the next epoch; the time
+// recorded is when the answer arrived.
 //
 // With --python (a Python with torch), the same preset then trains in PyTorch on the same
 // prepared files with --torch-threads threads (bench/torch_time_to_accuracy.py), and the result
