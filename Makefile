@@ -8,7 +8,8 @@
 #                (FULL=1 also writes all of MNIST and Fashion-MNIST, and the 50k CIFAR-10)
 #   make site    a static copy of the page in dist/ (page, wasm, prepared data; relative paths)
 #   make test    formatting, clippy, native tests, f64 gradient check, wasm tests in headless
-#                Chromium, then the end-to-end browser tests
+#                Chromium, the end-to-end browser tests, then every benchmark script in its
+#                quick mode (make test-bench)
 #   make tools   only install the tools (scripts/install-tools.sh; fast when all are present)
 
 SHELL := /bin/bash
@@ -25,7 +26,7 @@ SWEEP_PKG := www/pkg-sweep
 WASM := $(PKG)/mlp_lab_bg.wasm
 RUST_SOURCES := $(shell find src -name '*.rs' 2>/dev/null) Cargo.toml Cargo.lock .cargo/config.toml
 
-.PHONY: help tools wasm data data-if-missing serve site test test-rust test-wasm test-e2e size
+.PHONY: help tools wasm data data-if-missing serve site test test-rust test-wasm test-e2e test-bench size
 
 help:
 	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
@@ -76,7 +77,7 @@ site: wasm data-if-missing
 	bash scripts/check-site.sh dist
 	@echo "dist/: $$(du -sh dist | cut -f1) — serve it from any static host (application/wasm for .wasm), e.g. node scripts/serve.mjs dist"
 
-test: tools wasm data-if-missing test-rust test-wasm test-e2e
+test: tools wasm data-if-missing test-rust test-wasm test-e2e test-bench
 	@echo "make test: all passed"
 
 test-rust:
@@ -101,16 +102,32 @@ test-e2e: wasm
 	  echo "node --test $$f"; node --test "$$f" || failed=1; \
 	done; exit $$failed
 
+# Benchmarks that cannot rot: every script that writes figures (bench/run.mjs,
+# bench/time-to-accuracy.mjs, bench/native.mjs, scripts/sweep-speedup.mjs, sweep-reports.mjs,
+# accuracy.sh) in its quick mode, into target/bench-quick/ (never over the committed results),
+# checking that each produces all its figures — never how fast (bench/check.mjs). The PyTorch
+# parts need a Python with torch: TORCH_PYTHON=/path/to/python, or .venv/; else they skip and
+# say why. About 3 minutes.
+test-bench: wasm data-if-missing
+	cargo build --release --quiet
+	node bench/check.mjs
+
 # --- bench (performance) ---------------------------------------------------------------------
-# MLP Lab vs TensorFlow.js (wasm backend with SIMD, and cpu) in headless Chromium workers:
-# training examples/s, matrix-product GFLOP/s, memory over a 50-epoch MNIST-sized run and the
-# wasm size. Builds the release wasm first; writes bench/results.json and bench/RESULTS.md.
-# `node bench/run.mjs --quick` is a shorter run. Measure on an otherwise idle machine.
+# MLP Lab vs TensorFlow.js (wasm backend with SIMD, one thread and threaded; and cpu) in
+# headless Chromium workers of a cross-origin isolated page: training examples/s, matrix-product
+# GFLOP/s, memory over a 50-epoch MNIST-sized run and the wasm size. Builds the release wasm
+# first; writes bench/results.json and bench/RESULTS.md. Measure on an otherwise idle machine.
 # RELAXED=1 also builds and measures the engine with relaxed SIMD (bench/build-relaxed.sh).
-.PHONY: bench
+# bench-native: `mlp-lab bench` vs PyTorch CPU at 1 and 2 threads (bench/native.json, NATIVE.md);
+# PYTHON=path/to/python with torch, else bench/native.mjs creates .venv/ with torch.
+.PHONY: bench bench-native
 bench: wasm
 	@if [ -n "$(RELAXED)" ]; then bash bench/build-relaxed.sh; fi
 	node bench/run.mjs --pkg $(PKG) $(if $(RELAXED),--relaxed-pkg target/bench/pkg-relaxed)
+
+bench-native:
+	cargo build --release --quiet
+	node bench/native.mjs $(if $(PYTHON),--python $(PYTHON))
 
 # Full-data accuracy of the presets, 3 seeds each (long; not part of `make test`).
 accuracy:

@@ -61,8 +61,15 @@ function dataFor(widths, n) {
   throw new Error(`no bench data for ${widths[0]} inputs`);
 }
 
+/**
+ * Enough epochs that no timed run reaches the end (a repeat that did would time fewer batches
+ * than it counts: trainRepeat refuses that), and within the engine's limit (config.rs
+ * MAX_EPOCHS, 100,000; a config over it is refused, which is how the bench once broke).
+ */
+const BENCH_EPOCHS = 10_000;
+
 /** Hidden ReLU layers, softmax + cross-entropy (or sigmoid + BCE for one output), Adam. */
-function configFor(widths, batch, epochs = 1_000_000) {
+function configFor(widths, batch, epochs = BENCH_EPOCHS) {
   const out = widths[widths.length - 1];
   const layers = widths.slice(1, -1).map((units) => ({ units, activation: 'relu', init: 'he_uniform' }));
   layers.push({ units: out, activation: out === 1 ? 'sigmoid' : 'softmax' });
@@ -88,13 +95,21 @@ function configFor(widths, batch, epochs = 1_000_000) {
  */
 let session = null;
 
-export async function trainSetup({ case: c, minRepeatMs }) {
+export async function trainSetup({ case: c, minRepeatMs, warmupMs, workers = 1 }) {
+  if (workers !== 1) {
+    // The hook for one run across N page workers (issue 14): build that run here, with the same
+    // config and data, and give `run(k)` the same meaning (k batches of the whole run).
+    throw new Error(`${workers} page workers: this build trains a run in one worker only (not available)`);
+  }
   const data = dataFor(c.widths, c.n);
   const trainer = new wasm.Trainer(configFor(c.widths, c.batch), data);
-  const run = (k) => trainer.step(k);
-  const units = await self.calibrate(run, { minMs: minRepeatMs });
+  const run = (k) => {
+    const p = trainer.step(k);
+    if (p.done) throw new Error(`the bench run reached its last epoch (${BENCH_EPOCHS}): a repeat would time fewer batches than it counts`);
+  };
+  const units = await self.calibrate(run, { minMs: minRepeatMs, warmupMs });
   session = { data, trainer, run, units };
-  return { batchesPerRepeat: units };
+  return { batchesPerRepeat: units, workers, crossOriginIsolated: self.crossOriginIsolated };
 }
 
 export async function trainRepeat() {
@@ -110,13 +125,13 @@ export async function trainFinish() {
   return { lastEpochLoss: loss };
 }
 
-export async function kernels({ sizes, repeats }) {
+export async function kernels({ sizes, repeats, minMs = 200, warmupMs }) {
   const out = [];
   for (const [batch, inputs, units] of sizes) {
     const g = new wasm.GemmBench(batch, inputs, units);
     const row = { batch, inputs, units, gflops: [] };
     for (let which = 0; which < 3; which++) {
-      const m = await self.measure((k) => g.run(which, k), { repeats, minMs: 200 });
+      const m = await self.measure((k) => g.run(which, k), { repeats, minMs, warmupMs });
       row.gflops.push(g.flops() / (m.medianMsPerUnit / 1000) / 1e9);
     }
     log(`${batch}×${inputs}·${units}: ${row.gflops.map((x) => x.toFixed(1)).join(' / ')} GFLOP/s`);

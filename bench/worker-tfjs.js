@@ -1,6 +1,8 @@
 // Bench worker for TensorFlow.js (a classic worker: the UMD bundles are loaded with
 // importScripts). The job's `engine` picks the backend: `tfjs-wasm` (XNNPACK, SIMD, one thread:
-// the page is not cross-origin isolated, and the flag below says so too) or `tfjs-cpu`.
+// the flag below turns threads off even where the page would allow them), `tfjs-wasm-threads`
+// (the threaded SIMD build with `job.threads` threads; it exists only where the page is
+// cross-origin isolated, so SharedArrayBuffer is there) or `tfjs-cpu`.
 //
 // TensorFlow.js gets the fastest honest training step we know for it: variables of a
 // tf.sequential model, `optimizer.minimize` on the fused softmax (or sigmoid) cross-entropy of
@@ -10,16 +12,53 @@ importScripts('/tfjs/tf.min.js', '/tfjs-wasm/tf-backend-wasm.min.js', 'common.js
 
 const log = (line) => self.postMessage({ type: 'log', line });
 
-async function setup(engine) {
-  if (engine === 'tfjs-wasm') {
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+async function setup({ engine, threads }) {
+  if (engine === 'tfjs-wasm' || engine === 'tfjs-wasm-threads') {
+    if (engine === 'tfjs-wasm') {
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    } else {
+      if (!self.crossOriginIsolated) throw new Error('not cross-origin isolated (the page needs COOP same-origin and COEP require-corp): TF.js wasm cannot use threads here');
+      if (!(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'))) throw new Error('this browser has no WebAssembly threads');
+      allowThreads(threads);
+      tf.wasm.setThreadsCount(threads);
+    }
     tf.wasm.setWasmPaths('/tfjs-wasm/');
     await tf.setBackend('wasm');
   } else {
     await tf.setBackend('cpu');
   }
   await tf.ready();
-  if (tf.getBackend() !== engine.slice(5)) throw new Error(`backend ${tf.getBackend()} instead of ${engine}`);
+  const want = engine === 'tfjs-cpu' ? 'cpu' : 'wasm';
+  if (tf.getBackend() !== want) throw new Error(`backend ${tf.getBackend()} instead of ${want}`);
+  if (engine === 'tfjs-wasm-threads' && tf.wasm.getThreadsCount() !== threads) {
+    throw new Error(`TF.js wasm runs ${tf.wasm.getThreadsCount()} threads, not the ${threads} asked for`);
+  }
+}
+
+/**
+ * TF.js's wasm backend caps its thread pool at navigator.hardwareConcurrency / 2 (it assumes two
+ * hyperthreads per core: tfjs-backend-wasm/src/cc/backend.cc), so on a 2-core machine it would
+ * run one thread however many it is asked for. To give it `threads` threads, this worker reports
+ * 2 × threads logical cores to it, before the backend's module starts; the real count is kept
+ * in `logicalCores` and the threads it then runs with are read back (backendInfo).
+ */
+const logicalCores = navigator.hardwareConcurrency;
+function allowThreads(threads) {
+  Object.defineProperty(Object.getPrototypeOf(navigator), 'hardwareConcurrency', { get: () => 2 * threads, configurable: true });
+}
+
+/** What this worker's backend runs with (recorded beside every result). */
+async function backendInfo() {
+  const wasm = tf.getBackend() === 'wasm';
+  return {
+    version: tf.version.tfjs,
+    backend: tf.getBackend(),
+    crossOriginIsolated: self.crossOriginIsolated,
+    logicalCores,
+    wasmSimd: wasm ? await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') : null,
+    wasmThreads: wasm ? await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') : null,
+    threads: wasm ? tf.wasm.getThreadsCount() : 1,
+  };
 }
 
 function buildModel(widths) {
@@ -64,7 +103,7 @@ function batchesFor(widths, batch, n) {
 /** The training session of this worker (see bench/mlplab.js for the setup/repeat/finish steps). */
 let session = null;
 
-async function trainSetup({ case: c, minRepeatMs }) {
+async function trainSetup({ case: c, minRepeatMs, warmupMs }) {
   const model = buildModel(c.widths);
   const batches = batchesFor(c.widths, c.batch, c.n);
   const optimizer = tf.train.adam(0.001);
@@ -82,11 +121,11 @@ async function trainSetup({ case: c, minRepeatMs }) {
   s.sync = async () => {
     if (s.last) await s.last.data();
   };
-  s.units = await self.calibrate(s.run, { minMs: minRepeatMs, sync: s.sync });
+  s.units = await self.calibrate(s.run, { minMs: minRepeatMs, warmupMs, sync: s.sync });
   // After the warm-up, which created the optimizer's state: any growth from here is a leak.
   s.tensorsBefore = tf.memory().numTensors;
   session = s;
-  return { batchesPerRepeat: s.units };
+  return { batchesPerRepeat: s.units, ...(await backendInfo()) };
 }
 
 async function trainRepeat() {
@@ -102,7 +141,7 @@ async function trainFinish() {
 }
 
 /** tf.matMul speed of the same three products (TF.js is row-major; the shapes are the same). */
-async function kernels({ sizes, repeats }) {
+async function kernels({ sizes, repeats, minMs = 200, warmupMs }) {
   const out = [];
   for (const [batch, inputs, units] of sizes) {
     const x = tf.randomUniform([batch, inputs], -1, 1);
@@ -120,7 +159,7 @@ async function kernels({ sizes, repeats }) {
           last = r;
         }
       };
-      const m = await self.measure(run, { repeats, minMs: 200, sync: async () => last && (await last.data()) });
+      const m = await self.measure(run, { repeats, minMs, warmupMs, sync: async () => last && (await last.data()) });
       last.dispose();
       row.gflops.push(flops / (m.medianMsPerUnit / 1000) / 1e9);
     }
@@ -135,16 +174,11 @@ let backendReady = null;
 self.onmessage = async (e) => {
   const job = e.data;
   try {
-    backendReady ??= setup(job.engine);
+    backendReady ??= setup(job);
     await backendReady;
     let result;
     if (job.type === 'info') {
-      result = {
-        version: tf.version.tfjs,
-        wasmSimd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
-        wasmThreads: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
-        backend: tf.getBackend(),
-      };
+      result = await backendInfo();
     } else if (job.type === 'train-setup') {
       result = await trainSetup(job);
     } else if (job.type === 'train-repeat') {

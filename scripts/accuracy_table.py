@@ -11,10 +11,12 @@ for r in rows:
     by.setdefault(r["preset"], []).append(r)
 keys = ["test_accuracy", "official_test_accuracy", "test_r2", "val_accuracy", "train_accuracy", "seconds"]
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-print(f"# Accuracy of the presets (native CLI, {datetime.date.today()}, {os.cpu_count()} cores, {cpu})\n")
-print("Each preset trained with seeds " + ", ".join(str(r["seed"]) for r in next(iter(by.values()))) + "; mean ± sd.\n")
-print("| preset | " + " | ".join(keys) + " |")
-print("|---" * (len(keys) + 1) + "|")
+print(f"# Accuracy of the presets (native CLI, {os.cpu_count()} cores, {cpu})\n")
+print(f"Written by scripts/accuracy.sh (scripts/accuracy_table.py) on {datetime.date.today()} from {os.path.basename(sys.argv[1])}.")
+print("Each preset trained with seeds " + ", ".join(str(r["seed"]) for r in next(iter(by.values()))) + "; mean ± sd; "
+      "measured: the dates its runs recorded (runs from before the script recorded dates: not recorded).\n")
+print("| preset | " + " | ".join(keys) + " | measured |")
+print("|---" * (len(keys) + 2) + "|")
 for p, rs in by.items():
     cells = []
     for k in keys:
@@ -29,6 +31,8 @@ for p, rs in by.items():
         else:
             sd = statistics.stdev(v) if len(v) > 1 else 0
             cells.append(f"{statistics.mean(v):.4f} ± {sd:.4f}")
+    dates = sorted({r["date"] for r in rs if "date" in r})
+    cells.append(" – ".join([dates[0], dates[-1]] if len(dates) > 1 else dates) if dates else "not recorded")
     print(f"| {p} | " + " | ".join(cells) + " |")
 
 # The CIFAR-10 preset trained in PyTorch on the same split (scripts/cifar_torch.py), when present.

@@ -15,7 +15,10 @@
 //     worker trained on or picked up again, no false crash alarm, the right epoch shown after.
 // Writes bench/soak.json and bench/SOAK.md; exits 1 when a check fails.
 //
-//   node scripts/soak.mjs [--epochs 50] [--hide-at 20] [--hide-seconds 10] [--out bench]
+//   node scripts/soak.mjs [--epochs 50] [--hide-at 20] [--hide-seconds 10] [--quick] [--out bench]
+//
+// --quick (make test): 10 epochs, hidden for 2 s at epoch 4; every figure is written, but the
+// frame-gap check, a timing on a shared machine, is reported without failing the run.
 
 import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -29,9 +32,11 @@ const MAX_FRAME_GAP_MS = 200;
 const HEAP_NOISE_BYTES = 2 * 2 ** 20;
 
 function args(argv) {
-  const o = { epochs: 50, hideAt: 20, hideSeconds: 10, out: path.join(ROOT, 'bench') };
+  const o = { epochs: 50, hideAt: 20, hideSeconds: 10, quick: false, out: path.join(ROOT, 'bench') };
+  if (argv.includes('--quick')) Object.assign(o, { epochs: 10, hideAt: 4, hideSeconds: 2, quick: true });
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (a === '--quick') continue;
     const num = (name) => {
       const v = Number(argv[++i]);
       if (!Number.isFinite(v) || v < 0) throw new Error(`${name} needs a number ≥ 0, found ${argv[i]}`);
@@ -41,7 +46,7 @@ function args(argv) {
     else if (a === '--hide-at') o.hideAt = Math.round(num(a));
     else if (a === '--hide-seconds') o.hideSeconds = num(a);
     else if (a === '--out') o.out = path.resolve(argv[++i]);
-    else throw new Error(`unknown argument ${a}; usage: node scripts/soak.mjs [--epochs N] [--hide-at E] [--hide-seconds S] [--out DIR]`);
+    else throw new Error(`unknown argument ${a}; usage: node scripts/soak.mjs [--epochs N] [--hide-at E] [--hide-seconds S] [--quick] [--out DIR]`);
   }
   if (o.hideAt < 2 || o.hideAt >= o.epochs - 2) throw new Error(`--hide-at must be between 2 and ${o.epochs - 3}`);
   return o;
@@ -169,7 +174,7 @@ async function main() {
       no_page_errors: errors.length === 0,
     };
     const result = {
-      date: new Date().toISOString(), host: { cpus: os.cpus().length, load_average_1_5_15: load.map((l) => Number(l.toFixed(2))) },
+      date: new Date().toISOString(), quick: opt.quick, host: { cpus: os.cpus().length, load_average_1_5_15: load.map((l) => Number(l.toFixed(2))) },
       config: { data: 'mnist (prepared subset)', layers: config.layers.map((l) => l.units), batch_size: config.batch_size, epochs: opt.epochs },
       seconds: Number(seconds.toFixed(1)), final, points, max_frame_gap_ms: Number(frames.max.toFixed(1)), max_frame_gap_at_epoch: frames.atEpoch,
       frames: frames.count, hidden, checks, errors, heap_noise_bytes: HEAP_NOISE_BYTES, back_at_ms: backAt - t0,
@@ -178,7 +183,8 @@ async function main() {
     writeFileSync(path.join(opt.out, 'soak.json'), `${JSON.stringify(result, null, 2)}\n`);
     writeFileSync(path.join(opt.out, 'SOAK.md'), report(result));
     console.log(`wrote ${path.join(opt.out, 'SOAK.md')} and soak.json`);
-    const failed = Object.entries(checks).filter(([, ok]) => !ok).map(([k]) => k);
+    const timing = opt.quick ? ['frame_gap_under_200ms'] : [];
+    const failed = Object.entries(checks).filter(([k, ok]) => !ok && !timing.includes(k)).map(([k]) => k);
     if (failed.length) {
       console.error(`soak: failed checks: ${failed.join(', ')}${errors.length ? `\npage errors:\n${errors.join('\n')}` : ''}`);
       process.exitCode = 1;
@@ -195,7 +201,7 @@ function report(r) {
   const h = r.hidden;
   return `# Soak test
 
-\`make soak\` (scripts/soak.mjs), ${r.date}: ${r.config.epochs} epochs of the prepared MNIST subset,
+\`make soak\` (scripts/soak.mjs${r.quick ? ' --quick: a check that every figure is produced, not a measurement' : ''}), ${r.date}: ${r.config.epochs} epochs of the prepared MNIST subset,
 ${r.config.layers.join('-')}, batch ${r.config.batch_size}, in headless Chromium on ${r.host.cpus} CPUs
 (load average ${r.host.load_average_1_5_15.join(' / ')}, shared with other work). Wall time ${r.seconds} s;
 final test accuracy ${r.final.test === null ? '–' : `${(r.final.test * 100).toFixed(2)}%`}.
