@@ -4,6 +4,7 @@
 #                the data directory exists), and serve www/ on http://127.0.0.1:$(PORT)/
 #   make wasm    build the engine into www/pkg/ (wasm-pack --release --target web), and with the
 #                sweep coordinator into www/pkg-sweep/ (the Sweeps panel's)
+#                and with the shard-by-shard trainer into www/pkg-shards/ (runs on several workers)
 #   make data    (re)write the page's data subsets into www/data/ from $(DATA_DIR)
 #                (FULL=1 also writes all of MNIST and Fashion-MNIST, and the 50k CIFAR-10)
 #   make site    a static copy of the page in dist/ (page, wasm, prepared data; relative paths)
@@ -23,18 +24,19 @@ PORT ?= 8080
 DATA_DIR ?= $(if $(MLP_LAB_DATA),$(MLP_LAB_DATA),../shared/data)
 PKG := www/pkg
 SWEEP_PKG := www/pkg-sweep
+SHARDS_PKG := www/pkg-shards
 WASM := $(PKG)/mlp_lab_bg.wasm
 RUST_SOURCES := $(shell find src -name '*.rs' 2>/dev/null) Cargo.toml Cargo.lock .cargo/config.toml
 
 .PHONY: help tools wasm data data-if-missing serve site test test-rust test-wasm test-e2e test-bench size
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
 
 tools:
 	@bash scripts/install-tools.sh
 
-wasm: tools $(WASM) $(SWEEP_PKG)/mlp_lab_bg.wasm
+wasm: tools $(WASM) $(SWEEP_PKG)/mlp_lab_bg.wasm $(SHARDS_PKG)/mlp_lab_bg.wasm
 
 $(WASM): $(RUST_SOURCES)
 	wasm-pack build --release --target web --out-dir $(PKG)
@@ -46,6 +48,12 @@ $(WASM): $(RUST_SOURCES)
 $(SWEEP_PKG)/mlp_lab_bg.wasm: $(RUST_SOURCES)
 	wasm-pack build --release --target web --out-dir $(SWEEP_PKG) --features sweep-wasm
 	@rm -f $(SWEEP_PKG)/README.md $(SWEEP_PKG)/package.json
+
+# The trainer with its shard-by-shard API (src/wasm/shards.rs): only a run trained across
+# several page workers loads it (www/worker-shards.js), so www/pkg/ stays small.
+$(SHARDS_PKG)/mlp_lab_bg.wasm: $(RUST_SOURCES)
+	wasm-pack build --release --target web --out-dir $(SHARDS_PKG) --features shards-wasm
+	@rm -f $(SHARDS_PKG)/README.md $(SHARDS_PKG)/package.json
 
 size:
 	@raw=$$(stat -c %s $(WASM)); gz=$$(gzip -9c $(WASM) | wc -c); \
@@ -73,7 +81,7 @@ site: wasm data-if-missing
 	rm -rf dist
 	mkdir -p dist
 	cp -r www/. dist/
-	rm -f dist/pkg/.gitignore dist/pkg/*.d.ts dist/pkg-sweep/.gitignore dist/pkg-sweep/*.d.ts
+	rm -f dist/pkg/.gitignore dist/pkg/*.d.ts dist/pkg-sweep/.gitignore dist/pkg-sweep/*.d.ts dist/pkg-shards/.gitignore dist/pkg-shards/*.d.ts
 	bash scripts/check-site.sh dist
 	@echo "dist/: $$(du -sh dist | cut -f1) — serve it from any static host (application/wasm for .wasm), e.g. node scripts/serve.mjs dist"
 
@@ -93,6 +101,7 @@ WASM_TESTS := --test wasm_trainer --test wasm_sweep $(if $(wildcard tests/wasm_g
 test-wasm: tools
 	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib --features sweep-wasm $(WASM_TESTS) -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --features shards-wasm -- -D warnings
 	wasm-pack test --headless --chrome -- --features sweep-wasm $(WASM_TESTS)
 
 # One file at a time: run side by side, the page's timed runs and the worker tests would share

@@ -8,6 +8,8 @@ import './common.js';
 
 /** The wasm-bindgen module (set by `load`). */
 export let wasm = null;
+/** The package with the shard-by-shard trainer (www/pkg-shards/) for runs on several workers. */
+let shardsPkg = '/pkg-shards/mlp_lab.js';
 
 let log = (line) => console.log(line);
 /** Where progress lines go (the worker posts them to the page). */
@@ -20,7 +22,8 @@ export function setLog(f) {
  * output of wasm-bindgen) once; resolves to the wasm exports (with `memory`).
  */
 let ready = null;
-export function load(pkg = '/pkg/') {
+export function load(pkg = '/pkg/', shards = '/pkg-shards/') {
+  shardsPkg = `${shards}mlp_lab.js`;
   ready ??= import(`${pkg}mlp_lab.js`).then(async (m) => {
     wasm = m;
     return m.default();
@@ -46,19 +49,25 @@ function idxFiles({ pixels, labels }) {
   return [images, lab];
 }
 
-/** The data set of a case: MNIST-like images for 784 inputs, spirals for 2. */
-function dataFor(widths, n) {
+/** The data source of a case (a 'load-data' source, www/protocol.js): MNIST-like images for 784 inputs, spirals for 2. */
+function sourceFor(widths, n) {
   if (widths[0] === 784) {
     const [images, labels] = idxFiles(self.mnistLike(n));
-    return wasm.DataSet.from_idx('bench-mnist', images, labels, undefined, undefined, undefined);
+    return { kind: 'idx', name: 'bench-mnist', images, labels };
   }
   if (widths[0] === 2) {
     const { points, labels } = self.spirals(n);
     let csv = 'x,y,label\n';
     for (let i = 0; i < n; i++) csv += `${points[2 * i]},${points[2 * i + 1]},${labels[i]}\n`;
-    return wasm.DataSet.from_csv('bench-spirals', csv, 'label', 'binary');
+    return { kind: 'csv', name: 'bench-spirals', text: csv, target: 'label', task: 'binary' };
   }
   throw new Error(`no bench data for ${widths[0]} inputs`);
+}
+
+/** The data set of a case, in the package `pkg` (default: the trainer's). */
+async function dataFor(widths, n, pkg = wasm) {
+  const { loadSource } = await import('/www/worker-data.js');
+  return loadSource(pkg, sourceFor(widths, n));
 }
 
 /**
@@ -96,29 +105,62 @@ function configFor(widths, batch, epochs = BENCH_EPOCHS) {
 let session = null;
 
 export async function trainSetup({ case: c, minRepeatMs, warmupMs, workers = 1 }) {
-  if (workers !== 1) {
-    // The hook for one run across N page workers (issue 14): build that run here, with the same
-    // config and data, and give `run(k)` the same meaning (k batches of the whole run).
-    throw new Error(`${workers} page workers: this build trains a run in one worker only (not available)`);
-  }
-  const data = dataFor(c.widths, c.n);
-  const trainer = new wasm.Trainer(configFor(c.widths, c.batch), data);
-  const run = (k) => {
-    const p = trainer.step(k);
+  session = workers === 1 ? await oneWorker(c) : await severalWorkers(c, workers);
+  const units = await self.calibrate(session.run, { minMs: minRepeatMs, warmupMs, sync: () => session.pending });
+  session.units = units;
+  return {
+    batchesPerRepeat: units, workers, workersUsed: session.team?.count ?? 1, exchange: session.team?.exchange ?? null,
+    crossOriginIsolated: self.crossOriginIsolated,
+  };
+}
+
+/** `run(k)`: k batches of the bench run (refusing to reach its end). */
+function runner(step) {
+  return (k) => {
+    const p = step(k);
     if (p.done) throw new Error(`the bench run reached its last epoch (${BENCH_EPOCHS}): a repeat would time fewer batches than it counts`);
   };
-  const units = await self.calibrate(run, { minMs: minRepeatMs, warmupMs });
-  session = { data, trainer, run, units };
-  return { batchesPerRepeat: units, workers, crossOriginIsolated: self.crossOriginIsolated };
+}
+
+async function oneWorker(c) {
+  const data = await dataFor(c.widths, c.n);
+  const trainer = new wasm.Trainer(configFor(c.widths, c.batch), data);
+  return { data, trainer, run: runner((k) => trainer.step(k)), pending: null };
+}
+
+/**
+ * The page's run across `workers` page workers (www/worker-shards.js): the trainer of
+ * www/pkg-shards/ and helper workers with replicas, as the page's worker builds them — or one
+ * worker where the page would use one (www/worker-shards.js `workersFor`).
+ */
+async function severalWorkers(c, workers) {
+  const pkgUrl = new URL(shardsPkg, self.location.href);
+  const shards = await import(pkgUrl);
+  const { memory } = await shards.default();
+  const { ShardTeam, workersFor } = await import('/www/worker-shards.js');
+  const config = configFor(c.widths, c.batch);
+  const data = await dataFor(c.widths, c.n, shards);
+  const trainer = new shards.Trainer(config, data);
+  const count = workersFor(trainer, workers);
+  if (count === 1) return { data, trainer, run: runner((k) => trainer.step(k)), pending: null };
+  const team = await ShardTeam.create({ trainer, memory, count, pkgUrl, setup: { source: sourceFor(c.widths, c.n), config } });
+  const s = { data, trainer, team, pending: null };
+  s.run = (k) => {
+    s.pending = team.step(k).then(() => {
+      if (trainer.done) throw new Error('the bench run reached its last epoch');
+    });
+  };
+  return s;
 }
 
 export async function trainRepeat() {
-  return self.timeOnce(session.run, session.units);
+  return self.timeOnce(session.run, session.units, () => session.pending);
 }
 
 export async function trainFinish() {
-  const { data, trainer } = session;
+  const { data, trainer, team } = session;
   const loss = trainer.history().epochs.at(-1)?.train_loss ?? null;
+  team?.close();
   trainer.free();
   data.free();
   session = null;
@@ -155,7 +197,7 @@ export async function memory({ n, batch, checkpoints }, exports) {
       jsHeapTotal: globalThis.performance.memory?.totalJSHeapSize ?? null,
     };
   };
-  const data = dataFor([784, 256, 128, 10], n);
+  const data = await dataFor([784, 256, 128, 10], n);
   const trainer = new wasm.Trainer(configFor([784, 256, 128, 10], batch, Math.max(...checkpoints)), data);
   const perEpoch = trainer.sizes().batches_per_epoch;
   const snaps = [snap(0, 0)];

@@ -4,12 +4,13 @@
 // (one thread, and threaded), and TensorFlow.js cpu on the same networks, kernel GFLOP/s in the
 // worker, memory over an MNIST-sized run and the wasm size.
 //
-//   node bench/run.mjs [--pkg DIR] [--relaxed-pkg DIR] [--quick] [--no-memory] [--kernels-only] [--memory-only]
+//   node bench/run.mjs [--pkg DIR] [--shards-pkg DIR] [--relaxed-pkg DIR] [--quick] [--no-memory] [--kernels-only] [--memory-only]
 //                    [--memory-n N] [--memory-epochs 1,10,50] [--engines a,b] [--cases mnist:128,tiny:32]
 //                    [--tfjs-threads N] [--no-isolation] [--out DIR]
 //
 // --pkg is a wasm-bindgen `--target web` output holding mlp_lab.js and mlp_lab_bg.wasm
-// (default www/pkg, which `make bench` builds first). --relaxed-pkg DIR adds the same engine
+// (default www/pkg, which `make bench` builds first); --shards-pkg the same with the shard API
+// (default www/pkg-shards) for MLP Lab's runs on several page workers (`mlplab:2`). --relaxed-pkg DIR adds the same engine
 // built with relaxed SIMD (RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd") for comparison.
 // --quick is the check `make test` runs (bench/check.mjs): every case, engine, kernel and memory
 // checkpoint once, briefly — all the figures, none of them worth reading.
@@ -38,15 +39,19 @@ const opt = (name, dflt) => {
 };
 const flag = (name) => args.includes(name);
 const pkgDir = resolve(root, opt('--pkg', 'www/pkg'));
+// The trainer with the shard-by-shard API, for MLP Lab's runs on several page workers.
+const shardsPkgDir = resolve(root, opt('--shards-pkg', 'www/pkg-shards'));
 const outDir = resolve(root, opt('--out', 'bench'));
 const quick = flag('--quick');
 const isolated = !flag('--no-isolation');
 mkdirSync(outDir, { recursive: true });
 
-for (const f of ['mlp_lab.js', 'mlp_lab_bg.wasm']) {
-  if (!existsSync(join(pkgDir, f))) {
-    console.error(`${join(pkgDir, f)} is missing: build it first (make wasm, or make bench)`);
-    process.exit(2);
+for (const dir of [pkgDir, shardsPkgDir]) {
+  for (const f of ['mlp_lab.js', 'mlp_lab_bg.wasm']) {
+    if (!existsSync(join(dir, f))) {
+      console.error(`${join(dir, f)} is missing: build it first (make wasm, or make bench)`);
+      process.exit(2);
+    }
   }
 }
 
@@ -57,6 +62,9 @@ const relaxedDir = opt('--relaxed-pkg') ? resolve(root, opt('--relaxed-pkg')) : 
 const MOUNTS = [
   ['/bench/', here],
   ['/pkg/', pkgDir],
+  ['/pkg-shards/', shardsPkgDir],
+  // the page's multi-worker run (www/worker-shards.js, its helper and the data loader)
+  ['/www/', join(root, 'www')],
   ...(relaxedDir ? [['/pkg-relaxed/', relaxedDir]] : []),
   ['/tfjs/', join(root, 'node_modules/@tensorflow/tfjs/dist')],
   ['/tfjs-wasm/', join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist')],

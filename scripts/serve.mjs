@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // A small static file server for the page, on 127.0.0.1 only.
 //
-//   node scripts/serve.mjs [ROOT=www] [--port N] [--mount /prefix/=DIR ...]
+//   node scripts/serve.mjs [ROOT=www] [--port N] [--mount /prefix/=DIR ...] [--no-isolation]
 //
 // Every response carries the page's Content-Security-Policy (`script-src 'self' 'wasm-unsafe-eval'`, scripts
 // and workers from this origin only, WebAssembly compilation allowed, no inline scripts), correct
 // MIME types (application/wasm for .wasm, so streaming compilation works) and no-cache headers,
-// so a rebuilt wasm is picked up on reload. Port 0 (the default with --port 0) picks a free port.
+// so a rebuilt wasm is picked up on reload. It is cross-origin isolated (COOP same-origin, COEP
+// require-corp): a run on several workers then exchanges gradients through SharedArrayBuffers
+// (`isolated: false` or --no-isolation serves without, and the run transfers buffers instead). Port 0 (the default with --port 0) picks a free port.
 // The end-to-end tests import `startServer` from here.
 
 import { createServer } from 'node:http';
@@ -20,6 +22,9 @@ export const HOST = '127.0.0.1';
 // fetches, images), WebAssembly compilation allowed, no inline scripts or eval. Inline styles
 // stay allowed: the charts size their canvases through style attributes.
 export const CSP = "script-src 'self' 'wasm-unsafe-eval'; default-src 'self'; connect-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; form-action 'none'";
+
+/** Cross-origin isolation: `self.crossOriginIsolated`, hence SharedArrayBuffer, in the page and its workers. */
+export const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -67,7 +72,8 @@ function send(res, status, text) {
  * Serves `root` (and each `mounts` prefix → directory) on 127.0.0.1:`port` (0: any free port).
  * Resolves to {server, port, url, close()} once listening.
  */
-export function startServer({ root = 'www', port = 0, mounts = {}, quiet = true } = {}) {
+export function startServer({ root = 'www', port = 0, mounts = {}, quiet = true, isolated = true } = {}) {
+  const isolation = isolated ? ISOLATION : {};
   const base = resolve(root);
   const mountList = Object.entries(mounts).map(([prefix, dir]) => [prefix, resolve(dir)]);
   const server = createServer(async (req, res) => {
@@ -110,6 +116,7 @@ export function startServer({ root = 'www', port = 0, mounts = {}, quiet = true 
         'X-Content-Type-Options': 'nosniff',
         'Cache-Control': 'no-cache',
         'Cross-Origin-Resource-Policy': 'same-origin',
+        ...isolation,
       });
       if (req.method === 'HEAD') return res.end();
       createReadStream(file)
@@ -140,16 +147,18 @@ export function startServer({ root = 'www', port = 0, mounts = {}, quiet = true 
 async function main(argv) {
   let root = 'www';
   let port = Number(process.env.PORT ?? 8080);
+  let isolated = true;
   const mounts = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--port') port = Number(argv[++i]);
     else if (a.startsWith('--port=')) port = Number(a.slice(7));
+    else if (a === '--no-isolation') isolated = false;
     else if (a === '--mount') {
       const [prefix, dir] = argv[++i].split('=');
       mounts[prefix] = dir;
     } else if (a === '-h' || a === '--help') {
-      console.log('usage: node scripts/serve.mjs [ROOT] [--port N] [--mount /prefix/=DIR]');
+      console.log('usage: node scripts/serve.mjs [ROOT] [--port N] [--mount /prefix/=DIR] [--no-isolation]');
       return;
     } else root = a;
   }
@@ -166,7 +175,7 @@ async function main(argv) {
   }
   let s;
   try {
-    s = await startServer({ root, port, mounts, quiet: false });
+    s = await startServer({ root, port, mounts, quiet: false, isolated });
   } catch (e) {
     console.error(`serve: cannot listen on ${HOST}:${port}: ${e.message}` +
       (e.code === 'EADDRINUSE' ? ' (set PORT=... or pass --port N, 0 for any free port)' : ''));

@@ -15,6 +15,7 @@
 import init, * as wasm from './pkg/mlp_lab.js';
 import { createTrials } from './worker-trial.js';
 import { loadSource } from './worker-data.js';
+import { shardedTrainer, stepTeam } from './worker-run-shards.js';
 
 const SLICE_MS = 150;
 const PROBE_MS = 100;
@@ -35,6 +36,10 @@ const state = {
   model: null, // wasm Model from import-model, used when there is no run
   run: null, // {id, paused, batches, msPerBatch, activeMs, startExamples, ...} while training
   runs: 0,
+  dataTask: undefined, // the task the CSV of `data` was read for (undefined: the source's own)
+  shards: null, // www/pkg-shards/ for runs on several workers: {wasm, memory, data, ...} (./worker-run-shards.js)
+  team: null, // the helpers of the current run (./worker-shards.js ShardTeam), when it has any
+  starts: 0, // counts ended runs, so a start still setting up its helpers knows it was overtaken
 };
 
 const post = (msg) => self.postMessage(msg);
@@ -69,7 +74,7 @@ function errorMessage(e, where, request, id) {
   if (e instanceof WebAssembly.RuntimeError) {
     let panic = null;
     try {
-      panic = wasm.last_panic();
+      panic = state.shards?.wasm.last_panic() ?? wasm.last_panic();
     } catch {
       // the module may be unusable
     }
@@ -110,6 +115,9 @@ function freeRuns() {
 
 /** Ends the current run, if any; `announce` posts 'stopped'. */
 function endRun(announce) {
+  state.starts++;
+  state.team?.close();
+  state.team = null;
   if (!state.run) return;
   state.run = null;
   if (announce) post({ type: 'stopped' });
@@ -132,6 +140,7 @@ const handlers = {
     free(state.data);
     state.data = data;
     state.source = msg.source;
+    state.dataTask = undefined;
     state.summary = withSourceKind(data, msg.source.kind);
     reply({ type: 'data-loaded', summary: state.summary });
   },
@@ -143,7 +152,7 @@ const handlers = {
     reply({ type: 'config-problems', problems });
   },
 
-  start(msg, reply) {
+  async start(msg, reply) {
     if (!state.data) throw Object.assign(new Error('load a data set before starting'), { kind: 'data' });
     if (msg.trial) {
       trials.start(msg, reply);
@@ -155,22 +164,22 @@ const handlers = {
       const data = loadSource(wasm, state.source, task);
       free(state.data);
       state.data = data;
+      state.dataTask = task;
       state.summary = withSourceKind(data, state.source.kind);
     }
-    const trainer = new wasm.Trainer(msg.config, state.data, msg.model ?? undefined);
-    // Continuing a saved run: the model is its checkpoint, the history the epochs before it,
-    // the optimizer state (when saved) the moments at the same moment.
-    if (msg.history) {
-      try {
-        trainer.resume(msg.history, msg.optimizer ?? undefined);
-      } catch (e) {
-        free(trainer);
-        throw e;
-      }
+    const starts = state.starts;
+    // Several workers: the run is www/pkg-shards/'s, with helpers holding replicas of it.
+    const { trainer, team } = (msg.workers ?? 1) > 1 ? await shardedTrainer(state, msg) : { trainer: newTrainer(wasm, state.data, msg), team: null };
+    if (starts !== state.starts) {
+      // stopped, or new data, while the helpers were loading
+      team?.close();
+      free(trainer);
+      return;
     }
     endRun(false);
     free(state.trainer);
     state.trainer = trainer;
+    state.team = team;
     const sizes = trainer.sizes();
     const id = ++state.runs;
     state.run = {
@@ -178,7 +187,7 @@ const handlers = {
       total: sizes.epochs * sizes.train_n, lastRate: null, lastExamples: 0, lastProbe: -Infinity, probeLoss: null,
       lastCheckpoint: -Infinity, coalesce: Boolean(msg.coalesce_epochs),
     };
-    reply({ type: 'started', ...sizes, resumed_from: msg.history?.epochs?.length ?? 0, optimizer_restored: Boolean(msg.history && msg.optimizer) });
+    reply({ type: 'started', ...sizes, workers: team?.count ?? 1, exchange: team?.exchange ?? null, resumed_from: msg.history?.epochs?.length ?? 0, optimizer_restored: Boolean(msg.history && msg.optimizer) });
     schedule(id);
   },
 
@@ -213,7 +222,8 @@ const handlers = {
   },
 
   memory(msg, reply) {
-    reply({ type: 'memory', wasm_bytes: state.memory ? state.memory.buffer.byteLength : null });
+    const shards = state.shards?.memory.buffer.byteLength ?? 0;
+    reply({ type: 'memory', wasm_bytes: state.memory ? state.memory.buffer.byteLength + shards : null });
   },
 
   evaluate(msg, reply) {
@@ -279,6 +289,23 @@ const handlers = {
   },
 };
 
+/**
+ * The run a 'start' asks for; continuing a saved run, the model is its checkpoint, the history
+ * the epochs before it, the optimizer state (when saved) the moments at the same moment.
+ */
+function newTrainer(pkg, data, msg) {
+  const trainer = new pkg.Trainer(msg.config, data, msg.model ?? undefined);
+  if (msg.history) {
+    try {
+      trainer.resume(msg.history, msg.optimizer ?? undefined);
+    } catch (e) {
+      free(trainer);
+      throw e;
+    }
+  }
+  return trainer;
+}
+
 function needData() {
   if (!state.data) throw Object.assign(new Error('load a data set first'), { kind: 'data' });
   return state.data;
@@ -320,7 +347,7 @@ self.onmessage = async (event) => {
     return;
   }
   try {
-    handler(msg, (answer, transfer = []) => self.postMessage(withId(answer, id), transfer));
+    await handler(msg, (answer, transfer = []) => self.postMessage(withId(answer, id), transfer));
   } catch (e) {
     post(errorMessage(e, WHERE[type] ?? 'worker', type, id));
   }
@@ -328,16 +355,14 @@ self.onmessage = async (event) => {
 
 /** One training slice of the run `id` (stale slices of an ended run do nothing). */
 function slice(id) {
-  try {
-    trainSlice(id);
-  } catch (e) {
+  trainSlice(id).catch((e) => {
     // Not a training error (those end the run in trainSlice) but a failure around it.
-    state.run = null;
+    endRun(false);
     post(errorMessage(e, 'worker', 'start'));
-  }
+  });
 }
 
-function trainSlice(id) {
+async function trainSlice(id) {
   const run = state.run;
   if (!run || run.id !== id || run.paused || state.broken) return;
   if (run.trial) {
@@ -346,11 +371,19 @@ function trainSlice(id) {
   }
   const trainer = state.trainer;
   const t0 = performance.now();
+  // A slice across workers that transfer buffers awaits them: a 'resume' meanwhile must not start
+  // a second slice (the one under way schedules the next).
+  if (run.stepping) return;
   let progress;
   try {
-    progress = trainer.step(run.batches);
+    run.stepping = true;
+    progress = state.team ? await stepTeam(state.team, trainer, run.batches) : trainer.step(run.batches);
+    run.stepping = false;
+    if (state.run !== run) return; // stopped while the helpers worked
   } catch (e) {
-    state.run = null;
+    run.stepping = false;
+    if (state.run !== run) return;
+    endRun(false);
     postNewEpochs(run, trainer);
     const err = errorMessage(e, 'train', 'start');
     post(err);
@@ -396,7 +429,7 @@ function trainSlice(id) {
     slice_batches: run.batches,
   });
   if (progress.done) {
-    state.run = null;
+    endRun(false);
     finish(run, trainer, null);
   } else {
     schedule(id);

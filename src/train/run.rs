@@ -146,6 +146,11 @@ impl Run {
         &self.trainer
     }
 
+    /// The trainer, for driving a batch shard by shard (`Trainer::next_batch`, …).
+    pub fn trainer_mut(&mut self) -> &mut Trainer {
+        &mut self.trainer
+    }
+
     pub fn config(&self) -> &Config {
         self.trainer.config()
     }

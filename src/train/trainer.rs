@@ -259,7 +259,8 @@ impl Trainer {
             .collect()
     }
 
-    fn progress(&self, finished: Vec<EpochRecord>) -> Progress {
+    /// Where training stands, with `finished` as the records of the epochs just completed.
+    pub fn progress(&self, finished: Vec<EpochRecord>) -> Progress {
         Progress {
             epoch: self.epoch,
             epochs: self.config.epochs,

@@ -10,7 +10,9 @@
 //! - [`Trainer`] (`trainer.rs`): `new Trainer(config, dataSet, initModelJson?)` is the engine's
 //!   `Run` of the data as the config says; `step(nBatches)` trains a slice; `evaluate`,
 //!   `confusion_matrix`, `predict`, `weight_histograms`, `grad_norms`, `history`,
-//!   `export_model`, checkpoints and `resume` read and continue it.
+//!   `export_model`, checkpoints and `resume` read and continue it; `next_batch`,
+//!   `compute_shard`, `apply_batch` (`shards.rs`, with the `shards-wasm` feature: www/pkg-shards/)
+//!   train a batch shard by shard, for a run shared among page workers.
 //! - [`TrialRun`] (`trial.rs`): one sweep trial in a trial worker, as the CLI runs it.
 //! - [`import_model`] (`model.rs`) gives a [`Model`] that predicts and is scored alone.
 //! - [`validate_config`] (`config.rs`) lists every problem of a config as `{field, message}`.
@@ -29,6 +31,8 @@ mod data;
 mod model;
 mod rows;
 mod schema;
+#[cfg(feature = "shards-wasm")]
+mod shards;
 #[cfg(feature = "sweep-wasm")]
 mod sweep;
 mod trainer;

@@ -15,7 +15,10 @@ use wasm_bindgen::prelude::*;
 /// A training run: the config, the prepared data and the engine's resumable trainer.
 #[wasm_bindgen]
 pub struct Trainer {
-    run: Run,
+    pub(super) run: Run,
+    /// Buffers for computing the run's batches shard by shard (`shards.rs`).
+    #[cfg(feature = "shards-wasm")]
+    pub(super) shards: super::shards::ShardBuffers,
 }
 
 #[derive(Serialize)]
@@ -31,7 +34,7 @@ struct Sizes {
 /// A step's progress, its epochs as the run's history now holds them, and which epochs of the
 /// history still hold histograms.
 #[derive(Serialize)]
-struct Step<'a> {
+pub(super) struct Step<'a> {
     epoch: usize,
     epochs: usize,
     batch: usize,
@@ -46,6 +49,11 @@ impl<'a> Step<'a> {
     /// `p`'s epochs are the last of `history`, read back from it: the engine may already have
     /// dropped the histograms of some of them.
     pub fn of(p: &Progress, history: &'a History) -> Step<'a> {
+        Step::last(p, history, p.finished.len())
+    }
+
+    /// `p` with the last `finished` epochs of `history` as the ones it completed.
+    pub fn last(p: &Progress, history: &'a History, finished: usize) -> Step<'a> {
         Step {
             epoch: p.epoch,
             epochs: p.epochs,
@@ -53,7 +61,7 @@ impl<'a> Step<'a> {
             batches_per_epoch: p.batches_per_epoch,
             examples: p.examples,
             done: p.done,
-            finished: &history.epochs[history.epochs.len() - p.finished.len()..],
+            finished: &history.epochs[history.epochs.len() - finished.min(history.epochs.len())..],
             histogram_epochs: history.histogram_epochs(),
         }
     }
@@ -80,7 +88,11 @@ impl Trainer {
         };
         let data = RunData::of(data.data.clone(), data.test.clone());
         let run = Run::new(&config, data, init)?;
-        Ok(Trainer { run })
+        Ok(Trainer {
+            run,
+            #[cfg(feature = "shards-wasm")]
+            shards: Default::default(),
+        })
     }
 
     /// The loss of the current weights on a fixed sample of (up to 512) training rows.

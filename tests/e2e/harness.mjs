@@ -33,12 +33,15 @@ export function wasmBuilt() {
   return existsSync(path.join(WWW, 'pkg', 'mlp_lab_bg.wasm')) && existsSync(path.join(WWW, 'pkg', 'mlp_lab.js'));
 }
 
-/** Serves www/ (and tests/e2e/ under /e2e/) on a free 127.0.0.1 port. */
-export async function startServer({ root = WWW, port = 0 } = {}) {
+/**
+ * Serves www/ (and tests/e2e/ under /e2e/) on a free 127.0.0.1 port, cross-origin isolated
+ * unless `isolated: false`.
+ */
+export async function startServer({ root = WWW, port = 0, isolated = true } = {}) {
   if (!wasmBuilt()) {
     throw new Error(`${path.join(WWW, 'pkg')} is missing: build the engine with \`make wasm\` first`);
   }
-  return serve({ root, port, mounts: { '/e2e/': path.join(ROOT, 'tests/e2e') } });
+  return serve({ root, port, isolated, mounts: { '/e2e/': path.join(ROOT, 'tests/e2e') } });
 }
 
 /**

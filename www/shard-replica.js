@@ -1,0 +1,126 @@
+// What every worker of a run shared among page workers does with its replica of the run (a
+// Trainer of www/pkg-shards/, src/wasm/shards.rs): computes its run of a batch's shards into
+// the trainer's gradient buffers, and copies shards between those buffers and an exchange area
+// (SharedArrayBuffers, or transferred ArrayBuffers). Used by ./worker-shards.js (the run's
+// worker) and ./worker-shard-helper.js (the helpers).
+
+/** Numbers per shard result: rows, summed loss, correct rows (src/wasm/shards.rs). */
+export const RESULT_LEN = 3;
+
+/**
+ * The shards worker `t` of `n` computes out of `k`: a contiguous run (any split gives the same
+ * numbers: the batch's gradient is always the fold of all shards in order). Workers beyond the
+ * shard count get none.
+ */
+export function shardsOf(t, n, k) {
+  const used = Math.min(n, k);
+  if (t >= used) return [0, 0];
+  return [Math.floor((t * k) / used), Math.floor(((t + 1) * k) / used)];
+}
+
+/** Views of a trainer's buffers in wasm memory (made again each batch: memory may have grown). */
+export function views(trainer, memory, k) {
+  const p = trainer.param_count();
+  const grads = [];
+  for (let s = 0; s < k; s++) grads.push(new Float32Array(memory.buffer, trainer.shard_grads_ptr(s), p));
+  const results = new Float64Array(memory.buffer, trainer.shard_results_ptr(), k * RESULT_LEN);
+  return { grads, results };
+}
+
+/** Computes shards [from, to) of the current batch (after next_batch). */
+export function computeRun(trainer, [from, to]) {
+  for (let s = from; s < to; s++) trainer.compute_shard(s);
+}
+
+/**
+ * The exchange area in shared memory: a control word array and one gradient slot per shard of a
+ * full batch, plus the results and room for a helper's error message.
+ * Control words: SEQ (the batch being trained; -1 tells the helpers to exit), ALL (the batch whose
+ * shards are all written), then per helper i: WROTE+i (its shards of that batch are written) and
+ * DONE+i (it has applied that batch), ERROR (a helper failed; the message is in `error`).
+ */
+export function sharedArea(helpers, shards, params, buffers) {
+  const b = buffers ?? {
+    control: new SharedArrayBuffer(4 * (3 + 2 * helpers)),
+    grads: new SharedArrayBuffer(4 * shards * params),
+    results: new SharedArrayBuffer(8 * shards * RESULT_LEN),
+    error: new SharedArrayBuffer(2048),
+  };
+  return {
+    buffers: b,
+    control: new Int32Array(b.control),
+    grads: new Float32Array(b.grads),
+    results: new Float64Array(b.results),
+    error: new Uint8Array(b.error),
+    params,
+    helpers,
+    SEQ: 0,
+    ALL: 1,
+    ERROR: 2,
+    WROTE: 3,
+    DONE: 3 + helpers,
+  };
+}
+
+/** Copies shards [from, to) of a trainer's buffers into the shared slots. */
+export function writeShared(area, v, [from, to]) {
+  const p = area.params;
+  for (let s = from; s < to; s++) area.grads.set(v.grads[s], s * p);
+  area.results.set(v.results.subarray(from * RESULT_LEN, to * RESULT_LEN), from * RESULT_LEN);
+}
+
+/** Copies every shard of `k` except [from, to) from the shared slots into a trainer's buffers. */
+export function readShared(area, v, k, [from, to]) {
+  const p = area.params;
+  for (let s = 0; s < k; s++) {
+    if (s >= from && s < to) continue;
+    v.grads[s].set(area.grads.subarray(s * p, (s + 1) * p));
+    v.results.set(area.results.subarray(s * RESULT_LEN, (s + 1) * RESULT_LEN), s * RESULT_LEN);
+  }
+}
+
+/**
+ * Blocks until control word `i` holds `want` (or more), or a helper reports an error; throws then,
+ * or after `limitMs` without the word changing (a worker that stopped answering).
+ */
+export function waitFor(area, i, want, limitMs = 120_000) {
+  const t0 = performance.now();
+  for (;;) {
+    const now = Atomics.load(area.control, i);
+    if (now >= want || now < 0) return now;
+    if (Atomics.load(area.control, area.ERROR) !== 0) throw new Error(sharedError(area));
+    Atomics.wait(area.control, i, now, 250);
+    if (performance.now() - t0 > limitMs) throw new Error('a helper worker of this run stopped answering');
+  }
+}
+
+/** Records a helper's error for the run's worker (which may be blocked waiting). */
+export function reportShared(area, message) {
+  const bytes = new TextEncoder().encode(String(message).slice(0, 500));
+  area.error.set(bytes.subarray(0, area.error.length - 4), 4);
+  new DataView(area.buffers.error).setUint32(0, Math.min(bytes.length, area.error.length - 4));
+  Atomics.store(area.control, area.ERROR, 1);
+  for (let i = 0; i < area.control.length; i++) Atomics.notify(area.control, i);
+}
+
+function sharedError(area) {
+  const n = new DataView(area.buffers.error).getUint32(0);
+  return new TextDecoder().decode(area.error.slice(4, 4 + n)) || 'a helper worker failed';
+}
+
+/** Shards [from, to) of a trainer's buffers as fresh ArrayBuffers (to transfer) and their results. */
+export function packShards(v, [from, to]) {
+  const shards = [];
+  for (let s = from; s < to; s++) {
+    shards.push({ s, grads: v.grads[s].slice(), result: Array.from(v.results.subarray(s * RESULT_LEN, (s + 1) * RESULT_LEN)) });
+  }
+  return shards;
+}
+
+/** Copies packed shards into a trainer's buffers. */
+export function unpackShards(v, shards) {
+  for (const { s, grads, result } of shards) {
+    v.grads[s].set(grads);
+    v.results.set(result, s * RESULT_LEN);
+  }
+}
