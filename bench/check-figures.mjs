@@ -56,6 +56,8 @@ export function benchRun(dir) {
     }
     const ratioOf = { 'tfjs-wasm': 'vsWasm', 'tfjs-wasm-threads': 'vsWasmThreads', 'tfjs-cpu': 'vsCpu', 'mlplab-relaxed': 'relaxedGain' };
     const ratios = plan.engines.map((e) => ratioOf[e]).filter(Boolean);
+    // one run across N page workers against one worker (www/worker-shards.js)
+    if (plan.engines.includes('mlplab')) ratios.push(...(c.workers ?? [1]).filter((w) => w > 1).map((w) => `workersGain${w}w`));
     numbers(p, where, row, ratios, { positive: true });
   });
   const info = results.info;

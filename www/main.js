@@ -6,6 +6,7 @@ import { createDataPanel } from './ui/data.js';
 import { createDesignerPanel } from './ui/designer.js';
 import { createOptimizerPanel } from './ui/optimizer.js';
 import { createRunPanel } from './ui/training.js';
+import { workersSetting } from './ui/workers.js';
 import { createViewsPanel } from './ui/views.js';
 import { createTryPanel } from './ui/try.js';
 import { createFilesPanel } from './ui/files.js';
@@ -240,7 +241,7 @@ class App {
     this.run.dataName = this.summary.name;
     this.emit('run-reset', this.run);
     this.emit('run-status', this.run);
-    const message = { type: 'start', config: this.config, coalesce_epochs: true };
+    const message = { type: 'start', config: this.config, coalesce_epochs: true, workers: workersSetting() };
     if (this.startModel) {
       message.model = this.startModel;
     }

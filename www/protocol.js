@@ -29,8 +29,12 @@
 //   {type: 'validate', config, with_data?}           answered by 'config-problems'; with_data: also
 //                                                    what Start would refuse about the config against
 //                                                    the loaded data (output units, task), by field
-//   {type: 'start', config, model?, coalesce_epochs?}   model: engine model JSON text to start
-//                                                    from; answered by 'started' or 'error'.
+//   {type: 'start', config, model?, coalesce_epochs?, workers?}   model: engine model JSON text
+//                                                    to start from; answered by 'started' or 'error'.
+//        workers (default 1): page workers to train the run on (www/worker-shards.js); the worker
+//        uses fewer where a batch has fewer shards or is too small to share (workersFor), and
+//        'started' says how many (`workers`) and how they exchange gradients (`exchange`:
+//        'shared' | 'transfer' | null for one). The weights are the same for any number
 //        coalesce_epochs (the page sets it): the epochs finished in one slice come as one 'epochs'
 //        message instead of an 'epoch' each, with histogram_epochs (the epochs whose weight/grad
 //        histograms the engine's history still holds; the records of other epochs have empty
@@ -65,7 +69,7 @@
 //                                                    k: target columns (regression only);
 //                                                    source_kind: the load-data source's kind
 //   {type: 'config-problems', problems: [{field, message}]}   empty when the config is valid
-//   {type: 'started', batches_per_epoch, epochs, train_n, val_n, test_n, parameters}
+//   {type: 'started', batches_per_epoch, epochs, train_n, val_n, test_n, parameters, workers, exchange}
 //   {type: 'progress', epoch, epochs, batch, batches_per_epoch, examples, examples_per_second,
 //        eta_seconds, train_loss, epoch_train_loss, grad_norms: [per layer], slice_batches}
 //        about every 150 ms while training. train_loss: the current weights' loss on a fixed

@@ -8,6 +8,7 @@
 // moments restart from zero, which the page says.
 
 import { duration } from './ui/dom.js';
+import { workersSetting } from './ui/workers.js';
 
 const CHECK_EVERY_MS = 500;
 
@@ -138,7 +139,7 @@ export function createRecovery(app, tracker, alerts, { heartbeatMs = 20_000, pin
     });
     app.emit('run-reset', app.run);
     app.emit('run-status', app.run);
-    const message = { type: 'start', config: record.config, coalesce_epochs: true };
+    const message = { type: 'start', config: record.config, coalesce_epochs: true, workers: workersSetting() };
     if (k > 0) Object.assign(message, { model: record.model, history: { epochs: history } });
     if (k > 0 && record.optimizer) message.optimizer = record.optimizer;
     seen();
