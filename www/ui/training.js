@@ -148,7 +148,8 @@ export function createRunPanel(app, root) {
       const n = (v) => Number(v).toLocaleString('en-US');
       message.textContent = `Training on ${n(s.train_n)} examples` +
         (s.val_n ? `, validating on ${n(s.val_n)}` : '') + (s.test_n ? `, testing on ${n(s.test_n)}` : '') +
-        `; ${s.batches_per_epoch} batches per epoch.`;
+        `; ${s.batches_per_epoch} batches per epoch` +
+        (s.workers > 1 ? `, each shared among ${s.workers} workers.` : '.');
     }
     if (run.status === 'paused') message.textContent = 'Paused. Resume continues from the same batch.';
     if (run.status === 'stopped') {
