@@ -160,11 +160,14 @@ export async function trainRepeat() {
 export async function trainFinish() {
   const { data, trainer, team } = session;
   const loss = trainer.history().epochs.at(-1)?.train_loss ?? null;
+  const phases = team ? Object.fromEntries(Object.entries(team.ms).map(([k, v]) => [k, k === 'batches' ? v : v / team.ms.batches])) : null;
   team?.close();
   trainer.free();
   data.free();
   session = null;
-  return { lastEpochLoss: loss };
+  // with several workers: the run's worker's milliseconds per batch in each phase (compute,
+  // exchange: copying gradients, wait: for the helpers, apply: fold and optimiser)
+  return { lastEpochLoss: loss, ...(phases ? { msPerBatchPhases: phases } : {}) };
 }
 
 export async function kernels({ sizes, repeats, minMs = 200, warmupMs }) {

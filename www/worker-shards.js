@@ -105,6 +105,8 @@ export class ShardTeam {
     this.area = null;
     this.batch = 0; // batches announced to the helpers (shared memory)
     this.closed = false;
+    /** Milliseconds the run's worker spent per phase (for the bench: where a batch's time goes). */
+    this.ms = { compute: 0, exchange: 0, wait: 0, apply: 0, batches: 0 };
   }
 
   /** 'shared' or 'transfer'. */
@@ -122,8 +124,10 @@ export class ShardTeam {
 
   stepShared(n) {
     const a = this.area;
+    const ms = this.ms;
     let finished = 0;
     for (let b = 0; b < n; b++) {
+      const t0 = performance.now();
       const k = this.trainer.next_batch();
       if (k === 0) break;
       const g = ++this.batch;
@@ -131,15 +135,26 @@ export class ShardTeam {
       for (let h = 0; h < a.helpers; h++) waitFor(a, a.DONE + h, g - 1);
       Atomics.store(a.control, a.SEQ, g);
       Atomics.notify(a.control, a.SEQ);
+      const t1 = performance.now();
       const mine = shardsOf(0, this.count, k);
       computeRun(this.trainer, mine);
+      const t2 = performance.now();
       const v = views(this.trainer, this.memory, k);
       writeShared(a, v, mine);
+      const t3 = performance.now();
       for (let h = 0; h < a.helpers; h++) waitFor(a, a.WROTE + h, g);
       Atomics.store(a.control, a.ALL, g);
       Atomics.notify(a.control, a.ALL);
+      const t4 = performance.now();
       readShared(a, v, k, mine);
+      const t5 = performance.now();
       if (this.trainer.apply_batch(k)) finished++;
+      const t6 = performance.now();
+      ms.wait += t1 - t0 + (t4 - t3);
+      ms.compute += t2 - t1;
+      ms.exchange += t3 - t2 + (t5 - t4);
+      ms.apply += t6 - t5;
+      ms.batches++;
     }
     return finished;
   }
