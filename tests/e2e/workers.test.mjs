@@ -2,7 +2,8 @@
 // on 1, 2 and 3 workers ends with byte-identical weights and history — through SharedArrayBuffers
 // on a cross-origin isolated page and through transferred buffers without isolation — and a
 // checkpoint made with 2 workers continues with 1 to the same end. Driven through the worker
-// protocol (www/protocol.js) from tests/e2e/worker-page.html in headless Chromium.
+// protocol (www/protocol.js) from tests/e2e/worker-page.html in headless Chromium; and the page's
+// Workers setting.
 //
 // Run: node --test tests/e2e/workers.test.mjs   (needs `make wasm`: www/pkg and www/pkg-shards)
 
@@ -190,4 +191,24 @@ test('a run on small batches or a tiny net uses one worker whatever is asked', a
   await w.next('done', at);
   assert.deepEqual(w.errors, []);
   await w.context.close();
+});
+
+test('the page’s Workers field defaults to the cores (at most 4), refuses a bad count and is kept across reloads', async () => {
+  const { page, context, errors } = await harness.newPage(browser);
+  await page.goto(isolated.url);
+  await page.waitForSelector('.engine.ok', { timeout: 60_000 });
+  const field = page.getByTestId('workers');
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  assert.equal(await field.inputValue(), String(Math.min(cores, 4)));
+  await field.fill('0');
+  const message = field.locator('xpath=..').locator('.field-error');
+  assert.equal(await message.textContent(), 'workers: a whole number from 1 to 8, found "0"');
+  assert.equal(await field.getAttribute('aria-invalid'), 'true');
+  await field.fill('3');
+  assert.equal(await message.textContent(), '');
+  await page.reload();
+  await page.waitForSelector('.engine.ok', { timeout: 60_000 });
+  assert.equal(await page.getByTestId('workers').inputValue(), '3');
+  assert.deepEqual(errors, []);
+  await context.close();
 });

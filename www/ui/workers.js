@@ -26,8 +26,8 @@ export function workersSetting() {
 /** The number input for the setting; a value outside 1..MAX_WORKERS is refused with a message. */
 export function workersField() {
   const input = el('input', { type: 'number', min: 1, max: MAX_WORKERS, step: 1, value: workersSetting(), testid: 'workers' });
+  // not a config field: no `field` path, so the config problems never clear this one's message
   const wrap = field('Workers', input, {
-    field: 'workers',
     hint: `page workers a run trains on (default ${defaultWorkers()}: this browser's cores, at most ${DEFAULT_MAX_WORKERS}); the same weights for any number`,
   });
   const error = wrap.querySelector('.field-error');
