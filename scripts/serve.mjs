@@ -8,7 +8,8 @@
 // MIME types (application/wasm for .wasm, so streaming compilation works) and no-cache headers,
 // so a rebuilt wasm is picked up on reload. It is cross-origin isolated (COOP same-origin, COEP
 // require-corp): a run on several workers then exchanges gradients through SharedArrayBuffers
-// (`isolated: false` or --no-isolation serves without, and the run transfers buffers instead). Port 0 (the default with --port 0) picks a free port.
+// (`isolated: false` or --no-isolation serves without, and the run transfers buffers instead).
+// Port 0 (the default with --port 0) picks a free port.
 // The end-to-end tests import `startServer` from here.
 
 import { createServer } from 'node:http';
