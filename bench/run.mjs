@@ -11,7 +11,8 @@
 // --pkg is a wasm-bindgen `--target web` output holding mlp_lab.js and mlp_lab_bg.wasm
 // (default www/pkg, which `make bench` builds first); --shards-pkg the same with the shard API
 // (default www/pkg-shards) for MLP Lab's runs on several page workers (`mlplab:2`).
-// --relaxed-pkg DIR adds the same engine built with relaxed SIMD (RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd") for comparison.
+// --relaxed-pkg DIR adds the same engine built with relaxed SIMD
+// (RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd") for comparison.
 // --quick is the check `make test` runs (bench/check.mjs): every case, engine, kernel and memory
 // checkpoint once, briefly — all the figures, none of them worth reading.
 //
