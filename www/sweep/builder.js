@@ -74,6 +74,13 @@ function specFields() {
   return { element, read, write };
 }
 
+/** When a parameter applies at all, from the schema's `when` (the engine refuses one that never does). */
+function whenText(when) {
+  if (when?.is) return ` — applies when ${when.field} is ${when.is.join(', ')}`;
+  if (when?.min !== undefined) return ` — applies when ${when.field} ≥ ${when.min}`;
+  return '';
+}
+
 function paramLabel(p) {
   const label = p.field ? configField(p.field)?.label : undefined;
   return label && label !== p.path ? `${label} (${p.path})` : p.path;
@@ -158,7 +165,7 @@ function paramRow(p) {
   on.addEventListener('change', sync);
   const element = el('fieldset', { class: 'sweep-param', dataset: { param: p.path }, title: p.description },
     el('legend', {}, el('label', {}, on, ` ${paramLabel(p)}`)),
-    el('div', { class: 'sweep-param-body' }, el('span', { class: 'hint', text: p.description }), body), error);
+    el('div', { class: 'sweep-param-body' }, el('span', { class: 'hint', text: p.description + whenText(p.when) }), body), error);
   return {
     path: p.path,
     element,
