@@ -39,6 +39,14 @@ export function workersFor(trainer, asked) {
   return perWorker >= MIN_FLOPS_PER_WORKER ? n : 1;
 }
 
+/**
+ * Whether the workers can share memory: a cross-origin isolated page in a browser that has
+ * SharedArrayBuffer (WebKitGTK's MiniBrowser is isolated but has none).
+ */
+export function sharedMemory() {
+  return globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
+}
+
 /** A helper worker and its messages in arrival order. */
 class Helper {
   constructor(url) {
@@ -80,7 +88,7 @@ export class ShardTeam {
    * and resolves once they are ready. `memory` is the trainer's wasm memory; `pkgUrl` the
    * package the helpers load (the trainer's).
    */
-  static async create({ trainer, memory, count, setup, pkgUrl, shared = globalThis.crossOriginIsolated === true }) {
+  static async create({ trainer, memory, count, setup, pkgUrl, shared = sharedMemory() }) {
     const team = new ShardTeam(trainer, memory, count);
     const url = new URL('./worker-shard-helper.js', import.meta.url);
     team.helpers = Array.from({ length: count - 1 }, () => new Helper(url));
