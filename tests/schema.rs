@@ -367,7 +367,10 @@ fn the_hidden_activations_are_those_a_hidden_layer_is_meant_to_have() {
         .collect();
     assert_eq!(hidden, ["sigmoid", "tanh", "relu", "leaky_relu"]);
     for a in names(&s, "activations") {
-        assert!(name_entry(&s, "activations", &a)["hidden"].is_boolean(), "{a}");
+        assert!(
+            name_entry(&s, "activations", &a)["hidden"].is_boolean(),
+            "{a}"
+        );
     }
     for a in &hidden {
         let mut v = base_config();
