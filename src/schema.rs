@@ -19,7 +19,8 @@
 //!         below? (a field it must stay under), example?, note?}
 //! Name:  {name, label, description, fields? (paths that come with it), defaults? ({path: value}),
 //!         ranges? ({path: {min, max}} narrower than the field's), output_activation?, task?,
-//!         loss?, output_units? (one|class|target), goal?, needs_validation?, for_task?}
+//!         loss?, output_units? (one|class|target), goal?, needs_validation?, for_task?,
+//!         hidden? (an activation for hidden layers)}
 //! Parameter: {path, field? (the config field whose values it takes), type, names?, min?, max?,
 //!         when? ({field, is}, or {field: "hidden_layers", min: 1}), description}
 //! ```
@@ -31,7 +32,7 @@ use crate::config::{
     new_hidden_layer, ActivationSpec, Config, LayerConfig, Task, MAX_EPOCHS, MAX_INIT_SCALE,
     MAX_PARAMETERS, NAG_MOMENTUM,
 };
-use crate::nn::{Init, Loss};
+use crate::nn::{Activation, Init, Loss};
 use crate::optim::{Hyper, OptimizerKind};
 use crate::sweep::space::{Kind, Sweepable, PARAMETERS};
 use crate::sweep::spec::{
@@ -263,6 +264,12 @@ fn extras(j: &mut Json, set: NameSet, name: &str) {
         NameSet::Optimizers => {
             if let Some(kind) = OptimizerKind::ALL.into_iter().find(|k| k.name() == name) {
                 optimizer(j, kind);
+            }
+        }
+        NameSet::Activations => {
+            if let Some(a) = Activation::from_name(name) {
+                j.key("hidden");
+                j.bool(names::hidden_activation(a));
             }
         }
         NameSet::Losses => {

@@ -355,3 +355,26 @@ fn the_schemas_cross_references_point_at_what_exists() {
         assert_eq!(p.get("max"), f.get("max"), "{field}");
     }
 }
+
+/// The page's activation report compares the activations marked `hidden` (each one a hidden
+/// layer accepts); the outputs' own activations (identity, softmax) are not among them.
+#[test]
+fn the_hidden_activations_are_those_a_hidden_layer_is_meant_to_have() {
+    let s = schema();
+    let hidden: Vec<String> = names(&s, "activations")
+        .into_iter()
+        .filter(|a| name_entry(&s, "activations", a)["hidden"] == json!(true))
+        .collect();
+    assert_eq!(hidden, ["sigmoid", "tanh", "relu", "leaky_relu"]);
+    for a in names(&s, "activations") {
+        assert!(
+            name_entry(&s, "activations", &a)["hidden"].is_boolean(),
+            "{a}"
+        );
+    }
+    for a in &hidden {
+        let mut v = base_config();
+        v["layers"][0]["activation"] = json!(a);
+        Config::from_json(&v.to_string()).unwrap_or_else(|e| panic!("hidden {a}: {e}"));
+    }
+}

@@ -7,12 +7,15 @@
 
 #![cfg(all(target_arch = "wasm32", feature = "sweep-wasm"))]
 
+mod wasm_support;
+
 use mlp_lab::config::Config;
 use mlp_lab::sweep::{Sweep, SweepSpec};
 use mlp_lab::wasm::SweepCoordinator;
 use serde_json::{json, Value};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
+use wasm_support::parts;
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
@@ -40,21 +43,6 @@ fn rust(v: JsValue) -> Value {
 
 fn js(v: &Value) -> JsValue {
     js_sys::JSON::parse(&v.to_string()).expect("valid JSON")
-}
-
-/// (message, kind, field) of a thrown JavaScript `Error`.
-fn parts(e: JsValue) -> (String, String, Option<String>) {
-    let err: js_sys::Error = e.dyn_into().expect("errors are JavaScript Error objects");
-    let get = |k: &str| {
-        js_sys::Reflect::get(&err, &JsValue::from_str(k))
-            .ok()
-            .and_then(|v| v.as_string())
-    };
-    (
-        err.message().into(),
-        get("kind").expect("a kind"),
-        get("field"),
-    )
 }
 
 fn record(id: u64, params: &Value, metric: f64) -> Value {

@@ -7,12 +7,15 @@
 
 #![cfg(target_arch = "wasm32")]
 
+mod wasm_support;
+
 use mlp_lab::wasm::{
     import_model, last_panic, simd_enabled, validate_config, DataSet, Trainer, TrialRun,
 };
 use serde_json::{json, Value};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
+use wasm_support::parts;
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
@@ -39,21 +42,6 @@ fn js_object(v: &Value) -> JsValue {
 
 fn rust(v: JsValue) -> Value {
     serde_wasm_bindgen::from_value(v).expect("a plain JavaScript value")
-}
-
-/// (message, kind, field) of a thrown JavaScript `Error`.
-fn parts(e: JsValue) -> (String, String, Option<String>) {
-    let err: js_sys::Error = e.dyn_into().expect("errors are JavaScript Error objects");
-    let get = |k: &str| {
-        js_sys::Reflect::get(&err, &JsValue::from_str(k))
-            .ok()
-            .and_then(|v| v.as_string())
-    };
-    (
-        err.message().into(),
-        get("kind").expect("errors carry a kind"),
-        get("field"),
-    )
 }
 
 /// A property of a JavaScript object (typed arrays are not plain values for serde).

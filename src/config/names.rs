@@ -112,6 +112,13 @@ pub fn loss_output(loss: Loss) -> Option<Activation> {
     }
 }
 
+/// Whether an activation is one for hidden layers (what the page's activation report compares):
+/// identity would fold a layer into the next as one linear map, and softmax makes a layer's
+/// units compete for one unit of probability; both are outputs' activations.
+pub fn hidden_activation(a: Activation) -> bool {
+    !matches!(a, Activation::Identity | Activation::Softmax)
+}
+
 /// The task a loss implies when the config names none.
 pub fn loss_task(loss: Loss) -> Task {
     match loss {

@@ -16,12 +16,7 @@ pub fn read_feature_rows(file: &str, bytes: &[u8], model: &Model) -> Result<Vec<
     if data.iter().all(u8::is_ascii_whitespace) {
         return Err(empty());
     }
-    let mut records = ::csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(::csv::Trim::All)
-        .from_reader(&data[..])
-        .into_records();
+    let mut records = crate::data::csv::records(&data);
     let mut next = || match records.next() {
         None => Ok(None),
         Some(Ok(r)) => Ok(Some(r)),

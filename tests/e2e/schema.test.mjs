@@ -124,14 +124,10 @@ function modulesNaming(name) {
   return out;
 }
 
-// The sweep reports' lists (www/sweep/reports.js) are the api helper's to move; until then they are
-// the one known copy.
-const KNOWN_COPIES = new Set(['www/sweep/reports.js']);
-
 test('no page module keeps a list of the engine’s activation, init, optimizer or schedule names', () => {
   // names that only a copy of an engine table would spell out in page code
   for (const name of ['leaky_relu', 'xavier_normal', 'he_normal', 'random_normal', 'rmsprop', 'adamw', 'nag', 'cosine']) {
-    const copies = modulesNaming(name).filter((f) => !KNOWN_COPIES.has(f));
+    const copies = modulesNaming(name);
     assert.deepEqual(copies, [], `${name} is spelled out in ${copies.join(', ')}`);
   }
 });

@@ -1,15 +1,24 @@
 // The numbers behind the sweep views and reports (www/sweep/stats.js, reports.js, export.js),
-// in plain Node: they are pure modules, so no browser is needed. Kept beside the e2e tests so
-// `make test-e2e` runs them.
+// in plain Node: they are pure modules, so no browser is needed; the reports' groups are the
+// engine's names, from the trainer wasm's schema() as the page gets it. Kept beside the e2e
+// tests so `make test-e2e` runs them.
 //
-// Run: node --test tests/e2e/sweep-stats.test.mjs
+// Run: node --test tests/e2e/sweep-stats.test.mjs   (needs `make wasm`)
 
-import { test } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import init, { schema } from '../../www/pkg/mlp_lab.js';
+import { setSchema } from '../../www/schema.js';
 import { mean, sd, pearson, spearman, ranks, correlationRatio, welchT, forestImportance } from '../../www/sweep/stats.js';
 import { analyze, reportSpec } from '../../www/sweep/reports.js';
 import { toMarkdown, toCsv, toHtml, escapeHtml } from '../../www/sweep/export.js';
 import { csvCell } from '../../www/store/record.js';
+
+before(async () => {
+  await init({ module_or_path: readFileSync(new URL('../../www/pkg/mlp_lab_bg.wasm', import.meta.url)) });
+  setSchema(JSON.parse(schema()));
+});
 
 const close = (a, b, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
 
@@ -102,6 +111,19 @@ test('report specs: a grid of group × seed on the page config, refusing a netwo
   assert.equal(spec.base.validation_split, 0.1, 'a validation split is added when the config has none');
   assert.deepEqual(spec.parameters.seed.values, [1, 2, 3]);
   assert.throws(() => reportSpec('activation', { ...config, layers: [{ units: 3, activation: 'softmax' }] }, 'iris'), /add a hidden layer/);
+  const activations = JSON.parse(reportSpec('activation', config, 'iris')).parameters.hidden_activation.values;
+  assert.deepEqual(activations, ['sigmoid', 'tanh', 'relu', 'leaky_relu'], 'the engine’s activations for hidden layers');
+  assert.deepEqual(spec.parameters.init.values, JSON.parse(schema()).names.inits.map((i) => i.name));
+});
+
+test('a report spec asked for before the engine has sent its names says so', () => {
+  const loaded = JSON.parse(schema());
+  setSchema(null);
+  try {
+    assert.throws(() => reportSpec('init', { layers: [{ units: 3, activation: 'softmax' }] }, 'iris'), /engine is still loading/);
+  } finally {
+    setSchema(loaded);
+  }
 });
 
 test('CSV export defuses cells a spreadsheet would run as formulas, as the runs export does', () => {

@@ -1,7 +1,9 @@
 // The two comparison reports, each a grid sweep of group × seed on the page's network and data:
 // "activation functions" (every hidden layer's activation) and "initializations" (every layer's
-// init). The report is computed from the finished trials' per-epoch histories.
+// init). The groups are the engine's names (www/schema.js): its activations for hidden layers,
+// its inits. The report is computed from the finished trials' per-epoch histories.
 import { mean, sd, welchT } from './stats.js';
+import { names, namesOf } from '../schema.js';
 
 export const REPORT_SEEDS = [1, 2, 3];
 
@@ -9,14 +11,18 @@ export const REPORTS = {
   activation: {
     title: 'Activation functions',
     param: 'hidden_activation',
-    values: ['sigmoid', 'tanh', 'relu', 'leaky_relu'],
+    get values() {
+      return namesOf('activations').filter((a) => a.hidden).map((a) => a.name);
+    },
     what: 'hidden activation',
     scope: 'every hidden layer',
   },
   init: {
     title: 'Initializations',
     param: 'init',
-    values: ['random_uniform', 'random_normal', 'xavier_uniform', 'xavier_normal', 'he_uniform', 'he_normal'],
+    get values() {
+      return names('inits');
+    },
     what: 'initialization',
     scope: 'every layer, output included',
   },
@@ -25,6 +31,7 @@ export const REPORTS = {
 /** The grid spec of report `kind` from the page's config (validation 10% if it had none). */
 export function reportSpec(kind, config, dataset, { seeds = REPORT_SEEDS, epochs } = {}) {
   const r = REPORTS[kind];
+  if (r.values.length === 0) throw new Error('the engine is still loading: its names are not known yet');
   const base = structuredClone(config);
   if (kind === 'activation' && (base.layers?.length ?? 0) < 2) {
     throw new Error('the activation report compares hidden activations: add a hidden layer to the network first');

@@ -150,15 +150,21 @@ fn decode<'a>(name: &str, bytes: &'a [u8]) -> Result<Cow<'a, [u8]>, DataError> {
     Ok(data)
 }
 
-/// Loads a CSV file's bytes (gzip detected by its magic bytes); `name` labels the messages.
-pub fn load_csv_bytes(name: &str, bytes: &[u8], target: TargetSpec) -> Result<Dataset, DataError> {
-    let data = decode(name, bytes)?;
-    let mut records = ::csv::ReaderBuilder::new()
+/// The records of CSV text as MLP Lab reads every CSV file: no header row assumed (the caller
+/// decides), rows of any length (the caller names a short one), cells trimmed.
+pub(crate) fn records(data: &[u8]) -> ::csv::StringRecordsIntoIter<&[u8]> {
+    ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .trim(::csv::Trim::All)
-        .from_reader(&data[..])
-        .into_records();
+        .from_reader(data)
+        .into_records()
+}
+
+/// Loads a CSV file's bytes (gzip detected by its magic bytes); `name` labels the messages.
+pub fn load_csv_bytes(name: &str, bytes: &[u8], target: TargetSpec) -> Result<Dataset, DataError> {
+    let data = decode(name, bytes)?;
+    let mut records = records(&data);
     let (layout, data_lines) = detect_layout(name, &mut records, target.header)?;
     let table = Table::new(name, layout, &target)?;
     let records = data_lines
