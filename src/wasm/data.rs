@@ -39,7 +39,11 @@ struct DataSummary<'a> {
 }
 
 impl DataSet {
-    fn new(name: &str, data: Dataset, test: Option<Dataset>) -> Result<DataSet, JsValue> {
+    pub(crate) fn new(
+        name: &str,
+        data: Dataset,
+        test: Option<Dataset>,
+    ) -> Result<DataSet, JsValue> {
         if let Some(t) = &test {
             if t.d != data.d {
                 return Err(DataError::Request(format!(
