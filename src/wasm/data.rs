@@ -314,7 +314,7 @@ fn class_names_arg(value: &JsValue, what: &str) -> Result<Option<Vec<String>>, J
 }
 
 /// A CSV's target column read as `task` needs, or its kind decided from its cells without one.
-fn read_csv(
+pub(crate) fn read_csv(
     name: &str,
     bytes: &[u8],
     column: Column,

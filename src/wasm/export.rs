@@ -7,10 +7,12 @@
 //! one cell is at fault), 1-based as the message says.
 
 use super::convert::{request, set, to_js, Failure};
-use super::data::DataSet;
+use super::data::{read_csv, DataSet};
 use super::model::Model;
 use crate::config::Task;
-use crate::data::{DataError, Dataset, Targets};
+use crate::data::arrays::{from_arrays, ArrayTargets};
+use crate::data::csv::Column;
+use crate::data::DataError;
 use crate::predict::{predict_csv, predictions, Predictions};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -54,13 +56,17 @@ pub fn model_predict_csv(
     data: JsValue,
     preview: u32,
 ) -> Result<JsValue, JsValue> {
-    let bytes = match data.as_string() {
-        Some(s) => s.into_bytes(),
-        None => super::convert::bytes_of(&data)
-            .ok_or_else(|| request(format!("{name}: the CSV must be given as text or bytes")))?,
-    };
+    let bytes = csv_bytes(name, &data)?;
     let table = predict_csv(&model.inner, name, &bytes).map_err(csv_failure)?;
     table_object(&table, Some(preview as usize))
+}
+
+fn csv_bytes(name: &str, data: &JsValue) -> Result<Vec<u8>, JsValue> {
+    match data.as_string() {
+        Some(s) => Ok(s.into_bytes()),
+        None => super::convert::bytes_of(data)
+            .ok_or_else(|| request(format!("{name}: the CSV must be given as text or bytes"))),
+    }
 }
 
 fn table_object(table: &Predictions, preview: Option<usize>) -> Result<JsValue, JsValue> {
@@ -98,100 +104,64 @@ fn csv_failure(e: DataError) -> JsValue {
     js
 }
 
-/// A data set from plain arrays: `features` row-major with `d` per row; `targets` one per row
-/// (or `k` per row for regression) as numbers, or class names as strings (numbered in sorted
-/// order, as the CSV reader numbers them). `task` decides what numeric targets are: values for
-/// `regression`, class indices 0, 1, … otherwise.
+/// `DataSet.from_csv` whose errors carry `line` and `column` (see [`csv_failure`]); `task`
+/// (the config's, when it is valid) decides whether the target holds classes or values.
+#[wasm_bindgen]
+pub fn dataset_from_csv(
+    name: &str,
+    text: JsValue,
+    target: &str,
+    task: Option<String>,
+) -> Result<DataSet, JsValue> {
+    let bytes = csv_bytes(name, &text)?;
+    let column = match target.trim() {
+        "" => Column::Last,
+        t => Column::Name(t.to_string()),
+    };
+    let task = match task.as_deref() {
+        Some(t) => Some(Task::from_name(t).map_err(|e| request(format!("{name}: {e}")))?),
+        None => None,
+    };
+    let data = read_csv(name, &bytes, column, task).map_err(csv_failure)?;
+    DataSet::new(name, data, None)
+}
+
+/// A data set from plain arrays (`crate::data::arrays`): `features` row-major with `d` per row;
+/// `targets` an array of class names (strings) or of numbers (class indices, or values when
+/// `task` is `regression`; `k` per row for several outputs).
 #[wasm_bindgen]
 pub fn dataset_from_arrays(
     name: &str,
-    features: &[f32],
+    features: Vec<f32>,
     d: usize,
     targets: JsValue,
     task: &str,
 ) -> Result<DataSet, JsValue> {
     let task = Task::from_name(task).map_err(|e| request(format!("{name}: {e}")))?;
-    let bad = |m: String| -> JsValue { DataError::invalid(name, m).into() };
-    if d == 0 || features.is_empty() || features.len() % d != 0 {
-        return Err(bad(format!(
-            "{} feature values are not whole rows of {d} features",
-            features.len()
-        )));
-    }
-    if let Some(i) = features.iter().position(|v| !v.is_finite()) {
-        return Err(bad(format!(
-            "row {}, feature {}: {} is not a finite number",
-            i / d + 1,
-            i % d + 1,
-            features[i]
-        )));
-    }
-    let n = features.len() / d;
-    let (targets, class_names) = array_targets(&targets, n, task).map_err(bad)?;
-    let data = Dataset {
-        features: features.to_vec(),
-        n,
-        d,
-        targets,
-        class_names,
-        feature_names: Vec::new(),
-        image_shape: None,
-    };
+    let data = from_arrays(name, features, d, array_targets(name, &targets)?, task)?;
     DataSet::new(name, data, None)
 }
 
-fn array_targets(
-    targets: &JsValue,
-    n: usize,
-    task: Task,
-) -> Result<(Targets, Vec<String>), String> {
-    let array: &js_sys::Array = targets
-        .dyn_ref()
-        .ok_or("targets must be an array (numbers, or class names as strings)")?;
-    if array.length() as usize == n && array.iter().all(|v| v.is_string()) {
-        let names: Vec<String> = array.iter().filter_map(|v| v.as_string()).collect();
-        if !task.is_classification() {
-            return Err("class names as targets need a classification task".into());
-        }
-        let mut classes = names.clone();
-        classes.sort();
-        classes.dedup();
-        let labels = names
-            .iter()
-            .map(|c| classes.binary_search(c).unwrap_or(0) as u32)
-            .collect();
-        let n_classes = classes.len();
-        return Ok((Targets::Classes { labels, n_classes }, classes));
+/// Strings are class names; anything else must be numbers.
+fn array_targets(name: &str, targets: &JsValue) -> Result<ArrayTargets, JsValue> {
+    let array: &js_sys::Array = targets.dyn_ref().ok_or_else(|| {
+        request(format!(
+            "{name}: targets must be an array (numbers, or class names as strings)"
+        ))
+    })?;
+    if array.length() > 0 && array.iter().all(|v| v.is_string()) {
+        return Ok(ArrayTargets::Names(
+            array.iter().filter_map(|v| v.as_string()).collect(),
+        ));
     }
     let mut values = Vec::with_capacity(array.length() as usize);
     for (i, v) in array.iter().enumerate() {
-        match v.as_f64() {
-            Some(x) if x.is_finite() => values.push(x),
-            _ => return Err(format!("targets[{i}] is not a finite number: {v:?}")),
-        }
+        let x = v.as_f64().ok_or_else(|| {
+            request(format!(
+                "{name}: targets[{i}] is neither a number nor (with all the others) a class name"
+            ))
+        })?;
+        values.push(x);
     }
-    if values.is_empty() || values.len() % n != 0 {
-        return Err(format!("{} targets for {n} rows", values.len()));
-    }
-    if !task.is_classification() {
-        let k = values.len() / n;
-        let values = values.iter().map(|&v| v as f32).collect();
-        return Ok((Targets::Values { values, k }, Vec::new()));
-    }
-    if values.len() != n {
-        return Err(format!("{} class labels for {n} rows", values.len()));
-    }
-    if let Some(i) = values
-        .iter()
-        .position(|v| *v < 0.0 || v.fract() != 0.0 || *v > 1e6)
-    {
-        return Err(format!(
-            "targets[{i}] = {} is not a class index (a whole number ≥ 0)",
-            values[i]
-        ));
-    }
-    let labels: Vec<u32> = values.iter().map(|&v| v as u32).collect();
-    let n_classes = (labels.iter().max().copied().unwrap_or(0) as usize + 1).max(2);
-    let names = (0..n_classes).map(|c| c.to_string()).collect();
-    Ok((Targets::Classes { labels, n_classes }, names))
+    Ok(ArrayTargets::Numbers(values))
 }

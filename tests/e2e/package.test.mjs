@@ -108,7 +108,7 @@ test('the example trains in the package worker, predicts, and exports a model th
   });
 });
 
-test('toONNX bytes run in onnxruntime with the predictions predict() gives', async (t) => {
+test('toONNX bytes run in onnxruntime with the predictions predict() gives; bad data and configs reject with where', async (t) => {
   const browser = await launchBrowser();
   t.after(() => browser.close());
   const { page } = await newPage(browser);
@@ -125,14 +125,24 @@ test('toONNX bytes run in onnxruntime with the predictions predict() gives', asy
     const rows = [[0.1, -0.5], [-1, 1], [0.75, 0.2]];
     const { columns, values } = await trainer.predict(rows);
     const onnx = Array.from(await trainer.toONNX());
-    let error = null;
-    try {
-      await createTrainer(config, { csv: 'a,b,y\n1,2,3\n4,oops,6\n' });
-    } catch (e) {
-      error = { message: e.message, kind: e.kind, name: e.name };
-    }
+    const refusal = async (cfg, data) => {
+      try {
+        await createTrainer(cfg, data);
+        return null;
+      } catch (e) {
+        return { message: e.message, kind: e.kind, name: e.name, field: e.field, line: e.line, column: e.column };
+      }
+    };
+    const classes = { ...config, layers: [{ units: 3, activation: 'softmax' }], loss: 'cross_entropy', task: 'multiclass' };
+    const refused = {
+      csv: await refusal(config, { csv: 'a,b,y\n1,2,3\n4,oops,6\n' }),
+      ragged: await refusal(config, { features: [[1, 2], [3]], targets: [1, 2] }),
+      nan: await refusal(config, { features: [[1, 2], [3, NaN]], targets: [1, 2] }),
+      index: await refusal(classes, { features: [[1, 2], [3, 4]], targets: [0, 1.5] }),
+      config: await refusal({ ...config, layers: [{ units: 0, activation: 'tanh' }, { units: 1, activation: 'identity' }] }, { features: [[1, 2]], targets: [1] }),
+    };
     trainer.close();
-    return { columns, values, onnx, rows, error };
+    return { columns, values, onnx, rows, refused };
   });
   assert.deepEqual(out.columns, ['prediction']);
   const session = await ort.InferenceSession.create(Uint8Array.from(out.onnx));
@@ -142,9 +152,15 @@ test('toONNX bytes run in onnxruntime with the predictions predict() gives', asy
     const want = out.values[r][0];
     assert.ok(Math.abs(v - want) <= 1e-5 * Math.abs(want) + 1e-6, `row ${r}: onnxruntime ${v}, predict ${want}`);
   });
-  assert.equal(out.error?.name, 'MlpLabError');
-  assert.equal(out.error.kind, 'data');
-  assert.match(out.error.message, /line 3.*column 2.*oops/);
+  const { csv, ragged, nan, index, config } = out.refused;
+  assert.equal(csv?.name, 'MlpLabError');
+  assert.deepEqual([csv.kind, csv.line, csv.column], ['data', 3, 2]);
+  assert.match(csv.message, /line 3, column 2 \(b\): not a number "oops"/);
+  assert.deepEqual([ragged?.kind, ragged.field], ['request', 'features[1]']);
+  assert.match(ragged.message, /features\[1\] has 1 values but row 0 has 2/);
+  assert.match(nan?.message, /row 2, feature 2: NaN is not a finite number/);
+  assert.match(index?.message, /targets\[1\] = 1\.5 is not a class index/);
+  assert.deepEqual([config?.kind, config.field], ['config', 'layers[0].units']);
 });
 
 test('index.d.ts type-checks with a usage file (when typescript is installed)', (t) => {
