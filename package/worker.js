@@ -2,16 +2,16 @@
 // export), off the page's thread. index.js speaks to it; every request is {id, type, ...} and
 // every answer {id, ...reply} or {id, error: {message, kind, field, detail, line, column}}.
 import init, {
-  Trainer, config_task, dataset_from_arrays, dataset_from_csv, model_onnx, model_predictions, schema,
+  Trainer, config_task, array_data_set, csv_data_set, model_onnx, model_predictions, schema,
 } from './engine/mlp_lab.js';
 
 const ready = init();
 let trainer = null;
 
 function dataSet(data, config) {
-  if (data.csv !== undefined) return dataset_from_csv(data.name, data.csv, data.target ?? '', config_task(config) ?? undefined);
+  if (data.csv !== undefined) return csv_data_set(data.name, data.csv, data.target ?? '', config_task(config) ?? undefined);
   const task = config_task(config) ?? (typeof data.targets[0] === 'string' ? 'multiclass' : 'regression');
-  return dataset_from_arrays(data.name, data.features, data.d, data.targets, task);
+  return array_data_set(data.name, data.features, data.d, data.targets, task);
 }
 
 function run() {

@@ -104,10 +104,11 @@ fn csv_failure(e: DataError) -> JsValue {
     js
 }
 
-/// `DataSet.from_csv` whose errors carry `line` and `column` (see [`csv_failure`]); `task`
-/// (the config's, when it is valid) decides whether the target holds classes or values.
+/// `DataSet.from_csv` whose errors carry `line` and `column` (see [`csv_failure`]); `task` (the
+/// config's, when it is valid) decides whether the target holds classes or values. (Not named
+/// `dataset_from_csv`: wasm-bindgen exports that method under that symbol.)
 #[wasm_bindgen]
-pub fn dataset_from_csv(
+pub fn csv_data_set(
     name: &str,
     text: JsValue,
     target: &str,
@@ -130,7 +131,7 @@ pub fn dataset_from_csv(
 /// `targets` an array of class names (strings) or of numbers (class indices, or values when
 /// `task` is `regression`; `k` per row for several outputs).
 #[wasm_bindgen]
-pub fn dataset_from_arrays(
+pub fn array_data_set(
     name: &str,
     features: Vec<f32>,
     d: usize,
