@@ -38,7 +38,11 @@ const requests = {
     // From an epoch's start, one epoch's batches end exactly at the next (as the engine's run does).
     const progress = t.step(t.sizes().batches_per_epoch);
     const record = progress.finished.at(-1) ?? null;
-    if (record) delete record.weight_histograms;
+    // The histograms stay in the worker: the package's records are the epoch's scalars.
+    if (record) {
+      delete record.weight_histograms;
+      delete record.grad_histograms;
+    }
     return { record, done: progress.done };
   },
   evaluate: ({ split }) => ({ metrics: run().evaluate(split) }),
