@@ -37,9 +37,9 @@ pub fn model_onnx(model: &Model) -> Vec<u8> {
 #[wasm_bindgen]
 pub fn model_predictions(model: &Model, features: &[f32]) -> Result<JsValue, JsValue> {
     let d = model.inner.network.input;
-    if features.len() % d != 0 {
+    if features.is_empty() || features.len() % d != 0 {
         return Err(request(format!(
-            "{} feature values are not whole rows of the model's {d} inputs",
+            "{} feature values are not whole rows (at least one) of the model's {d} inputs",
             features.len()
         )));
     }
