@@ -148,10 +148,13 @@ test('toONNX bytes run in onnxruntime with the predictions predict() gives; bad 
   const session = await ort.InferenceSession.create(Uint8Array.from(out.onnx));
   const input = new ort.Tensor('float32', Float32Array.from(out.rows.flat()), [out.rows.length, 2]);
   const { output } = await session.run({ input });
+  let worst = 0;
   output.data.forEach((v, r) => {
     const want = out.values[r][0];
     assert.ok(Math.abs(v - want) <= 1e-5 * Math.abs(want) + 1e-6, `row ${r}: onnxruntime ${v}, predict ${want}`);
+    worst = Math.max(worst, Math.abs(v - want));
   });
+  console.log(`onnxruntime vs trainer.predict(): largest difference ${worst.toExponential(2)}`);
   const { csv, ragged, nan, index, config } = out.refused;
   assert.equal(csv?.name, 'MlpLabError');
   assert.deepEqual([csv.kind, csv.line, csv.column], ['data', 3, 2]);
