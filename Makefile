@@ -75,10 +75,15 @@ data:
 	  echo "note: no data directory at $(DATA_DIR) (set DATA_DIR or MLP_LAB_DATA); skipping the data subsets"; \
 	fi
 
+# Sets prepared before the files were gzip-compressed (no "compression" in their manifest) are
+# written again, so the page's first load stays small.
 data-if-missing:
-	@if ls www/data/*.json >/dev/null 2>&1; then \
-	  echo "data: www/data/ already prepared (make data to rewrite it)"; \
-	else $(MAKE) --no-print-directory data; fi
+	@if ! ls www/data/*.json >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory data; \
+	elif grep -L '"compression"' www/data/*.json | grep -q .; then \
+	  echo "data: www/data/ holds uncompressed sets from before prepare-data gzipped them; rewriting"; \
+	  $(MAKE) --no-print-directory data $(if $(wildcard www/data/mnist-full.json),FULL=1); \
+	else echo "data: www/data/ already prepared (make data to rewrite it)"; fi
 
 serve: wasm data-if-missing
 	@node scripts/serve.mjs www --port $(PORT)

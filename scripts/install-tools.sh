@@ -2,12 +2,14 @@
 # Installs what building and testing MLP Lab needs, skipping everything already present at the
 # right version, so it takes about a second on a machine that has it all:
 #
-#   - Debian packages: chromium + chromium-driver (headless tests), make, a C toolchain, Node.js
+#   - Debian packages: chromium + chromium-driver (headless tests), firefox-esr, webkit2gtk-driver
+#     with xvfb and xauth (the cross-browser tests), make, a C toolchain, Node.js
 #   - Rust: rustfmt, clippy, the wasm32-unknown-unknown target
 #   - wasm-bindgen-cli at the version Cargo.lock pins for wasm-bindgen, and wasm-pack 0.15.1
-#   - npm packages from package-lock.json (npm ci): playwright-core, binaryen (wasm-opt), ...
+#   - npm packages from package-lock.json (npm ci): playwright-core, puppeteer-core,
+#     selenium-webdriver, binaryen (wasm-opt), ...
 #
-# Non-interactive (CI=true, no stdin). Browsers are never downloaded: tests use /usr/bin/chromium.
+# Non-interactive (CI=true, no stdin). Browsers are never downloaded: tests use /usr/bin/chromium, firefox-esr, MiniBrowser.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -46,6 +48,12 @@ command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v curl >/dev/null 2>&1 || missing+=(curl ca-certificates)
+# The core e2e also runs in Firefox ESR (puppeteer-core, WebDriver BiDi) and WebKitGTK
+# (WebKitWebDriver + selenium-webdriver, MiniBrowser under xvfb-run).
+[ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+[ -x /usr/bin/WebKitWebDriver ] || missing+=(webkit2gtk-driver)
+command -v xvfb-run >/dev/null 2>&1 || missing+=(xvfb)
+command -v xauth >/dev/null 2>&1 || missing+=(xauth)
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 
 # --- Rust --------------------------------------------------------------------------------------
@@ -82,13 +90,14 @@ fi
 # --- npm -----------------------------------------------------------------------------------------
 stamp=node_modules/.mlp-lab-package-lock.sha256
 want="$(sha256sum package-lock.json | cut -d' ' -f1)"
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/puppeteer-core ] \
+  || [ ! -d node_modules/selenium-webdriver ] \
   || [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
   say "npm ci"
-  # playwright-core never downloads browsers; the variable keeps any other package from trying.
+  # playwright-core and puppeteer-core never download browsers; the variable keeps any other package from trying.
   # onnxruntime-node bundles its CPU binaries; skipping its install step skips only a CUDA
   # download from nuget.org (also said in .npmrc, for a plain `npm ci`).
-  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error </dev/null
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error </dev/null
   echo "$want" >"$stamp"
 fi
 

@@ -40,6 +40,10 @@ fn prepared_images_round_trip_through_files_as_bytes() {
     assert_eq!((manifest.train.n, manifest.train.of), (3, 6));
     assert_eq!(manifest.train.feature_encoding, "u8");
     assert_eq!(manifest.train.bytes, 16 + 3 * 4 + 3);
+    let stored = std::fs::read(dir.join("tiny.train.bin.gz")).unwrap();
+    assert_eq!(manifest.train.compression.as_deref(), Some("gzip"));
+    assert_eq!(manifest.train.file_bytes, Some(stored.len() as u64));
+    assert_eq!(&stored[..2], &[0x1f, 0x8b], "the file is gzip");
 
     let json = std::fs::read_to_string(dir.join("tiny.json")).unwrap();
     let read_manifest = parse_manifest(&json).unwrap();
@@ -47,14 +51,15 @@ fn prepared_images_round_trip_through_files_as_bytes() {
     assert_eq!(read_manifest.note, "for tests");
     assert_eq!(read_manifest.class_names, ["x", "y", "z"]);
 
-    let mut back = parse_prepared(&std::fs::read(dir.join("tiny.train.bin")).unwrap()).unwrap();
+    let mut back = parse_prepared(&std::fs::read(dir.join("tiny.train.bin.gz")).unwrap()).unwrap();
     read_manifest.describe(&mut back).unwrap();
     assert_eq!(
         back,
         train.subset(&[0, 1, 2]),
         "one row of each class, in file order"
     );
-    let mut back_test = parse_prepared(&std::fs::read(dir.join("tiny.test.bin")).unwrap()).unwrap();
+    let mut back_test =
+        parse_prepared(&std::fs::read(dir.join("tiny.test.bin.gz")).unwrap()).unwrap();
     read_manifest.describe(&mut back_test).unwrap();
     assert_eq!(back_test, test);
 }

@@ -81,7 +81,7 @@ fn mnist_has_60000_training_and_10000_test_images_of_28_by_28() {
         (1000, Some(500))
     );
     assert_eq!(manifest.train.bytes, 16 + 1000 * 784 + 1000);
-    let mut back = parse_prepared(&std::fs::read(out.join("mnist.train.bin")).unwrap()).unwrap();
+    let mut back = parse_prepared(&std::fs::read(out.join("mnist.train.bin.gz")).unwrap()).unwrap();
     let json = std::fs::read_to_string(out.join("mnist.json")).unwrap();
     parse_manifest(&json).unwrap().describe(&mut back).unwrap();
     assert_eq!(class_counts(&back).iter().sum::<usize>(), 1000);

@@ -1,5 +1,5 @@
 //! `mlp-lab prepare-data`: writes the compact subsets the page fetches (`<name>.json` manifest,
-//! `<name>.train.bin`, `<name>.test.bin`) from the real data files. Sets whose files are missing
+//! `<name>.train.bin.gz`, `<name>.test.bin.gz`) from the real data files. Sets whose files are missing
 //! are skipped with the reason; the rest are still written.
 
 use std::path::Path;
@@ -95,11 +95,12 @@ fn prepare_set(
             &about,
         )
         .map_err(|e| e.to_string())?;
-        let bytes = m.train.bytes + m.test.as_ref().map_or(0, |t| t.bytes);
+        let stored = |p: &crate::data::prepared::PreparedPart| p.file_bytes.unwrap_or(p.bytes);
+        let bytes = stored(&m.train) + m.test.as_ref().map_or(0, stored);
         tally.bytes += bytes;
         tally.written += 1;
         eprintln!(
-            "{out_name:<20} train {:>6} of {:>6}  test {:>6}  {:>8.1} MB",
+            "{out_name:<20} train {:>6} of {:>6}  test {:>6}  {:>8.1} MB (gzip)",
             m.train.n,
             m.train.of,
             m.test.as_ref().map_or(0, |t| t.n),

@@ -3,6 +3,7 @@
 // regresses a column of another, such as breast-cancer-area, too) and the generated toy sets; a
 // file the user dropped lives only in the main worker, so it cannot be swept and says so.
 import { DATASETS, preparedSource } from '../ui/data.js';
+import { fetchPreparedPart } from '../prepared-fetch.js';
 
 /** {name, ...toy parameters} → a function giving a fresh source (with its transfer list) per worker. */
 export async function sourceFor(dataRef) {
@@ -22,8 +23,8 @@ export async function sourceFor(dataRef) {
     return res;
   };
   const manifest = await (await get(`${spec.file}.json`)).json();
-  const train = await (await get(manifest.train.file)).arrayBuffer();
-  const test = manifest.test ? await (await get(manifest.test.file)).arrayBuffer() : null;
+  const train = await fetchPreparedPart(manifest.train);
+  const test = manifest.test ? await fetchPreparedPart(manifest.test) : null;
   const text = JSON.stringify(manifest);
   return () => {
     const t = train.slice(0);

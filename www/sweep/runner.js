@@ -32,6 +32,20 @@ export async function checkSpec(specText) {
   return info;
 }
 
+/**
+ * What the engine finds wrong with a spec, as {kind, field, detail, message} (field: its JSON
+ * path, absent when the text is not JSON), or null when the spec is valid.
+ */
+export async function specProblem(specText) {
+  await ensureWasm();
+  try {
+    new SweepCoordinator(specText, []).free();
+    return null;
+  } catch (e) {
+    return { kind: e?.kind, field: e?.field, detail: e?.detail, message: e?.message ?? String(e) };
+  }
+}
+
 function makeCoordinator(specText, records) {
   try {
     return new SweepCoordinator(specText, records);

@@ -3,6 +3,7 @@
 // sets, a grid of samples drawn from the prepared bytes.
 import { el, field, select, replace, fmt } from './dom.js';
 import { draw as drawSamples } from '../charts/samples.js';
+import { fetchPreparedPart } from '../prepared-fetch.js';
 
 export const DATASETS = [
   { id: 'mnist', group: 'Images', label: 'MNIST — handwritten digits (28×28)', file: 'mnist' },
@@ -220,13 +221,8 @@ export function createDataPanel(app, root) {
       return;
     }
     try {
-      const fetchBin = async (part) => {
-        const res = await fetch(`data/${part.file}`);
-        if (!res.ok) throw new Error(`data/${part.file}: HTTP ${res.status}`);
-        return res.arrayBuffer();
-      };
-      const train = await fetchBin(manifest.train);
-      const test = manifest.test ? await fetchBin(manifest.test) : null;
+      const train = await fetchPreparedPart(manifest.train);
+      const test = manifest.test ? await fetchPreparedPart(manifest.test) : null;
       if (seq !== app.dataGen) return;
       const names = manifest.class_names || [];
       const shape = manifest.image_shape || null;

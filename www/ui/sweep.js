@@ -11,7 +11,8 @@ import { draw as drawImportance } from '../charts/importance.js';
 import { draw as drawScatter } from '../charts/param-scatter.js';
 import { defaultWorkers } from '../sweep/runner.js';
 import { columns, importance, scored } from '../sweep/analysis.js';
-import { defaultOf, taskOf } from '../schema.js';
+import { defaultOf, taskOf, schema } from '../schema.js';
+import { attachBuilder } from '../sweep/builder-panel.js';
 
 /** The most trial workers the page runs at once (the engine allows a spec up to 1024). */
 export const MAX_PAGE_WORKERS = 16;
@@ -45,15 +46,23 @@ export function createSweepPanel(app, root, manager) {
   // Until the user edits it, the spec follows the page's network and data set.
   let edited = false;
   specBox.addEventListener('input', () => { edited = true; });
+  // The form over the spec (www/sweep/builder-panel.js): the text stays the spec the sweep runs.
+  const builderBox = el('div', { class: 'sweep-builder-box' });
+  const builder = attachBuilder(builderBox, specBox, { onEdit: () => { edited = true; } });
+  const setSpec = (text) => {
+    specBox.value = text;
+    builder.fromText();
+  };
+  app.on('ready', () => builder.build(schema()));
   const follow = () => {
-    if (!edited && !shown && app.config) specBox.value = specFromPage(app.config, app.dataRef?.name);
+    if (!edited && !shown && app.config) setSpec(specFromPage(app.config, app.dataRef?.name));
   };
   app.on('config-changed', follow);
   app.on('data-loaded', follow);
   const fromPage = el('button', {
     type: 'button', text: 'Spec from the page’s network', testid: 'sweep-spec-from-page',
     onclick: () => {
-      specBox.value = specFromPage(app.config, app.dataRef?.name);
+      setSpec(specFromPage(app.config, app.dataRef?.name));
       edited = false;
     },
   });
@@ -91,6 +100,7 @@ export function createSweepPanel(app, root, manager) {
   replace(root,
     el('p', { class: 'hint', text: 'A sweep trains many configurations of the page’s network in parallel workers. The spec is the JSON `mlp-lab sweep --spec` reads; the same spec gives the same trials here and on the command line. ' +
       `The spec’s "workers", when given, sets the trial workers (at most ${MAX_PAGE_WORKERS} here); otherwise the Trial workers box does. A reload resumes a running sweep.` }),
+    builderBox,
     field('Sweep spec (JSON)', specBox, { wide: true }),
     el('div', { class: 'row' }, fromPage, field('Trial workers', workers), start, pause, resume, saveSpec, saveTrials),
     message,
@@ -110,7 +120,7 @@ export function createSweepPanel(app, root, manager) {
   };
 
   start.addEventListener('click', async () => {
-    if (!specBox.value.trim()) specBox.value = specFromPage(app.config, app.dataRef?.name);
+    if (!specBox.value.trim()) setSpec(specFromPage(app.config, app.dataRef?.name));
     let spec;
     try {
       spec = parseJsonText(specBox.value);
@@ -220,7 +230,7 @@ export function createSweepPanel(app, root, manager) {
     if (!runner) return;
     if (type === 'runner') {
       shown = runner;
-      specBox.value = runner.row.spec;
+      setSpec(runner.row.spec);
       say(runner.finishedCount ? `Resumed from the browser’s storage: ${runner.finishedCount} finished trial(s) kept.` : '');
     }
     if (type === 'warning') say(payload.message, true);

@@ -364,7 +364,7 @@ fn read_targets(
     })
 }
 
-/// Reads an MLPD file back. Class names are `"0"`, `"1"`, … and there is no image shape until
+/// Reads an MLPD file back (raw, or gzip-compressed as `prepare-data` writes it). Class names are `"0"`, `"1"`, … and there is no image shape until
 /// [`super::PreparedManifest::describe`] supplies them.
 pub fn parse_prepared(bytes: &[u8]) -> Result<Dataset, DataError> {
     parse_prepared_named("prepared data", bytes)
@@ -372,6 +372,7 @@ pub fn parse_prepared(bytes: &[u8]) -> Result<Dataset, DataError> {
 
 /// [`parse_prepared`] with a file name for the messages.
 pub fn parse_prepared_named(file: &str, bytes: &[u8]) -> Result<Dataset, DataError> {
+    let bytes = &*crate::data::maybe_gunzip(file, bytes)?;
     let header = read_header(file, bytes)?;
     let features_end = check_length(file, &header, bytes)?;
     let features = read_features(file, &header, &bytes[HEADER_BYTES..features_end])?;

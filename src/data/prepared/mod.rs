@@ -1,5 +1,8 @@
-//! Compact binary subsets for the web page: `<name>.train.bin`, `<name>.test.bin` and a JSON
-//! manifest `<name>.json` describing them.
+//! Compact binary subsets for the web page: `<name>.train.bin.gz`, `<name>.test.bin.gz` and a
+//! JSON manifest `<name>.json` describing them. The files are gzip-compressed MLPD (MNIST's
+//! subset is 1.7 MB instead of 7.9 MB, so the page's first load stays small); the page inflates
+//! them with the browser's `DecompressionStream`, which needs nothing from the static host, and
+//! the readers here take either form.
 //!
 //! The binary format and its reader and writer are in [`mlpd`].
 //!
@@ -36,9 +39,16 @@ pub struct PreparedPart {
     pub n: usize,
     /// Rows in the data set the subset was taken from.
     pub of: usize,
+    /// Bytes of the MLPD data (after inflating a compressed file).
     pub bytes: u64,
     /// "u8" (byte / 255) or "f32".
     pub feature_encoding: String,
+    /// "gzip" when the file is compressed (absent in manifests written before compression).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compression: Option<String>,
+    /// Bytes of the file as stored (the download), when compressed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_bytes: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,7 +175,15 @@ fn check_parts(name: &str, train: &Dataset, test: Option<&Dataset>) -> Result<()
     Ok(())
 }
 
-/// Writes `<name>.<which>.bin` (at most `limit` rows of `ds`) and says what it holds.
+/// MLPD bytes as a gzip file (the best level: written once, fetched by every visitor).
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(bytes).expect("writing to a Vec cannot fail");
+    enc.finish().expect("writing to a Vec cannot fail")
+}
+
+/// Writes `<name>.<which>.bin.gz` (at most `limit` rows of `ds`) and says what it holds.
 fn write_part(
     out_dir: &Path,
     name: &str,
@@ -175,10 +193,13 @@ fn write_part(
 ) -> Result<PreparedPart, DataError> {
     let (subset, of) = part(ds, limit)?;
     let bytes = encode_prepared(&subset)?;
-    let file = format!("{name}.{which}.bin");
-    write(&out_dir.join(&file), &bytes)?;
+    let file = format!("{name}.{which}.bin.gz");
+    let packed = gzip(&bytes);
+    write(&out_dir.join(&file), &packed)?;
     Ok(PreparedPart {
         file,
+        compression: Some("gzip".to_string()),
+        file_bytes: Some(packed.len() as u64),
         n: subset.n,
         of,
         bytes: bytes.len() as u64,
@@ -234,7 +255,7 @@ fn manifest(
     }
 }
 
-/// Writes `<name>.train.bin`, `<name>.test.bin` (when `test` is given) and `<name>.json` into
+/// Writes `<name>.train.bin.gz`, `<name>.test.bin.gz` (when `test` is given) and `<name>.json` into
 /// `out_dir` (created if needed) and returns the manifest written. `limit_*` caps the rows kept
 /// (see the module notes for which rows).
 pub fn write_prepared(
@@ -267,7 +288,7 @@ pub fn write_prepared(
 pub fn prepared_paths(out_dir: &Path, name: &str) -> (PathBuf, PathBuf, PathBuf) {
     (
         out_dir.join(format!("{name}.json")),
-        out_dir.join(format!("{name}.train.bin")),
-        out_dir.join(format!("{name}.test.bin")),
+        out_dir.join(format!("{name}.train.bin.gz")),
+        out_dir.join(format!("{name}.test.bin.gz")),
     )
 }
