@@ -2,9 +2,11 @@
 #
 #   make serve   install what is missing, build the wasm engine, prepare the data subsets (when
 #                the data directory exists), and serve www/ on http://127.0.0.1:$(PORT)/
-#   make wasm    build the engine into www/pkg/ (wasm-pack --release --target web), and with the
-#                sweep coordinator into www/pkg-sweep/ (the Sweeps panel's)
-#                and with the shard-by-shard trainer into www/pkg-shards/ (runs on several workers)
+#   make wasm    build the engine into www/pkg/ (wasm-pack --release --target web), with the
+#                sweep coordinator into www/pkg-sweep/ (the Sweeps panel's), with the shard-by-shard
+#                trainer into www/pkg-shards/ (runs on several workers), and with ONNX export
+#                and batch predictions into www/pkg-export/
+#   make package the npm package `mlp-lab` (package/ + www/pkg-export) → target/mlp-lab-VERSION.tgz
 #   make data    (re)write the page's data subsets into www/data/ from $(DATA_DIR)
 #                (FULL=1 also writes all of MNIST and Fashion-MNIST, and the 50k CIFAR-10)
 #   make site    a static copy of the page in dist/ (page, wasm, prepared data; relative paths)
@@ -25,18 +27,19 @@ DATA_DIR ?= $(if $(MLP_LAB_DATA),$(MLP_LAB_DATA),../shared/data)
 PKG := www/pkg
 SWEEP_PKG := www/pkg-sweep
 SHARDS_PKG := www/pkg-shards
+EXPORT_PKG := www/pkg-export
 WASM := $(PKG)/mlp_lab_bg.wasm
 RUST_SOURCES := $(shell find src -name '*.rs' 2>/dev/null) Cargo.toml Cargo.lock .cargo/config.toml
 
-.PHONY: help tools wasm data data-if-missing serve site test test-rust test-wasm test-e2e test-bench size
+.PHONY: help tools wasm package data data-if-missing serve site test test-rust test-wasm test-e2e test-bench size
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
 
 tools:
 	@bash scripts/install-tools.sh
 
-wasm: tools $(WASM) $(SWEEP_PKG)/mlp_lab_bg.wasm $(SHARDS_PKG)/mlp_lab_bg.wasm
+wasm: tools $(WASM) $(SWEEP_PKG)/mlp_lab_bg.wasm $(SHARDS_PKG)/mlp_lab_bg.wasm $(EXPORT_PKG)/mlp_lab_bg.wasm
 
 $(WASM): $(RUST_SOURCES)
 	wasm-pack build --release --target web --out-dir $(PKG)
@@ -54,6 +57,17 @@ $(SWEEP_PKG)/mlp_lab_bg.wasm: $(RUST_SOURCES)
 $(SHARDS_PKG)/mlp_lab_bg.wasm: $(RUST_SOURCES)
 	wasm-pack build --release --target web --out-dir $(SHARDS_PKG) --features shards-wasm
 	@rm -f $(SHARDS_PKG)/README.md $(SHARDS_PKG)/package.json
+
+# ONNX export and batch predictions (the `export-wasm` feature): loaded only when the page's user
+# downloads ONNX or predicts a CSV, so the ONNX writer never grows the trainer; the npm package's
+# one engine (it trains too).
+$(EXPORT_PKG)/mlp_lab_bg.wasm: $(RUST_SOURCES)
+	wasm-pack build --release --target web --out-dir $(EXPORT_PKG) --features export-wasm
+	@rm -f $(EXPORT_PKG)/README.md $(EXPORT_PKG)/package.json
+
+# The npm package: package/'s sources with www/pkg-export's engine, packed by `npm pack`.
+package: tools $(EXPORT_PKG)/mlp_lab_bg.wasm
+	node package/build.mjs
 
 size:
 	@raw=$$(stat -c %s $(WASM)); gz=$$(gzip -9c $(WASM) | wc -c); \
@@ -86,7 +100,7 @@ site: wasm data-if-missing
 	rm -rf dist
 	mkdir -p dist
 	cp -r www/. dist/
-	rm -f dist/pkg/.gitignore dist/pkg/*.d.ts dist/pkg-sweep/.gitignore dist/pkg-sweep/*.d.ts dist/pkg-shards/.gitignore dist/pkg-shards/*.d.ts
+	rm -f dist/pkg/.gitignore dist/pkg/*.d.ts dist/pkg-sweep/.gitignore dist/pkg-sweep/*.d.ts dist/pkg-shards/.gitignore dist/pkg-shards/*.d.ts dist/pkg-export/.gitignore dist/pkg-export/*.d.ts
 	bash scripts/check-site.sh dist
 	@echo "dist/: $$(du -sh dist | cut -f1) — serve it from any static host (application/wasm for .wasm), e.g. node scripts/serve.mjs dist"
 
@@ -107,6 +121,7 @@ test-wasm: tools
 	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib --features sweep-wasm $(WASM_TESTS) -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib --features shards-wasm -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --features export-wasm -- -D warnings
 	wasm-pack test --headless --chrome -- --features sweep-wasm $(WASM_TESTS)
 
 # One file at a time: run side by side, the page's timed runs and the worker tests would share

@@ -229,6 +229,9 @@ pub struct PredictArgs {
     /// Write the predictions CSV here (default: stdout).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// `portable` writes the page's numbers to the last digit (its *Predict a CSV*).
+    #[command(flatten)]
+    pub kernel: KernelArg,
 }
 
 #[derive(Args, Debug)]

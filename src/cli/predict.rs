@@ -10,6 +10,7 @@ use std::io::Write;
 use std::path::Path;
 
 pub fn run(args: PredictArgs) -> Result<(), String> {
+    args.kernel.apply();
     let mut model = Model::from_json(&read_text(&args.model, "model")?)
         .map_err(|e| format!("{}: {e}", args.model.display()))?;
     if args.target.is_some() {

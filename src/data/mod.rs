@@ -6,10 +6,12 @@
 //! - [`named`]: the named sets (`mnist`, `iris`, ...) and where their files live
 //! - [`split`]: stratified train/validation/test splits and standardization
 //! - [`prepared`]: the compact binary subsets the web page fetches
+//! - [`arrays`]: rows of features and targets a program already holds (the npm package)
 //!
 //! No loader panics on bad input: every problem comes back as a [`DataError`] naming the file and
 //! the place in it.
 
+pub mod arrays;
 pub mod cifar;
 pub mod csv;
 pub mod dataset;

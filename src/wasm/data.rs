@@ -39,7 +39,11 @@ struct DataSummary<'a> {
 }
 
 impl DataSet {
-    fn new(name: &str, data: Dataset, test: Option<Dataset>) -> Result<DataSet, JsValue> {
+    pub(crate) fn new(
+        name: &str,
+        data: Dataset,
+        test: Option<Dataset>,
+    ) -> Result<DataSet, JsValue> {
         if let Some(t) = &test {
             if t.d != data.d {
                 return Err(DataError::Request(format!(
@@ -310,7 +314,7 @@ fn class_names_arg(value: &JsValue, what: &str) -> Result<Option<Vec<String>>, J
 }
 
 /// A CSV's target column read as `task` needs, or its kind decided from its cells without one.
-fn read_csv(
+pub(crate) fn read_csv(
     name: &str,
     bytes: &[u8],
     column: Column,

@@ -18,6 +18,9 @@
 //! - [`validate_config`] (`config.rs`) lists every problem of a config as `{field, message}`.
 //! - `SweepCoordinator` (`sweep.rs`, with the `sweep-wasm` feature) and [`GemmBench`]
 //!   (`bench.rs`) for the Sweeps panel and the bench page.
+//! - `model_onnx`, `model_predictions`, `model_predict_csv`, `csv_data_set` and
+//!   `array_data_set` (`export.rs`, with the `export-wasm` feature: www/pkg-export/ and the
+//!   npm package).
 //!
 //! Errors are thrown as `Error` objects with `kind` and, when one field is at fault, `field`
 //! and `detail` (`convert.rs`). Nothing panics on bad input; should an internal bug panic
@@ -28,6 +31,8 @@ mod checkpoint;
 mod config;
 mod convert;
 mod data;
+#[cfg(feature = "export-wasm")]
+mod export;
 mod model;
 mod rows;
 mod schema;
@@ -41,6 +46,8 @@ mod trial;
 pub use bench::{gemm_backend, GemmBench};
 pub use config::{config_task, validate_config};
 pub use data::DataSet;
+#[cfg(feature = "export-wasm")]
+pub use export::{array_data_set, csv_data_set, model_onnx, model_predict_csv, model_predictions};
 pub use model::{import_model, Model};
 #[cfg(feature = "sweep-wasm")]
 pub use sweep::{failed_trial, SweepCoordinator};

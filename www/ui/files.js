@@ -2,6 +2,7 @@
 // the run. Uploaded files are parsed in try/catch and checked by the worker before use.
 import { el, replace, download } from './dom.js';
 import { parseJsonText } from '../json-text.js';
+import { createExportControls } from './export.js';
 
 const MAX_CONFIG_BYTES = 1 << 20;
 const MAX_MODEL_BYTES = 512 << 20;
@@ -54,6 +55,7 @@ export function createFilesPanel(app, root) {
     }
   });
   app.on('model-error', (m) => say(m.message, true));
+  const { onnxButton, predictSection } = createExportControls(app, say);
   const importModel = el('button', { type: 'button', text: 'Upload model…', onclick: () => modelInput.click() });
   const continueBox = el('input', { type: 'checkbox', id: 'continue-from-model', testid: 'continue-from-model' });
   continueBox.addEventListener('change', () => {
@@ -103,8 +105,9 @@ export function createFilesPanel(app, root) {
   });
 
   replace(root,
-    el('div', { class: 'file-buttons' }, exportModel, importModel, modelInput),
+    el('div', { class: 'file-buttons' }, exportModel, onnxButton, importModel, modelInput),
     el('label', { class: 'check small-text', for: 'continue-from-model', style: 'margin-top:6px' }, continueBox, 'Start the next run from the uploaded model’s weights'),
     el('div', { class: 'file-buttons', style: 'margin-top:8px' }, exportConfig, importConfig, configInput, copyLink),
-    status);
+    status,
+    predictSection);
 }
