@@ -455,6 +455,7 @@ function finish(run, trainer, error) {
     const done = run.coalesce
       ? { type: 'done', epochs_done: run.posted }
       : { type: 'done', history: trainer.history() };
+    Object.assign(done, trainer.kept());
     done.val_metrics = metrics('val');
     done.test_metrics = metrics('test');
     if (error) done.error = error;

@@ -135,6 +135,14 @@ impl Trainer {
         self.run.trainer().is_done()
     }
 
+    /// The epoch whose weights the model holds once training ends (the best validation epoch
+    /// with `early_stopping.restore_best`, else the last), and the epoch after which early
+    /// stopping ended the run: `{kept_epoch, stopped_at}`, each a number or null.
+    pub fn kept(&self) -> Result<JsValue, JsValue> {
+        let h = self.run.history();
+        to_js(&serde_json::json!({"kept_epoch": h.kept_epoch, "stopped_at": h.stopped_at}))
+    }
+
     /// Why training stopped early (divergence), if it did.
     #[wasm_bindgen(getter)]
     pub fn failure(&self) -> Option<String> {

@@ -5,6 +5,7 @@
 import { el, field, select, replace } from './dom.js';
 import { reapplyProblems } from './problems.js';
 import * as schema from '../schema.js';
+import { augmentFields, earlyStoppingFields } from './regular.js';
 
 /** The key of an optimizer field in the config's optimizer object ('optimizer.lr' → 'lr'). */
 const keyOf = (path) => path.slice(path.indexOf('.') + 1);
@@ -70,7 +71,9 @@ function build(app) {
       numberField(app, c, 'test_split', { step: 0.05, testid: 'test-split', hint: 'used when the data has no test set' }),
       numberField(app, c, 'seed', { testid: 'seed' }),
       check(app, c, 'shuffle', null),
-      check(app, c, 'standardize', 'fit on the training split')));
+      check(app, c, 'standardize', 'fit on the training split')),
+    el('h3', { text: 'Augmentation and early stopping' }),
+    el('div', { class: 'fields' }, augmentFields(app), earlyStoppingFields(app)));
 }
 
 /** The optimizer select and the fields the chosen one takes, its defaults as placeholders. */
