@@ -59,7 +59,11 @@ fn a_shifted_image_is_the_original_moved_by_dx_dy_with_zero_fill() {
                         0.0
                     };
                     let got = out[c * 20 + (y * 5 + x) as usize];
-                    assert_eq!(got as f32, want, "dx {dx} dy {dy} at c {c} y {y} x {x}");
+                    assert_eq!(
+                        f64::from(got),
+                        f64::from(want),
+                        "dx {dx} dy {dy} at c {c} y {y} x {x}"
+                    );
                 }
             }
         }
@@ -78,8 +82,8 @@ fn a_flip_mirrors_every_channel_left_to_right_before_the_shift() {
         for y in 0..4 {
             for x in 0..5 {
                 assert_eq!(
-                    out[c * 20 + y * 5 + x] as f32,
-                    src[c * 20 + y * 5 + (4 - x)]
+                    f64::from(out[c * 20 + y * 5 + x]),
+                    f64::from(src[c * 20 + y * 5 + (4 - x)])
                 );
             }
         }
@@ -91,7 +95,7 @@ fn a_flip_mirrors_every_channel_left_to_right_before_the_shift() {
         dy: 0,
     });
     assert_eq!(out[0], 0.0);
-    assert_eq!(out[1] as f32, src[4]);
+    assert_eq!(f64::from(out[1]), f64::from(src[4]));
 }
 
 #[test]
@@ -155,7 +159,7 @@ fn regular_config() -> Config {
     )
 }
 
-fn train_bits(c: &Config, threads: usize) -> (Vec<u32>, Vec<u64>) {
+fn train_bits(c: &Config, threads: usize) -> (Vec<u64>, Vec<u64>) {
     let mut t = Trainer::new(c, images(600), None, None).unwrap();
     t.set_threads(threads);
     t.run(|_| {}).unwrap();
@@ -163,7 +167,7 @@ fn train_bits(c: &Config, threads: usize) -> (Vec<u32>, Vec<u64>) {
         .network()
         .params()
         .iter()
-        .flat_map(|p| p.iter().map(|v| (*v as f32).to_bits()))
+        .flat_map(|p| p.iter().map(|v| f64::from(*v).to_bits()))
         .collect();
     let losses = t
         .history()

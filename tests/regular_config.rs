@@ -22,9 +22,7 @@ fn dropout_outside_zero_to_one_is_refused_naming_the_layer() {
             "{m}"
         );
     }
-    let ok = Config::from_json(&format!(
-        r#"{{"layers":[{{"units":2,"activation":"softmax","dropout":0.0}}]}}"#
-    ));
+    let ok = Config::from_json(r#"{"layers":[{"units":2,"activation":"softmax","dropout":0.0}]}"#);
     assert!(ok.is_ok());
     assert_eq!(ok.unwrap().dropout_rates(), vec![0.0]);
 }

@@ -52,6 +52,13 @@ impl Dropout<'_> {
         let p = self.rate(l);
         let scale = (1.0 / (1.0 - f64::from(p))) as Real;
         let rows = mask.nrows();
+        if let Dropout::Given { keep, .. } = self {
+            debug_assert_eq!(
+                keep[l].shape(),
+                mask.shape(),
+                "layer {l}'s given mask shape"
+            );
+        }
         let m = mask.as_mut_slice();
         match self {
             Dropout::Off => m.fill(1.0),
