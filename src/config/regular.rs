@@ -95,6 +95,18 @@ impl Config {
         self.layers.iter().any(|l| l.dropout.unwrap_or(0.0) > 0.0)
     }
 
+    /// Early stopping watches the validation split, so training with it needs one.
+    pub fn check_stopping_data(&self, has_validation: bool) -> Result<(), String> {
+        if self.early_stopping.is_some() && !has_validation {
+            return Err(
+                "early_stopping: watches the validation split, and this run has none: \
+                        set validation_split above 0 (e.g. 0.1)"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+
     /// The rules of `augment` that need the data: images (`image_shape` as (height, width,
     /// channels)), a shift smaller than the image, flips of colour images only.
     pub fn check_augment(&self, image_shape: Option<[usize; 3]>) -> Result<(), String> {
@@ -127,14 +139,9 @@ impl Config {
 }
 
 impl Config {
-    /// Early stopping watches the validation split, so it needs one.
+    /// Early stopping on accuracy needs classes. (That it needs a validation split is checked
+    /// when training starts, where the split is known: [`Config::check_stopping_data`].)
     pub(super) fn check_early_stopping(&self, out: &mut Vec<super::ConfigError>) {
-        if self.early_stopping.is_some() && self.validation_split <= 0.0 {
-            out.push(super::ConfigError::invalid(
-                "early_stopping",
-                "watches the validation split: set validation_split above 0 (e.g. 0.1)",
-            ));
-        }
         let metric = self.early_stopping.as_ref().map(|e| e.metric);
         if metric == Some(StopMetric::ValAccuracy) && !self.task().is_classification() {
             out.push(super::ConfigError::invalid(

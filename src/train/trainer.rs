@@ -157,6 +157,7 @@ impl Trainer {
         check_targets(&train, task, network.output_units(), "training")?;
         config
             .check_augment(train.image_shape)
+            .and_then(|()| config.check_stopping_data(val.is_some()))
             .map_err(|e| TrainError::Data(format!("config: {e}")))?;
         if let Some(v) = &val {
             check_targets(v, task, network.output_units(), "validation")?;
