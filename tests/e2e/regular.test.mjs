@@ -7,6 +7,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import * as harness from './harness.mjs';
 import { digitsConfig, openApp, start, finished } from './runs-helpers.mjs';
 
@@ -80,13 +82,8 @@ test('a run that stops early marks its kept epoch on the curves', async () => {
 
 test('augmentation on a data set that is not images is refused naming augment', async () => {
   const context = await browser.newContext();
-  const c = { ...digitsConfig(), augment: { shift: 1 } };
-  const { page } = await openApp(context, base(), c, { data: { name: 'wine' } });
-  // wine has 3 classes and 13 features: fit the output, keep the augment
-  await page.evaluate(() => window.mlpLab.setConfig((cfg) => {
-    cfg.layers = [{ units: 8, activation: 'relu' }, { units: 3, activation: 'softmax' }];
-  }, { render: true }));
-  await page.waitForFunction(() => !document.querySelector('[data-testid=start]').disabled);
+  const wine = JSON.parse(readFileSync(path.join(harness.ROOT, 'www/presets/wine.json'), 'utf8')).config;
+  const { page } = await openApp(context, base(), { ...wine, augment: { shift: 1 } }, { data: { name: 'wine' } });
   await page.click('[data-testid=start]');
   await page.waitForFunction(() => /augment/.test(document.body.innerText), null, { timeout: 30_000 });
   const text = await page.evaluate(() => document.body.innerText);
