@@ -11,7 +11,7 @@ fn the_final_line_and_the_history_name_the_kept_epoch_and_the_stop() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     // 120 rows: a weak signal in x0 and 15 noise columns, so a wide net overfits quickly.
-    let mut csv = String::from((0..16).map(|i| format!("x{i},")).collect::<String>() + "label\n");
+    let mut csv = (0..16).map(|i| format!("x{i},")).collect::<String>() + "label\n";
     let mut s = 0x1234_5678u32;
     let mut next = || {
         s ^= s << 13;
