@@ -111,7 +111,7 @@ test-rust:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo test
-	cargo test --features f64 --test gradient_check
+	cargo test --features f64 --test gradient_check --test dropout_gradients
 
 # In a dedicated worker of headless Chromium: the Trainer API (tests/wasm_trainer.rs) and the
 # wasm SIMD matrix product it trains with (tests/wasm_gemm.rs). The wasm-only code is linted

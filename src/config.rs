@@ -9,6 +9,7 @@ pub(crate) mod check;
 pub mod fields;
 pub mod names;
 pub mod range;
+pub mod regular;
 
 use crate::json_read::{json_kind, read_typed};
 use crate::nn::network::LayerSpec;
@@ -16,6 +17,7 @@ use crate::nn::{Activation, Init, Loss, Regularization};
 use crate::optim::schedule::LrSchedule;
 use crate::optim::{Clip, Hyper, OptimizerKind};
 use range::Range;
+pub use regular::{AugmentConfig, EarlyStopping, StopMetric};
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::borrow::Cow;
@@ -31,6 +33,9 @@ pub const MAX_INIT_SCALE: f64 = 1000.0;
 /// start a run that never ends, and so the history (every epoch's scalars, with histograms on
 /// at most `MAX_HISTOGRAM_EPOCHS` of them) stays small.
 pub const MAX_EPOCHS: usize = 100_000;
+/// The largest `augment.shift`: wider than any image the engine reads (CIFAR-10's 32 pixels);
+/// the data set's own size is checked when training starts.
+pub const MAX_SHIFT: usize = 64;
 /// Nesterov momentum needs a momentum above 0 (`torch.optim.SGD(nesterov=True)` refuses 0).
 pub const NAG_MOMENTUM: Range = Range::above(0.0).below(1.0);
 /// A hidden layer added where there was none: the designer's "add layer" and a sweep's
@@ -41,6 +46,7 @@ pub fn new_hidden_layer() -> LayerConfig {
         activation: ActivationSpec::Layer(Activation::Relu),
         init: Init::HeUniform,
         scale: None,
+        dropout: None,
     }
 }
 
@@ -134,6 +140,9 @@ pub struct LayerConfig {
     /// Half-width (`random_uniform`) or standard deviation (`random_normal`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<f64>,
+    /// Inverted dropout on this layer's inputs while training (`torch.nn.Dropout(p)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dropout: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -250,6 +259,12 @@ pub struct Config {
     /// Share held out for testing when the data set has no official test split.
     pub test_split: f64,
     pub standardize: bool,
+    /// Random shifts and flips of image rows, drawn per batch (none by default).
+    #[serde(skip_serializing_if = "AugmentConfig::is_off")]
+    pub augment: AugmentConfig,
+    /// Stop when the validation metric stops improving (absent: train every epoch).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub early_stopping: Option<EarlyStopping>,
 }
 
 fn default_optimizer() -> OptimizerKind {
@@ -289,6 +304,8 @@ impl Default for Config {
             validation_split: 0.0,
             test_split: 0.0,
             standardize: false,
+            augment: AugmentConfig::default(),
+            early_stopping: None,
         }
     }
 }
@@ -404,6 +421,8 @@ impl Config {
                     check::check_field(self, f, 0, &mut out);
                     self.check_splits(&mut out);
                 }
+                "early_stopping.metric" => self.check_early_stopping(&mut out),
+                p if p.starts_with("early_stopping.") && self.early_stopping.is_none() => {}
                 // Checked with their layer.
                 p if p.starts_with("layers[].") => {}
                 _ => check::check_field(self, f, 0, &mut out),

@@ -261,16 +261,17 @@ fn unknown_top_level_field_is_refused_with_its_name() {
 
 #[test]
 fn unknown_field_inside_a_layer_is_refused_with_its_path() {
-    let v = edited(|v| v["layers"][1]["dropout"] = json!(0.5));
+    let v = edited(|v| v["layers"][1]["bias_init"] = json!(0.5));
     unparsable(
         &v,
-        "layers[1].dropout",
+        "layers[1].bias_init",
         &[
-            "unknown field `dropout`",
+            "unknown field `bias_init`",
             "`units`",
             "`activation`",
             "`init`",
             "`scale`",
+            "`dropout`",
         ],
     );
 }

@@ -129,10 +129,17 @@ fn each_name_set_is_exactly_what_its_field_accepts() {
         set(&mut v, path, json!("no_such_name"));
         let e = Config::parse_json(&v.to_string()).expect_err("an unknown name");
         let message = e.to_string();
+        // serde lists three or more names as "expected one of `a`, `b`, `c`", two as
+        // "expected `a` or `b`"
         let (_, listed) = message
             .split_once("expected one of ")
+            .or_else(|| message.split_once("expected "))
             .expect("the accepted names");
-        let mut accepted: Vec<&str> = listed.split(", ").map(|n| n.trim_matches('`')).collect();
+        let mut accepted: Vec<&str> = listed
+            .split(", ")
+            .flat_map(|n| n.split(" or "))
+            .map(|n| n.trim_matches('`'))
+            .collect();
         let mut expected = names(&s, key);
         accepted.sort_unstable();
         expected.sort_unstable();

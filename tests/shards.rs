@@ -290,6 +290,7 @@ fn the_folded_shard_gradients_equal_the_whole_batch_gradient() {
                 fused,
                 divisor,
                 at: ShardPos::default(),
+                dropout: mlp_lab::nn::Dropout::Off,
             };
             let target = if s == 0 {
                 folded.as_mut_slice()

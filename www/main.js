@@ -359,6 +359,9 @@ class App {
           this.run.history = m.history.epochs || m.history;
           this.run.histograms = histogramsOf(this.run.history);
         }
+        // the epoch whose weights the model holds (early stopping may keep an earlier one)
+        this.run.keptEpoch = m.kept_epoch ?? null;
+        this.run.stoppedAt = m.stopped_at ?? null;
         this.run.testMetrics = m.test_metrics || null;
         this.run.valMetrics = m.val_metrics || null;
         this.run.error = m.error ?? null;

@@ -488,6 +488,8 @@ function finish(run, trainer, error) {
     const done = run.coalesce
       ? { type: 'done', epochs_done: run.posted }
       : { type: 'done', history: trainer.history() };
+    done.kept_epoch = trainer.kept_epoch ?? null;
+    done.stopped_at = trainer.stopped_at ?? null;
     done.val_metrics = metrics('val');
     done.test_metrics = metrics('test');
     if (error) done.error = error;

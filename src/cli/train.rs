@@ -57,7 +57,15 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         format!("training stopped: {e}{kept}")
     })?;
     let mut summary = final_metrics(&run);
-    summary.insert("epochs".into(), Value::from(run.history().epochs.len()));
+    let history = run.history();
+    summary.insert("epochs".into(), Value::from(history.epochs.len()));
+    // Which epoch's weights the metrics above (and --save) are of; where early stopping ended.
+    if let Some(k) = history.kept_epoch {
+        summary.insert("kept_epoch".into(), Value::from(k));
+    }
+    if let Some(s) = history.stopped_at {
+        summary.insert("stopped_at".into(), Value::from(s));
+    }
     summary.insert(
         "seconds".into(),
         Value::from(round(now_seconds() - started, 3)),

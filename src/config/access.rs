@@ -8,10 +8,12 @@ impl Config {
     pub fn number_at(&self, path: &str, layer: usize) -> Option<f64> {
         let layer = self.layers.get(layer);
         let o = &self.optimizer;
+        let es = self.early_stopping.as_ref();
         match path {
             "seed" => Some(self.seed as f64),
             "layers[].units" => layer.map(|l| l.units as f64),
             "layers[].scale" => layer.and_then(|l| l.scale),
+            "layers[].dropout" => layer.and_then(|l| l.dropout),
             "optimizer.lr" => o.lr,
             "optimizer.momentum" => o.momentum,
             "optimizer.beta" => o.beta,
@@ -29,6 +31,9 @@ impl Config {
             "epochs" => Some(self.epochs as f64),
             "validation_split" => Some(self.validation_split),
             "test_split" => Some(self.test_split),
+            "augment.shift" => Some(self.augment.shift as f64),
+            "early_stopping.patience" => es.and_then(|e| e.patience).map(|p| p as f64),
+            "early_stopping.min_delta" => es.and_then(|e| e.min_delta),
             _ => None,
         }
     }
@@ -52,6 +57,7 @@ impl Config {
             "regularization.kind" => self.regularization.kind.name(),
             "clip.kind" => self.clip.kind.name(),
             "lr_schedule.kind" => self.lr_schedule.kind.name(),
+            "early_stopping.metric" => self.early_stopping.as_ref()?.metric.name(),
             _ => return None,
         })
     }
@@ -62,6 +68,10 @@ impl Config {
             "fused" => Some(self.fused),
             "shuffle" => Some(self.shuffle),
             "standardize" => Some(self.standardize),
+            "augment.flip" => Some(self.augment.flip),
+            "early_stopping.restore_best" => {
+                Some(self.early_stopping.as_ref().is_some_and(|e| e.restore_best))
+            }
             _ => None,
         }
     }

@@ -5,7 +5,8 @@
 
 use super::names::NameSet;
 use super::range::Range;
-use super::{MAX_EPOCHS, MAX_INIT_SCALE};
+use super::regular::DEFAULT_PATIENCE;
+use super::{MAX_EPOCHS, MAX_INIT_SCALE, MAX_SHIFT};
 use crate::nn::init::DEFAULT_SCALE;
 use crate::optim::schedule::{DEFAULT_GAMMA, DEFAULT_MIN_LR};
 use serde::Serialize;
@@ -233,6 +234,15 @@ pub static CONFIG_FIELDS: &[Field] = &[
     .note("larger weights saturate or overflow every activation")
     .when("layers[].init", &["random_uniform", "random_normal"])
     .default(Fallback::Number(DEFAULT_SCALE)),
+    Field::new(
+        "layers[].dropout",
+        Number,
+        "Dropout",
+        "share of the layer's inputs zeroed while training (the rest scaled by 1/(1−p))",
+    )
+    .range(Range::unit())
+    .note("p = 1 would drop every input")
+    .default(Fallback::Number(0.0)),
     Field::new("loss", Name, "Loss", "what training minimises")
         .names(NameSet::Losses)
         .default(FromConfig),
@@ -413,6 +423,52 @@ pub static CONFIG_FIELDS: &[Field] = &[
         Boolean,
         "Standardize inputs",
         "with statistics of the training rows only",
+    )
+    .default(FromConfig),
+    Field::new(
+        "augment.shift",
+        Integer,
+        "Random shift",
+        "move each training image by up to this many pixels (zero fill); image sets only",
+    )
+    .range(Range::at_least(0.0).up_to(MAX_SHIFT as f64))
+    .default(FromConfig),
+    Field::new(
+        "augment.flip",
+        Boolean,
+        "Random flip",
+        "mirror each training image left–right with probability ½; colour images only",
+    )
+    .default(FromConfig),
+    Field::new(
+        "early_stopping.metric",
+        Name,
+        "Stop on",
+        "the validation metric watched (needs a validation split)",
+    )
+    .names(NameSet::StopMetrics)
+    .default(Fallback::Name("val_loss")),
+    Field::new(
+        "early_stopping.patience",
+        Integer,
+        "Patience",
+        "epochs without improvement before stopping",
+    )
+    .range(Range::at_least(1.0).up_to(MAX_EPOCHS as f64))
+    .default(Fallback::Count(DEFAULT_PATIENCE as u64)),
+    Field::new(
+        "early_stopping.min_delta",
+        Number,
+        "Min. improvement",
+        "an epoch improves when it beats the best by more than this",
+    )
+    .range(Range::at_least(0.0))
+    .default(Fallback::Number(0.0)),
+    Field::new(
+        "early_stopping.restore_best",
+        Boolean,
+        "Keep the best epoch",
+        "end with the best validation epoch's weights",
     )
     .default(FromConfig),
 ];

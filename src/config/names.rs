@@ -2,7 +2,7 @@
 //! a short description; and how the output layer, loss and task pair. Names come from each
 //! type's `ALL` and `name()` (tests/schema.rs checks they are the names the parser accepts).
 
-use super::{ClipKind, RegularizationKind, Task};
+use super::{ClipKind, RegularizationKind, StopMetric, Task};
 use crate::nn::{Activation, Init, Loss};
 use crate::optim::schedule::ScheduleKind;
 use crate::optim::OptimizerKind;
@@ -21,6 +21,7 @@ pub enum NameSet {
     Regularizations,
     ClipKinds,
     LrSchedules,
+    StopMetrics,
     SweepMethods,
     Metrics,
     Goals,
@@ -38,7 +39,7 @@ pub struct NameInfo {
 }
 
 impl NameSet {
-    pub const ALL: [NameSet; 14] = [
+    pub const ALL: [NameSet; 15] = [
         NameSet::Activations,
         NameSet::Inits,
         NameSet::Losses,
@@ -47,6 +48,7 @@ impl NameSet {
         NameSet::Regularizations,
         NameSet::ClipKinds,
         NameSet::LrSchedules,
+        NameSet::StopMetrics,
         NameSet::SweepMethods,
         NameSet::Metrics,
         NameSet::Goals,
@@ -66,6 +68,7 @@ impl NameSet {
             NameSet::Regularizations => "regularizations",
             NameSet::ClipKinds => "clip_kinds",
             NameSet::LrSchedules => "lr_schedules",
+            NameSet::StopMetrics => "stop_metrics",
             NameSet::SweepMethods => "sweep_methods",
             NameSet::Metrics => "metrics",
             NameSet::Goals => "goals",
@@ -91,6 +94,7 @@ impl NameSet {
             }
             NameSet::ClipKinds => listed(ClipKind::ALL.map(|v| (v.name(), clip(v)))),
             NameSet::LrSchedules => listed(ScheduleKind::ALL.map(|v| (v.name(), schedule(v)))),
+            NameSet::StopMetrics => listed(StopMetric::ALL.map(|v| (v.name(), stop_metric(v)))),
             NameSet::SweepMethods => listed(Method::ALL.map(|v| (v.name(), method(v)))),
             NameSet::Metrics => listed(Metric::ALL.map(|v| (v.name(), metric(v)))),
             NameSet::Goals => listed(Goal::ALL.map(|v| (v.name(), goal(v)))),
@@ -241,6 +245,13 @@ fn schedule(k: ScheduleKind) -> (&'static str, &'static str) {
             "cosine annealing from lr to min_lr over the epochs",
         ),
         ScheduleKind::Step => ("step", "multiply by gamma every step_epochs epochs"),
+    }
+}
+
+fn stop_metric(m: StopMetric) -> (&'static str, &'static str) {
+    match m {
+        StopMetric::ValLoss => ("val_loss", "validation loss: lower is better"),
+        StopMetric::ValAccuracy => ("val_accuracy", "validation accuracy: higher is better"),
     }
 }
 

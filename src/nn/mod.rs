@@ -2,15 +2,18 @@
 
 pub mod activation;
 pub mod dense;
+pub mod dropout;
 pub mod gemm;
 pub mod init;
 pub mod kernel;
+pub mod keyed;
 pub mod loss;
 pub mod network;
 pub mod regularization;
 
 pub use activation::Activation;
 pub use dense::Dense;
+pub use dropout::Dropout;
 pub use init::Init;
 pub use kernel::Kernel;
 pub use loss::Loss;

@@ -2,6 +2,7 @@
 //! All per-batch buffers live in a [`Workspace`] sized once for a batch size, so a training step
 //! allocates no matrices.
 
+use super::dropout::Dropout;
 use super::{Activation, Dense, Init, Loss};
 use crate::optim::clip::sum_squares;
 use crate::{Matrix, Real};
@@ -31,6 +32,10 @@ pub struct Workspace {
     a: Vec<Matrix>,
     delta: Vec<Matrix>,
     scratch: Vec<Real>,
+    /// Per layer, while it drops out: its mask (0 or 1/(1−p)) and its masked inputs; empty
+    /// until a training step first needs them.
+    masks: Vec<Matrix>,
+    dropped: Vec<Matrix>,
 }
 
 impl Workspace {
@@ -206,6 +211,8 @@ pub struct ShardInput<'a> {
     /// gradients sum to the batch's.
     pub divisor: f64,
     pub at: ShardPos,
+    /// Dropout on the layers' inputs (training only).
+    pub dropout: Dropout<'a>,
 }
 
 impl Network {
@@ -254,6 +261,8 @@ impl Network {
             a: self.layers.iter().map(shape).collect(),
             delta: self.layers.iter().map(shape).collect(),
             scratch: vec![0.0; 2 * batch.max(widest)],
+            masks: self.layers.iter().map(|_| Matrix::zeros(0, 0)).collect(),
+            dropped: self.layers.iter().map(|_| Matrix::zeros(0, 0)).collect(),
         }
     }
 
@@ -300,6 +309,42 @@ impl Network {
         }
     }
 
+    /// The training forward pass: as [`Network::forward_input`], but each layer that drops out
+    /// reads its inputs through this shard's mask (kept in `ws` for the backward pass).
+    fn forward_dropping(&self, x: &Input<'_>, dropout: &Dropout, at: ShardPos, ws: &mut Workspace) {
+        if (0..self.layers.len()).all(|l| !dropout.active(l)) {
+            return self.forward_input(x, ws);
+        }
+        assert_eq!(x.nrows(), ws.batch, "workspace sized for another batch");
+        let Workspace {
+            z,
+            a,
+            scratch,
+            masks,
+            dropped,
+            batch,
+            ..
+        } = ws;
+        for (l, layer) in self.layers.iter().enumerate() {
+            let (done, rest) = a.split_at_mut(l);
+            let input = if l == 0 { *x } else { Input::of(&done[l - 1]) };
+            if !dropout.active(l) {
+                layer.forward(&input, &mut z[l], &mut rest[0], scratch);
+                continue;
+            }
+            let shape = (*batch, layer.inputs());
+            if masks[l].shape() != shape {
+                masks[l] = Matrix::zeros(shape.0, shape.1);
+                dropped[l] = Matrix::zeros(shape.0, shape.1);
+            }
+            dropout.fill_mask(l, at, &mut masks[l]);
+            for ((o, m), v) in dropped[l].iter_mut().zip(masks[l].iter()).zip(input.iter()) {
+                *o = v * m;
+            }
+            layer.forward(&Input::of(&dropped[l]), &mut z[l], &mut rest[0], scratch);
+        }
+    }
+
     /// Forward and backward over one batch: returns the data loss (without any regulariser)
     /// and writes dL/dW, dL/db into `grads`. `fused` selects the fused output gradient where
     /// the loss and output activation allow it.
@@ -320,6 +365,7 @@ impl Network {
             fused,
             divisor,
             at: ShardPos::default(),
+            dropout: Dropout::Off,
         };
         self.shard_gradients(&shard, ws, grads.as_mut_slice()) / divisor
     }
@@ -339,17 +385,20 @@ impl Network {
             loss,
             fused,
             divisor,
-            ..
+            at,
+            dropout,
         } = shard;
         let (x, loss, fused, divisor) = (x, *loss, *fused, *divisor);
         assert_eq!(grads.len(), self.param_count(), "gradient buffer size");
-        self.forward_input(x, ws);
+        self.forward_dropping(x, dropout, *at, ws);
         let last = self.layers.len() - 1;
         let Workspace {
             z,
             a,
             delta,
             scratch,
+            masks,
+            dropped,
             ..
         } = ws;
         let value = if fused && self.fuses(loss) {
@@ -369,11 +418,17 @@ impl Network {
             rest = head;
             let (dw, db) = tail.split_at_mut(layer.weights.len());
             let (before, from_l) = delta.split_at_mut(l);
+            let drops = dropout.active(l);
             if l == 0 {
-                layer.backward(x, &from_l[0], dw, db, None);
+                let input = if drops { Input::of(&dropped[0]) } else { *x };
+                layer.backward(&input, &from_l[0], dw, db, None);
             } else {
-                let input = Input::of(&a[l - 1]);
+                let input = Input::of(if drops { &dropped[l] } else { &a[l - 1] });
                 layer.backward(&input, &from_l[0], dw, db, Some(&mut before[l - 1]));
+                if drops {
+                    // d(a ⊙ m)/da = m: the dropped inputs pass no gradient back.
+                    before[l - 1].component_mul_assign(&masks[l]);
+                }
             }
             if l > 0 {
                 self.layers[l - 1].activation_backward(

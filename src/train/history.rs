@@ -39,6 +39,13 @@ pub const MAX_HISTOGRAM_EPOCHS: usize = 1000;
 #[derive(Clone, Debug, Serialize, Deserialize, Default)]
 pub struct History {
     pub epochs: Vec<EpochRecord>,
+    /// The epoch whose weights the final model holds (set when training ends): the last one,
+    /// or with `early_stopping.restore_best` the best validation epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kept_epoch: Option<usize>,
+    /// The epoch after which early stopping ended the run, if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped_at: Option<usize>,
     /// The epochs (indices into `epochs`) that still hold histograms, oldest first: the first of
     /// each run of `stride` epochs, and the latest.
     #[serde(skip)]
@@ -50,6 +57,8 @@ pub struct History {
 impl PartialEq for History {
     fn eq(&self, other: &Self) -> bool {
         self.epochs == other.epochs
+            && self.kept_epoch == other.kept_epoch
+            && self.stopped_at == other.stopped_at
     }
 }
 
@@ -132,6 +141,7 @@ impl History {
             epochs,
             kept,
             stride,
+            ..History::default()
         };
         h.thin();
         h

@@ -2,6 +2,7 @@
 //! as a resumable state machine ([`Trainer::step`]), the batches it cuts from a data set, the
 //! metrics it reports and the history it keeps.
 
+pub mod augment;
 pub mod batch;
 pub mod clock;
 pub mod histogram;

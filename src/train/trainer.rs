@@ -31,6 +31,7 @@ const HISTOGRAM_BINS: usize = 30;
 
 mod resume;
 mod sharded;
+mod stopping;
 #[cfg(not(target_arch = "wasm32"))]
 mod threads;
 #[cfg(not(target_arch = "wasm32"))]
@@ -120,6 +121,10 @@ pub struct Trainer {
     /// The optimizer's state at the same moment, for checkpoints.
     last_good_optimizer: crate::optim::OptimizerState,
     failure: Option<TrainError>,
+    /// Each layer's dropout rate (empty without dropout).
+    dropout: Vec<f32>,
+    augment: Option<super::augment::Augment>,
+    stopping: Option<stopping::Stopping>,
 }
 
 impl Trainer {
@@ -150,6 +155,10 @@ impl Trainer {
         };
         let task = config.task();
         check_targets(&train, task, network.output_units(), "training")?;
+        config
+            .check_augment(train.image_shape)
+            .and_then(|()| config.check_stopping_data(val.is_some()))
+            .map_err(|e| TrainError::Data(format!("config: {e}")))?;
         if let Some(v) = &val {
             check_targets(v, task, network.output_units(), "validation")?;
             if v.d != train.d {
@@ -191,6 +200,13 @@ impl Trainer {
             sums: EpochSums::default(),
             history: History::default(),
             failure: None,
+            dropout: if config.has_dropout() {
+                config.dropout_rates()
+            } else {
+                Vec::new()
+            },
+            augment: super::augment::Augment::new(config, train.image_shape),
+            stopping: config.early_stopping.as_ref().map(stopping::Stopping::new),
             network,
             train,
             val,
@@ -223,7 +239,7 @@ impl Trainer {
     }
 
     pub fn is_done(&self) -> bool {
-        self.epoch >= self.config.epochs || self.failure.is_some()
+        self.epoch >= self.config.epochs || self.failure.is_some() || self.stopped_early()
     }
 
     pub fn failure(&self) -> Option<&TrainError> {
@@ -459,6 +475,7 @@ impl Trainer {
         self.last_good = self.network.clone();
         self.last_good_optimizer = self.optimizer.state();
         self.history.push(rec.clone());
+        self.after_epoch(&rec);
         rec
     }
 

@@ -147,6 +147,19 @@ impl Trainer {
         self.run.trainer().is_done()
     }
 
+    /// The epoch whose weights the model holds once training ends (the best validation epoch
+    /// with `early_stopping.restore_best`, else the last); undefined before.
+    #[wasm_bindgen(getter)]
+    pub fn kept_epoch(&self) -> Option<u32> {
+        self.run.history().kept_epoch.map(|e| e as u32)
+    }
+
+    /// The epoch after which early stopping ended the run, if it did.
+    #[wasm_bindgen(getter)]
+    pub fn stopped_at(&self) -> Option<u32> {
+        self.run.history().stopped_at.map(|e| e as u32)
+    }
+
     /// Why training stopped early (divergence), if it did.
     #[wasm_bindgen(getter)]
     pub fn failure(&self) -> Option<String> {

@@ -125,6 +125,7 @@ export function draw(canvas, data, options = {}) {
   }
   ctx.restore();
   ctx.setLineDash([]);
+  drawMark(ctx, canvas, options.mark, X, [xMin, xMax], [top, h - bottom], w);
 
   // legend
   for (const e of entries) {
@@ -136,5 +137,29 @@ export function draw(canvas, data, options = {}) {
     ctx.beginPath(); ctx.moveTo(lx, ly); ctx.lineTo(lx + 16, ly); ctx.stroke();
     ctx.setLineDash([]);
     text(ctx, e.label, lx + 20, ly, { color: INK, font: SMALL_FONT });
+  }
+}
+
+/**
+ * A vertical marker at epoch `mark.x` (the epoch a run kept), labelled; recorded on the canvas
+ * as `data-mark` so tests can read what was drawn.
+ */
+function drawMark(ctx, canvas, mark, X, [xMin, xMax], [top, bottom], w) {
+  const data = canvas.dataset ?? {};
+  if (!mark || !Number.isFinite(mark.x) || mark.x < xMin || mark.x > xMax) {
+    delete data.mark;
+    return;
+  }
+  data.mark = String(mark.x);
+  const x = Math.round(X(mark.x)) + 0.5;
+  ctx.strokeStyle = '#059669';
+  ctx.lineWidth = 1.5;
+  ctx.setLineDash([3, 3]);
+  ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, bottom); ctx.stroke();
+  ctx.setLineDash([]);
+  if (mark.label) {
+    ctx.font = SMALL_FONT;
+    const right = x + ctx.measureText(mark.label).width + 8 > w;
+    text(ctx, mark.label, right ? x - 4 : x + 4, top + 8, { align: right ? 'right' : 'left', color: '#059669', font: SMALL_FONT });
   }
 }

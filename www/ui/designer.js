@@ -4,6 +4,7 @@
 import { el, field, select, replace } from './dom.js';
 import { reapplyProblems } from './problems.js';
 import * as schema from '../schema.js';
+import { dropoutField } from './regular.js';
 /** Per-neuron cells are drawn for layers up to this many units; wider layers use the range tool only. */
 const MAX_CELLS = 512;
 
@@ -214,7 +215,8 @@ function layerCard(app, layer, i, count, change, summary) {
       field(schema.field('layers[].units').label, unitsInput, { field: at('units') }),
       field(schema.field('layers[].activation').label, act, { field: at('activation') }),
       field(schema.field('layers[].init').label, init, { field: at('init') }),
-      scaleField),
+      scaleField,
+      dropoutField(layer, i, change)),
     el('div', { class: 'field-error', role: 'alert', dataset: { errorFor: `layers[${i}]` } }),
     neuronStrip(layer, i, units, change));
 }

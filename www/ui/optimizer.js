@@ -6,6 +6,7 @@ import { el, field, select, replace } from './dom.js';
 import { reapplyProblems } from './problems.js';
 import * as schema from '../schema.js';
 import { workersField } from './workers.js';
+import { augmentFields, earlyStoppingFields } from './regular.js';
 
 /** The key of an optimizer field in the config's optimizer object ('optimizer.lr' → 'lr'). */
 const keyOf = (path) => path.slice(path.indexOf('.') + 1);
@@ -72,7 +73,9 @@ function build(app) {
       numberField(app, c, 'seed', { testid: 'seed' }),
       check(app, c, 'shuffle', null),
       check(app, c, 'standardize', 'fit on the training split'),
-      workersField()));
+      workersField()),
+    el('h3', { text: 'Augmentation and early stopping' }),
+    el('div', { class: 'fields' }, augmentFields(app), earlyStoppingFields(app)));
 }
 
 /** The optimizer select and the fields the chosen one takes, its defaults as placeholders. */

@@ -88,6 +88,15 @@ export function createViewsPanel(app, root) {
   let rows = [];
   const series = (pick) => rows.map((r) => [r.epoch, pick(r)]).filter(([, y]) => y !== undefined && y !== null);
 
+  /** The kept epoch's marker, once a run has ended with one that is not simply its last. */
+  const keptMark = () => {
+    const { keptEpoch, stoppedAt, history } = app.run;
+    if (!keptEpoch) return undefined;
+    const last = history[history.length - 1]?.epoch;
+    if (keptEpoch === last && !stoppedAt) return undefined;
+    return { x: keptEpoch, label: stoppedAt ? `kept ${keptEpoch} · stopped ${stoppedAt}` : `kept epoch ${keptEpoch}` };
+  };
+
   function paint(key) {
     const h = app.run.history;
     rows = sampled();
@@ -100,7 +109,7 @@ export function createViewsPanel(app, root) {
             { label: 'validation', points: series((r) => r.val_loss), color: PALETTE[1], dash: true },
             { label: 'per batch', points: view.live, color: '#93c5fd', thin: true },
           ].filter((s) => s.points.length),
-        }, { log: logLoss.checked, xLabel: 'epoch', yLabel: 'loss', xMax: epochs, emptyText: 'Loss curves appear after the first epoch' });
+        }, { log: logLoss.checked, xLabel: 'epoch', yLabel: 'loss', xMax: epochs, mark: keptMark(), emptyText: 'Loss curves appear after the first epoch' });
         break;
       case 'accuracy':
         if (isClassification()) {
@@ -109,7 +118,7 @@ export function createViewsPanel(app, root) {
               { label: 'train', points: series((r) => r.train_accuracy), color: PALETTE[0] },
               { label: 'validation', points: series((r) => r.val_accuracy), color: PALETTE[1], dash: true },
             ].filter((s) => s.points.length),
-          }, { percent: true, xLabel: 'epoch', yLabel: 'accuracy', xMax: epochs, emptyText: 'Accuracy appears after the first epoch' });
+          }, { percent: true, xLabel: 'epoch', yLabel: 'accuracy', xMax: epochs, mark: keptMark(), emptyText: 'Accuracy appears after the first epoch' });
         } else {
           drawCurves(charts.accuracy.canvas, {
             series: [{ label: 'validation R²', points: series((r) => r.val_r2), color: PALETTE[2] }].filter((s) => s.points.length),

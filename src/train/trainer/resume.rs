@@ -54,6 +54,7 @@ impl Trainer {
         self.examples = (k * self.train.n) as u64;
         self.last_good = self.network.clone();
         self.history = History::from_epochs(history.epochs);
+        self.replay_stopping();
         Ok(())
     }
 

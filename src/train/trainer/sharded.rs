@@ -12,7 +12,8 @@
 
 use super::{TrainError, Trainer};
 use crate::data::{Dataset, Targets};
-use crate::nn::{AsInput, Input, Loss, Network, ShardInput, ShardPos};
+use crate::nn::{AsInput, Dropout, Input, Loss, Network, ShardInput, ShardPos};
+use crate::train::augment::Augment;
 use crate::train::batch::{gather_rows, gather_targets};
 use crate::train::history::EpochRecord;
 use crate::train::metrics::predicted_class;
@@ -24,7 +25,7 @@ impl Trainer {
     /// (shuffling, the scheduled learning rate); `None` once training is over (finished or
     /// diverged). Asking again before the batch is applied gives the same batch.
     pub fn next_batch(&mut self) -> Option<Shards> {
-        if self.failure.is_some() || self.epoch >= self.config.epochs {
+        if self.is_done() {
             return None;
         }
         if !self.epoch_begun {
@@ -139,6 +140,15 @@ impl Trainer {
             classes: self.task.is_classification(),
             epoch: self.epoch,
             batch: self.cursor / self.config.batch_size,
+            dropout: if self.dropout.is_empty() {
+                Dropout::Off
+            } else {
+                Dropout::Drawn {
+                    rates: &self.dropout,
+                    seed: self.config.seed,
+                }
+            },
+            augment: self.augment.as_ref(),
         }
     }
 
@@ -216,6 +226,8 @@ pub(super) struct BatchJob<'a> {
     classes: bool,
     epoch: usize,
     batch: usize,
+    dropout: Dropout<'a>,
+    augment: Option<&'a Augment>,
 }
 
 impl BatchJob<'_> {
@@ -224,7 +236,16 @@ impl BatchJob<'_> {
         let range = self.shards.range(s);
         let rows = &self.rows[range.clone()];
         let buf = work.for_rows(self.network, self.train, rows.len());
-        gather_rows(self.train, rows, &mut buf.x);
+        match self.augment {
+            None => gather_rows(self.train, rows, &mut buf.x),
+            Some(aug) => {
+                let d = self.train.d.max(1);
+                for (i, (out, &r)) in buf.x.chunks_exact_mut(d).zip(rows).enumerate() {
+                    let m = aug.moves(self.epoch, self.batch, range.start + i);
+                    aug.apply(self.train.row(r), m, out);
+                }
+            }
+        }
         gather_targets(self.train, rows, &mut buf.y);
         let outputs = self.network.output_units();
         let input = ShardInput {
@@ -238,6 +259,7 @@ impl BatchJob<'_> {
                 batch: self.batch,
                 first_row: range.start,
             },
+            dropout: self.dropout,
         };
         let loss_sum = self.network.shard_gradients(&input, &mut buf.ws, grads);
         let mut correct = 0;

@@ -1,0 +1,1 @@
+from .split import split_indices, split_seed, config_split
