@@ -13,8 +13,8 @@ pub mod model_io;
 pub mod nn;
 pub mod onnx;
 pub mod optim;
-pub mod schema;
 pub mod predict;
+pub mod schema;
 pub mod sweep;
 pub mod train;
 
