@@ -20,6 +20,9 @@ import { createRecovery } from './recovery.js';
 import { createRunsPanel } from './ui/runs.js';
 import { setSchema } from './schema.js';
 import { createComparePanel } from './ui/compare.js';
+import { createWorkspace, emptyViews, SECTIONS } from './ui/workspace.js';
+import { createGraphPanel } from './ui/graph.js';
+import { createInspectorPanel } from './ui/inspector.js';
 
 const VALIDATE_DELAY_MS = 120;
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -456,6 +459,10 @@ async function main() {
     }
   });
 
+  app.workspace = createWorkspace(app, {
+    tablist: document.querySelector('[role=tablist]'),
+    sections: Object.fromEntries(SECTIONS.map((s) => [s, document.getElementById(`section-${s}`)])),
+  });
   app.presets = await loadPresets();
 
   const { run, error } = decodeRun(location.hash);
@@ -464,8 +471,11 @@ async function main() {
   createOptimizerPanel(app, panel('optimizer-panel'));
   createRunPanel(app, panel('run-panel'));
   createViewsPanel(app, panel('views-panel'));
+  emptyViews(app, document.getElementById('views-panel'));
   createTryPanel(app, panel('try-panel'));
   createFilesPanel(app, panel('files-panel'));
+  const graph = createGraphPanel(app, panel('graph-panel'));
+  createInspectorPanel(app, panel('inspector-panel'), graph);
   // Sweeps and reports run in their own workers; unfinished ones resume from IndexedDB.
   const sweeps = new SweepManager();
   app.sweeps = sweeps;

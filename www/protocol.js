@@ -99,10 +99,11 @@
 export const MESSAGE_TYPES = Object.freeze({
   toWorker: ['init', 'load-data', 'validate', 'start', 'pause', 'resume', 'stop', 'evaluate', 'confusion-matrix',
     'predict', 'predict-batch', 'predict-split', 'histograms', 'export-model', 'import-model', 'ping', 'memory',
-    'samples', 'trial-decision'],
+    'samples', 'trial-decision', 'weights', 'activations'],
   toPage: ['ready', 'data-loaded', 'config-problems', 'started', 'progress', 'epoch', 'epochs', 'paused', 'resumed',
     'stopped', 'done', 'evaluation', 'confusion-matrix', 'prediction', 'predictions', 'split-predictions',
-    'histograms', 'model', 'model-imported', 'error', 'checkpoint', 'pong', 'memory', 'samples'],
+    'histograms', 'model', 'model-imported', 'error', 'checkpoint', 'pong', 'memory', 'samples', 'weights',
+    'activations'],
 });
 //
 // Appended by the page (main.js) — requests for the live views (implemented by the worker; an
@@ -155,3 +156,17 @@ export const MESSAGE_TYPES = Object.freeze({
 // Worker → page
 //   {type: 'samples', samples: {images: [{pixels: Float32Array (0–1), label}], shape: [h, w, c],
 //        layout: 'hwc'|'chw'} | null}                null when the set is not images
+//
+// Appended for the network view and the neuron inspector (www/ui/graph.js, www/ui/inspector.js).
+// The page asks (at most a few times a second, only while the view is shown); nothing is pushed.
+// Page → worker
+//   {type: 'weights', id}                            the current run's weights → 'weights'
+//   {type: 'activations', id, features?: Float32Array, split?, limit?}   every layer's
+//        activations for rows of raw features, or for the first `limit` (≤ 5000, default 500)
+//        rows of a split ('val' by default) → 'activations'
+// Worker → page
+//   {type: 'weights', units: [inputs, units of each layer…], data: Float32Array}   each layer's
+//        weights (column-major units × inputs: weight (u, i) at i·units + u) then its bias
+//   {type: 'activations', units, rows, split: string | null, data: Float32Array}   layer after
+//        layer, each a rows × units block, row-major (the input layer is not included)
+//   Both refuse with {type: 'error', where: 'request'} when there is no training run.

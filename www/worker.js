@@ -59,7 +59,7 @@ function ensureReady() {
 
 /** Requests that read the model or data; their errors never end a run. */
 const REQUESTS = new Set(['evaluate', 'confusion-matrix', 'predict', 'predict-batch', 'predict-split', 'histograms',
-  'export-model', 'samples']);
+  'export-model', 'samples', 'weights', 'activations']);
 
 /**
  * An {type:'error'} for any thrown value; engine errors carry `kind` and maybe `field`. An error
@@ -171,6 +171,8 @@ const handlers = {
     endRun(false);
     free(state.trainer);
     state.trainer = trainer;
+    const config = typeof msg.config === 'string' ? JSON.parse(msg.config) : msg.config;
+    state.units = [state.data.d, ...config.layers.map((l) => l.units)];
     const sizes = trainer.sizes();
     const id = ++state.runs;
     state.run = {
@@ -264,6 +266,26 @@ const handlers = {
     });
   },
 
+  // The network view's reads (protocol.js): the current weights, and every layer's activations.
+  weights(msg, reply) {
+    const trainer = needTrainer();
+    const data = trainer.weights();
+    reply({ type: 'weights', units: state.units, data }, [data.buffer]);
+  },
+
+  activations(msg, reply) {
+    const trainer = needTrainer();
+    let features = msg.features === undefined ? null : floats(msg.features);
+    let split = null;
+    if (!features) {
+      split = msg.split ?? 'val';
+      features = trainer.split_rows(split, Math.max(1, Math.min(msg.limit ?? 500, 5000)), true).features;
+    }
+    const data = trainer.activations(features);
+    const rows = features.length / state.units[0];
+    reply({ type: 'activations', units: state.units, rows, split, data }, [data.buffer]);
+  },
+
   'export-model'(msg, reply) {
     const json = state.trainer ? state.trainer.export_model() : needModel().to_json();
     reply({ type: 'model', json });
@@ -282,6 +304,11 @@ const handlers = {
 function needData() {
   if (!state.data) throw Object.assign(new Error('load a data set first'), { kind: 'data' });
   return state.data;
+}
+
+function needTrainer() {
+  if (!state.trainer) throw Object.assign(new Error('there is no training run yet'), { kind: 'train' });
+  return state.trainer;
 }
 
 function needModel() {
