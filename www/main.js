@@ -387,20 +387,16 @@ class App {
     // An error while a run is starting belongs to the run, not to some pending request.
     if (!(this.run.status === 'starting' && ['config', 'train'].includes(m.where)) && !refused && this.failRequest(m)) return;
     console.warn('worker error', m);
-    // Problems the config causes with this data come back as "layers[2].units: …".
-    const prefixed = /^((?:[a-z_]+)(?:\[\d+\])?(?:\.[a-z_0-9]+(?:\[\d+\])?)*): (.*)$/s.exec(String(m.message || ''));
-    if (m.where === 'config' || (m.where === 'train' && prefixed && this.run.status === 'starting')) {
-      const field = m.field || (prefixed ? prefixed[1] : '');
-      const text = prefixed && (!m.field || m.field === prefixed[1]) ? prefixed[2] : m.message;
-      this.problems = [{ field, message: text }];
+    // Problems the config causes come with the field at fault and the message without it.
+    if (m.where === 'config') {
+      this.problems = [{ field: m.field || '', message: m.field ? m.detail ?? m.message : m.message }];
       showProblems(this.problems);
       if (this.run.status === 'starting') this.setStatus('idle');
       this.emit('run-message', { text: 'The engine refused to start: see the problem below.', bad: true });
     } else if (refused && m.where !== 'worker') {
       // The data (or the model to start from) does not fit the config: nothing started.
-      const units = /output layer/.test(m.message) && Array.isArray(this.config?.layers) && this.config.layers.length
-        ? `layers[${this.config.layers.length - 1}].units` : '';
-      this.problems = [{ field: units, message: m.message }];
+      // the worker names the config field the data does not fit (the engine's target check)
+      this.problems = [{ field: m.field || '', message: m.message }];
       showProblems(this.problems);
       this.setStatus('idle');
       this.emit('run-message', { text: `The engine refused to start: ${m.message}`, bad: true });

@@ -90,6 +90,9 @@
 //        class_names, standardized}}
 //   {type: 'error', where: 'data'|'config'|'train'|'model'|'request'|'worker', field?, detail?,
 //        message, request?, id?}
+//        kind: the engine's error kind ('config', 'data', 'model', 'train', 'request'), or 'crash'
+//        when the engine crashed (every later message is refused the same way: reload).
+//        A refused 'start' whose data does not fit the config names the config field too.
 //        field: the config or model-file path at fault ('layers[1].activation'); the message starts
 //        with it too, detail is the message without it. request: the type of the message that failed. where 'request': a request
 //        (evaluate, predict, predict-batch, predict-split, confusion-matrix, histograms,

@@ -35,7 +35,7 @@ export function createRecovery(app, tracker, alerts, { heartbeatMs = 20_000, pin
   }
   watch(app.worker);
   app.on('worker:error', (m) => {
-    if (m.where === 'worker' && app.ready && /crashed|internal error/.test(m.message) && active()) crashed(m.message);
+    if (m.where === 'worker' && app.ready && m.kind === 'crash' && active()) crashed(m.message);
   });
   // A hidden or frozen tab gets its messages late; silence while hidden is not a crash.
   document.addEventListener('visibilitychange', seen);

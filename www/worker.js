@@ -74,7 +74,7 @@ function errorMessage(e, where, request, id) {
       // the module may be unusable
     }
     state.broken = panic ?? `the engine crashed: ${e.message}`;
-    return withId({ type: 'error', where: 'worker', request, message: `${state.broken} (reload the page to continue)` }, id);
+    return withId({ type: 'error', where: 'worker', kind: 'crash', request, message: `${state.broken} (reload the page to continue)` }, id);
   }
   const kindToWhere = { config: 'config', data: 'data', model: 'model', train: 'train' };
   const msg = {
@@ -83,7 +83,9 @@ function errorMessage(e, where, request, id) {
     request,
     message: String(e?.message ?? e),
   };
+  if (e?.kind) msg.kind = e.kind;
   if (e?.field) msg.field = e.field;
+  if (e?.field && e?.detail) msg.detail = e.detail;
   return withId(msg, id);
 }
 
@@ -157,7 +159,7 @@ const handlers = {
       state.data = data;
       state.summary = withSourceKind(data, state.source.kind);
     }
-    const trainer = new wasm.Trainer(msg.config, state.data, msg.model ?? undefined);
+    const trainer = newTrainer(msg);
     // Continuing a saved run: the model is its checkpoint, the history the epochs before it,
     // the optimizer state (when saved) the moments at the same moment.
     if (msg.history) {
@@ -306,6 +308,22 @@ function needData() {
   return state.data;
 }
 
+/**
+ * A Trainer for a 'start'; when the data does not fit the config, the error names the config
+ * field at fault as the engine's target check does (the same problem 'validate' lists).
+ */
+function newTrainer(msg) {
+  try {
+    return new wasm.Trainer(msg.config, state.data, msg.model ?? undefined);
+  } catch (e) {
+    if (e && typeof e === 'object' && !e.field && !(e instanceof WebAssembly.RuntimeError)) {
+      const [problem] = state.data.target_problems(msg.config, state.source?.kind === 'csv');
+      if (problem?.field) Object.assign(e, { field: problem.field, detail: problem.message });
+    }
+    throw e;
+  }
+}
+
 function needTrainer() {
   if (!state.trainer) throw Object.assign(new Error('there is no training run yet'), { kind: 'train' });
   return state.trainer;
@@ -338,7 +356,7 @@ self.onmessage = async (event) => {
     return;
   }
   if (state.broken) {
-    fail(`${state.broken} (reload the page to continue)`);
+    post(withId({ type: 'error', where: 'worker', kind: 'crash', request: type, message: `${state.broken} (reload the page to continue)` }, id));
     return;
   }
   const handler = Object.hasOwn(handlers, type) ? handlers[type] : null;
