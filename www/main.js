@@ -470,8 +470,8 @@ async function main() {
   emptyViews(app, document.getElementById('views-panel'));
   createTryPanel(app, panel('try-panel'));
   createFilesPanel(app, panel('files-panel'));
-  const graph = createGraphPanel(app, panel('graph-panel'));
-  createInspectorPanel(app, panel('inspector-panel'), graph);
+  app.graph = createGraphPanel(app, panel('graph-panel'));
+  createInspectorPanel(app, panel('inspector-panel'), app.graph);
   // Sweeps and reports run in their own workers; unfinished ones resume from IndexedDB.
   const sweeps = new SweepManager();
   app.sweeps = sweeps;

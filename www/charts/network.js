@@ -6,6 +6,7 @@
 import { prepare, SMALL_FONT, MUTED, INK } from './axes.js';
 
 const EDGE_LIMIT = 400;
+const LEVELS = 6; // edge strengths drawn as this many widths and shades
 const COLUMN_MAX = 64; // nodes per sub-column before a wide layer wraps
 const POS = [37, 99, 235];
 const NEG = [234, 88, 12];
@@ -85,20 +86,25 @@ function drawEdges(ctx, net, cols) {
     const layer = net.weights.subarray(offset, offset + count);
     offset += count + units; // the bias follows the weights
     const { picked, max, meanAbs } = strongest(layer, EDGE_LIMIT);
+    // One path per sign and strength level: a few strokes per layer instead of one per edge.
+    const paths = new Map();
     for (const k of picked) {
       const v = layer[k];
-      const u = k % units;
-      const i = Math.floor(k / units);
-      const a = cols[l - 1].pos(i);
-      const b = cols[l].pos(u);
-      const t = max > 0 ? Math.abs(v) / max : 0;
-      const [r, g, bl] = v >= 0 ? POS : NEG;
+      const level = Math.min(LEVELS - 1, Math.floor((max > 0 ? Math.abs(v) / max : 0) * LEVELS));
+      const key = (v >= 0 ? 0 : LEVELS) + level;
+      if (!paths.has(key)) paths.set(key, new Path2D());
+      const a = cols[l - 1].pos(Math.floor(k / units));
+      const b = cols[l].pos(k % units);
+      const path = paths.get(key);
+      path.moveTo(a.x, a.y);
+      path.lineTo(b.x, b.y);
+    }
+    for (const [key, path] of [...paths].sort((x, y) => (x[0] % LEVELS) - (y[0] % LEVELS))) {
+      const t = ((key % LEVELS) + 0.5) / LEVELS;
+      const [r, g, bl] = key < LEVELS ? POS : NEG;
       ctx.strokeStyle = `rgba(${r},${g},${bl},${(0.15 + 0.75 * t).toFixed(3)})`;
       ctx.lineWidth = 0.4 + 2.6 * t;
-      ctx.beginPath();
-      ctx.moveTo(a.x, a.y);
-      ctx.lineTo(b.x, b.y);
-      ctx.stroke();
+      ctx.stroke(path);
     }
     out.push({ layer: l, drawn: picked.length, total: count, meanAbs, max });
   }
@@ -126,9 +132,17 @@ export function strongest(values, limit) {
   let bin = BINS - 1;
   let above = counts[bin];
   while (bin > 0 && above + counts[bin - 1] <= limit) above += counts[--bin];
-  const threshold = bin / scale;
+  // every weight in the bins above the threshold, then the next bin's first ones up to the limit
   const picked = [];
-  for (let i = 0; i < values.length && picked.length < limit; i++) if (Math.abs(values[i]) >= threshold) picked.push(i);
+  let room = limit - above;
+  for (let i = 0; i < values.length; i++) {
+    const b = Math.floor(Math.abs(values[i]) * scale);
+    if (b >= bin) picked.push(i);
+    else if (b === bin - 1 && room > 0) {
+      picked.push(i);
+      room -= 1;
+    }
+  }
   return { picked, max, meanAbs };
 }
 
@@ -137,45 +151,62 @@ function drawColumn(ctx, net, col, l, nodes) {
   const values = l > 0 ? net.values?.[l - 1] : net.input;
   const [lo, hi] = values ? range(values) : [0, 1];
   if (col.grid) {
-    const { gh, gw, c, chw, cell, x0, y0 } = col.grid;
-    for (let p = 0; p < gh * gw; p++) {
-      const v = values ? (values[chw ? p : p * c] - lo) / (hi - lo || 1) : 0.85;
-      const g = Math.round(255 * (values ? v : 0.92));
-      ctx.fillStyle = `rgb(${g},${g},${g})`;
-      ctx.fillRect(x0 + (p % gw) * cell, y0 + Math.floor(p / gw) * cell, cell - 0.3, cell - 0.3);
-    }
-    ctx.strokeStyle = '#9ca3af';
-    ctx.strokeRect(x0, y0, gw * cell, gh * cell);
+    drawGrid(ctx, col.grid, values, lo, hi);
     return;
   }
+  // Without an example every node is its activation's colour: one path per colour.
+  const fills = new Map();
   for (let u = 0; u < units; u++) {
     const { x, y } = col.pos(u);
     const act = l > 0 ? net.activations?.[l - 1]?.[u] : null;
     const colour = (act && net.colors?.[act]) || '#9ca3af';
-    ctx.beginPath();
-    ctx.arc(x, y, col.r, 0, 2 * Math.PI);
     if (values) {
       const t = (values[u] - lo) / (hi - lo || 1);
       const g = Math.round(250 - 220 * t);
+      ctx.beginPath();
+      ctx.arc(x, y, col.r, 0, 2 * Math.PI);
       ctx.fillStyle = `rgb(${g},${g},${g})`;
       ctx.fill();
       ctx.lineWidth = Math.max(1, col.r / 3);
       ctx.strokeStyle = colour;
       ctx.stroke();
     } else {
-      ctx.fillStyle = colour;
-      ctx.fill();
-    }
-    const sel = net.selected;
-    if (sel && sel.layer === l && sel.unit === u) {
-      ctx.lineWidth = 2;
-      ctx.strokeStyle = INK;
-      ctx.beginPath();
-      ctx.arc(x, y, col.r + 3, 0, 2 * Math.PI);
-      ctx.stroke();
+      if (!fills.has(colour)) fills.set(colour, new Path2D());
+      const path = fills.get(colour);
+      path.moveTo(x + col.r, y);
+      path.arc(x, y, col.r, 0, 2 * Math.PI);
     }
     if (l > 0) nodes.push({ layer: l, unit: u, x, y, r: col.r });
   }
+  for (const [colour, path] of fills) {
+    ctx.fillStyle = colour;
+    ctx.fill(path);
+  }
+  const sel = net.selected;
+  if (sel && sel.layer === l && sel.unit < units) {
+    const { x, y } = col.pos(sel.unit);
+    ctx.lineWidth = 2;
+    ctx.strokeStyle = INK;
+    ctx.beginPath();
+    ctx.arc(x, y, col.r + 3, 0, 2 * Math.PI);
+    ctx.stroke();
+  }
+}
+
+/** The image inputs as one scaled bitmap (the example's pixels, or a flat grey). */
+function drawGrid(ctx, { gh, gw, c, chw, cell, x0, y0 }, values, lo, hi) {
+  const img = new ImageData(gw, gh);
+  for (let p = 0; p < gh * gw; p++) {
+    const g = values ? Math.round((255 * (values[chw ? p : p * c] - lo)) / (hi - lo || 1)) : 235;
+    img.data.set([g, g, g, 255], p * 4);
+  }
+  const bitmap = new OffscreenCanvas(gw, gh);
+  bitmap.getContext('2d').putImageData(img, 0, 0);
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(bitmap, x0, y0, gw * cell, gh * cell);
+  ctx.strokeStyle = '#9ca3af';
+  ctx.lineWidth = 1;
+  ctx.strokeRect(x0, y0, gw * cell, gh * cell);
 }
 
 function range(values) {
