@@ -68,9 +68,10 @@ export function createReportPanel(app, root, manager) {
         `batch ${base.batch_size ?? defaultOf('batch_size')}, ` +
         `${base.epochs} epochs, validation split ${base.validation_split}. Judged by ${info.metric}; ${trials.length} of ${info.spec.max_trials} runs finished.`,
     };
-    const metricChart = el('canvas', { class: 'chart', testid: `report-${kind}-curves` });
-    const lossChart = el('canvas', { class: 'chart', testid: `report-${kind}-loss` });
-    const confusion = el('canvas', { class: 'chart tall', testid: `report-${kind}-confusion` });
+    const chartOf = (what, cls, label) => el('canvas', { class: cls, testid: `report-${kind}-${what}`, role: 'img', 'aria-label': `${label} (the table lists each group's figures)` });
+    const metricChart = chartOf('curves', 'chart', 'Metric per epoch for each group');
+    const lossChart = chartOf('loss', 'chart', 'Validation loss per epoch for each group');
+    const confusion = chartOf('confusion', 'chart tall', 'Confusion matrix of the best group');
     const [head, ...rows] = tableRows(report);
     const table = el('table', { class: 'sweep-table', testid: `report-${kind}-table` },
       el('thead', {}, el('tr', {}, head.map((h) => el('th', { text: h })))),
