@@ -142,7 +142,12 @@ test('screenshots of every section at 1280 and 390 px', async () => {
     await page.waitForFunction(() => window.mlpLab.runs !== undefined);
     for (const name of SECTIONS) {
       await harness.gotoSection(page, name);
-      if (name === 'inspect') await page.locator('[data-testid=network-graph]').click({ position: { x: 200, y: 100 } }).catch(() => {});
+      if (name === 'inspect') {
+        await page.waitForFunction(() => window.mlpLab.graph.graph.nodes.length > 0 && window.mlpLab.graph.graph.weights);
+        await page.selectOption('[data-testid=neuron-layer]', '1'); // the first neuron of layer 1, from the inspector's own controls
+        await page.locator('[data-testid=neuron-unit]').dispatchEvent('change');
+        await page.waitForFunction(() => /input plane/.test(document.querySelector('[data-testid=neuron-field-readout]').textContent));
+      }
       await page.waitForTimeout(400);
       const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(scrollWidth <= width + 2, `${name} at ${width}px is ${scrollWidth}px wide`);

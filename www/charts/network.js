@@ -34,7 +34,8 @@ export function draw(canvas, net) {
 
 function label(net, l) {
   if (l === 0) return net.imageShape ? `${net.imageShape[0]}×${net.imageShape[1]} input` : `${net.units[0]} inputs`;
-  return `${net.units[l]} ${l === net.units.length - 1 ? 'outputs' : 'hidden'}`;
+  if (l < net.units.length - 1) return `${net.units[l]} hidden`;
+  return net.units[l] === 1 ? '1 output' : `${net.units[l]} outputs`;
 }
 
 /** Where each layer's nodes sit: {x, pos(unit) → {x, y}, r, grid?}. */
