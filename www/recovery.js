@@ -84,16 +84,11 @@ export function createRecovery(app, tracker, alerts, { heartbeatMs = 20_000, pin
     } catch {
       // already gone
     }
-    for (const p of app.pending.splice(0)) {
-      clearTimeout(p.timer);
-      p.reject(new Error('the training worker stopped'));
-    }
+    app.client.rejectAll(new Error('the training worker stopped'));
     app.forgetLoads();
     app.ready = false;
     app.summary = null;
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-    app.worker = worker;
-    worker.addEventListener('message', (e) => app.onWorkerMessage(e.data));
+    const worker = app.attachWorker(new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
     watch(worker);
     const ready = new Promise((resolve) => app.once('ready', resolve));
     app.post({ type: 'init' });
