@@ -38,7 +38,7 @@ pub fn activations_raw(
     let x = scaled_rows(net, scaling, features)?;
     let mut ws = net.workspace(x.nrows());
     net.forward(&x, &mut ws);
-    Ok(ws.activations().iter().flat_map(|a| row_major(a)).collect())
+    Ok(ws.activations().iter().flat_map(row_major).collect())
 }
 
 /// Whole, finite rows of raw features, standardised, as a matrix.
