@@ -100,9 +100,10 @@ export function createInspectorPanel(app, root, graphPanel) {
   async function showField() {
     const g = graphPanel.graph;
     const d = app.summary?.d;
-    if (!g.weights || !app.run.started) {
+    if (!g.weights || !app.run.started || !(sel.unit < (g.units[sel.layer] ?? 0))) {
+      // no run yet, or the config changed since: the trained network has no such neuron
       fieldImg.hidden = true;
-      fieldNote.textContent = 'Incoming weights: train to see them.';
+      fieldNote.textContent = 'Incoming weights: train this network to see them.';
       return;
     }
     fieldImg.hidden = false;
@@ -187,6 +188,7 @@ export function createInspectorPanel(app, root, graphPanel) {
     const split = app.run.started.val_n > 0 ? 'val' : 'train';
     try {
       const m = await app.request({ type: 'activations', id: app.id(), split, limit: HIST_ROWS }, 'activations');
+      if (!(sel.unit < (m.units[sel.layer] ?? 0))) throw new Error('the trained network has no such neuron (the config changed since): train it again');
       const values = column(m, sel.layer, sel.unit);
       hist.hidden = false;
       drawHistogram(hist, values);

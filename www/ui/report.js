@@ -20,7 +20,7 @@ export function createReportPanel(app, root, manager) {
   const epochs = el('input', { type: 'number', min: 1, max: 500, step: 1, value: 5, testid: 'report-epochs' });
   const seeds = el('input', { type: 'number', min: 1, max: 10, step: 1, value: REPORT_SEEDS.length, testid: 'report-seeds' });
   const build = el('button', { type: 'button', class: 'primary', text: 'Build both reports', testid: 'report-build' });
-  const message = el('p', { class: 'sweep-message', role: 'status', testid: 'report-message' });
+  const message = el('p', { class: 'sweep-message', role: 'status', testid: 'report-message', text: 'No report yet.' });
   const boxes = {};
   for (const kind of Object.keys(REPORTS)) boxes[kind] = el('section', { class: 'report', testid: `report-${kind}` });
   replace(root,

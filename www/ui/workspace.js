@@ -41,6 +41,9 @@ export function createWorkspace(app, { tablist, sections }) {
   // Back/forward or a pasted link with another section.
   window.addEventListener('hashchange', () => show(decodeSection(location.hash), { write: false }));
 
+  // A run started from the Runs section (resumed, restarted) is watched on Train.
+  app.on('run-reset', () => { if (current === 'runs') show('train'); });
+
   show(decodeSection(location.hash), { write: false });
   return {
     show,
