@@ -9,7 +9,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as harness from './harness.mjs';
 import { runHash } from './runs-helpers.mjs';
@@ -20,6 +20,7 @@ const preset = (name) => JSON.parse(readFileSync(path.join(harness.WWW, `presets
 let server;
 let browser;
 before(async () => {
+  mkdirSync(path.join(harness.ROOT, 'tests/e2e/screenshots'), { recursive: true });
   server = await harness.startServer();
   browser = await harness.launchBrowser();
 });
@@ -44,7 +45,7 @@ async function clickNeuron(page, layer, unit) {
 }
 
 test('while MNIST trains the graph redraws live from the worker, and the inspector shows a neuron and an example', { skip: !MNIST && 'no www/data/mnist.json' }, async () => {
-  const config = { ...preset('mnist'), epochs: 4 };
+  const config = preset('mnist'); // 30 epochs: still training when the test stops it
   const { page, context, errors } = await open(runHash(config, { name: 'mnist' }));
   await page.click('[data-testid=start]');
   await harness.gotoSection(page, 'inspect');
@@ -97,6 +98,18 @@ test('while MNIST trains the graph redraws live from the worker, and the inspect
   await page.waitForFunction(() => /Example test row 3: the output layer's largest activation is unit \d/.test(document.querySelector('[data-testid=network-graph-readout]').textContent));
   const values = await page.evaluate(() => window.mlpLab.graph.graph.values.map((v) => v.length));
   assert.deepEqual(values, [256, 128, 10]);
+  // the output layer shown is the engine's prediction for that very row
+  const [shown, predicted] = await page.evaluate(async () => {
+    const app = window.mlpLab;
+    const input = app.graph.graph.input;
+    const p = await app.request({ type: 'predict', features: input }, 'prediction');
+    const a = await app.request({ type: 'activations', features: input }, 'activations');
+    const out = a.data.slice(a.data.length - 10);
+    const shownNow = Array.from(app.graph.graph.values[2]);
+    return [shownNow.indexOf(Math.max(...shownNow)), [p.outputs.indexOf(Math.max(...p.outputs)), Array.from(out).indexOf(Math.max(...out))]];
+  });
+  assert.deepEqual(predicted, [shown, shown], 'the graph shows the activations of the example it names');
+  await page.screenshot({ path: path.join(harness.ROOT, 'tests/e2e/screenshots/inspect-mnist-1280.png') });
 
   // the activation changed in the inspector is a per-neuron run in the config and the designer
   await page.selectOption('[data-testid=neuron-activation]', 'tanh');

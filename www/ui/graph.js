@@ -23,7 +23,7 @@ export function createGraphPanel(app, root) {
     canvas, legend, readout);
 
   const graph = {
-    units: null, weights: null, values: null, input: null, exampleLabel: '', selected: null, nodes: [],
+    units: null, weights: null, values: null, input: null, exampleLabel: '', exampleSource: null, selected: null, nodes: [],
     stats: { draws: 0, totalMs: 0, maxMs: 0, fetches: 0 },
   };
   let frame = 0;
@@ -99,6 +99,12 @@ export function createGraphPanel(app, root) {
       const m = await app.request({ type: 'weights', id: app.id() }, 'weights');
       graph.units = m.units;
       graph.weights = m.data;
+      // the example's activations under the same weights
+      const input = graph.input;
+      if (input) {
+        const values = splitLayers(await app.request({ type: 'activations', id: app.id(), features: input }, 'activations'));
+        if (graph.input === input) graph.values = values; // unless another example was chosen meanwhile
+      }
       graph.stats.fetches += 1;
       schedule();
     } catch (e) {
@@ -109,13 +115,15 @@ export function createGraphPanel(app, root) {
   }
 
   /** Every neuron's activation for one example's raw features (null clears). */
-  async function setExample(features, label = '') {
+  async function setExample(features, label = '', source = 'graph') {
     graph.input = features;
+    graph.exampleSource = features ? source : null;
     graph.values = null;
     graph.exampleLabel = label;
     if (features && app.run.started) {
       try {
         const m = await app.request({ type: 'activations', id: app.id(), features }, 'activations');
+        if (graph.input !== features) return; // another example was chosen meanwhile
         graph.values = splitLayers(m);
       } catch (e) {
         readout.textContent = `No activations: ${e.message}`;
@@ -162,7 +170,15 @@ export function createGraphPanel(app, root) {
   app.on('data-loaded', () => { graph.weights = null; graph.values = null; graph.input = null; graph.selected = null; schedule(); });
   app.on('config-changed', schedule);
   app.on('ready', () => { legend.replaceChildren(...legendItems()); });
-  app.on('example', ({ features }) => setExample(Float32Array.from(features), 'from “Try the model”'));
+  // What the user tries in "Try the model" (it predicts again after each epoch: the same input
+  // then leaves an example chosen here in place).
+  let lastTry = null;
+  app.on('example', ({ features }) => {
+    const same = lastTry && lastTry.length === features.length && lastTry.every((v, i) => v === features[i]);
+    lastTry = Float32Array.from(features);
+    if (same && graph.exampleSource !== 'try') return;
+    setExample(lastTry, 'from “Try the model”', 'try');
+  });
   new ResizeObserver(schedule).observe(canvas);
 
   return { graph, select, setExample, schedule, network };
