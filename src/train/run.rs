@@ -211,6 +211,11 @@ impl Run {
         predict_raw(self.network(), self.scaling.as_ref(), features)
     }
 
+    /// Each neuron's gradient norm on the probe rows (see [`Trainer::neuron_grad_norms`]).
+    pub fn probe_grad_norms(&self) -> Vec<Vec<f64>> {
+        self.trainer.neuron_grad_norms(&self.probe)
+    }
+
     /// Every layer's activations for rows of raw features (see [`activations_raw`]).
     pub fn activations(&self, features: &[f32]) -> Result<Vec<f32>, QueryError> {
         activations_raw(self.network(), self.scaling.as_ref(), features)

@@ -184,6 +184,12 @@ impl Trainer {
         Ok(self.run.activations(features)?)
     }
 
+    /// Each neuron's gradient norm, `[[per unit] per layer]`, on a fixed sample of (up to 512)
+    /// training rows under the current weights.
+    pub fn neuron_grad_norms(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.run.probe_grad_norms())
+    }
+
     /// Each layer's mean gradient L2 norm over the current (or last) epoch.
     pub fn grad_norms(&self) -> Vec<f64> {
         self.run.trainer().grad_norms()
