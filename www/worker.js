@@ -15,6 +15,7 @@
 import init, * as wasm from './pkg/mlp_lab.js';
 import { createTrials } from './worker-trial.js';
 import { loadSource } from './worker-data.js';
+import { compactWeights } from './edges.js';
 
 const SLICE_MS = 150;
 const PROBE_MS = 100;
@@ -59,7 +60,7 @@ function ensureReady() {
 
 /** Requests that read the model or data; their errors never end a run. */
 const REQUESTS = new Set(['evaluate', 'confusion-matrix', 'predict', 'predict-batch', 'predict-split', 'histograms',
-  'export-model', 'samples', 'weights', 'activations']);
+  'export-model', 'samples', 'weights', 'activations', 'neuron-grads']);
 
 /**
  * An {type:'error'} for any thrown value; engine errors carry `kind` and maybe `field`. An error
@@ -272,7 +273,12 @@ const handlers = {
   weights(msg, reply) {
     const trainer = needTrainer();
     const data = trainer.weights();
-    reply({ type: 'weights', units: state.units, data }, [data.buffer]);
+    if (msg.top) {
+      const layers = compactWeights(data, state.units, Math.max(1, Math.min(msg.top, 100_000)));
+      reply({ type: 'weights', units: state.units, layers }, layers.flatMap((l) => [l.index.buffer, l.value.buffer]));
+    } else {
+      reply({ type: 'weights', units: state.units, data }, [data.buffer]);
+    }
   },
 
   activations(msg, reply) {
@@ -286,6 +292,13 @@ const handlers = {
     const data = trainer.activations(features);
     const rows = features.length / state.units[0];
     reply({ type: 'activations', units: state.units, rows, split, data }, [data.buffer]);
+  },
+
+  'neuron-grads'(msg, reply) {
+    const flat = needTrainer().neuron_grad_norms();
+    let at = 0;
+    const norms = state.units.slice(1).map((n) => Array.from(flat.subarray(at, (at += n))));
+    reply({ type: 'neuron-grads', norms });
   },
 
   'export-model'(msg, reply) {

@@ -184,10 +184,11 @@ impl Trainer {
         Ok(self.run.activations(features)?)
     }
 
-    /// Each neuron's gradient norm, `[[per unit] per layer]`, on a fixed sample of (up to 512)
-    /// training rows under the current weights.
-    pub fn neuron_grad_norms(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.run.probe_grad_norms())
+    /// Each neuron's gradient norm on a fixed sample of (up to 512) training rows under the
+    /// current weights: every layer's units in turn, back to back.
+    pub fn neuron_grad_norms(&self) -> Vec<f32> {
+        let norms = self.run.probe_grad_norms();
+        norms.iter().flatten().map(|v| *v as f32).collect()
     }
 
     /// Each layer's mean gradient L2 norm over the current (or last) epoch.

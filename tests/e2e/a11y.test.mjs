@@ -143,7 +143,7 @@ test('screenshots of every section at 1280 and 390 px', async () => {
     for (const name of SECTIONS) {
       await harness.gotoSection(page, name);
       if (name === 'inspect') {
-        await page.waitForFunction(() => window.mlpLab.graph.graph.nodes.length > 0 && window.mlpLab.graph.graph.weights);
+        await page.waitForFunction(() => window.mlpLab.graph.graph.nodes.length > 0 && window.mlpLab.graph.graph.edges);
         await page.selectOption('[data-testid=neuron-layer]', '1'); // the first neuron of layer 1, from the inspector's own controls
         await page.locator('[data-testid=neuron-unit]').dispatchEvent('change');
         await page.waitForFunction(() => /input plane/.test(document.querySelector('[data-testid=neuron-field-readout]').textContent));

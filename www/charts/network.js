@@ -5,14 +5,14 @@
 // summarised in a line of text. 784 (or any h×w) image inputs are drawn as the image grid.
 import { prepare, SMALL_FONT, MUTED, INK } from './axes.js';
 
-const EDGE_LIMIT = 400;
 const LEVELS = 6; // edge strengths drawn as this many widths and shades
 const COLUMN_MAX = 64; // nodes per sub-column before a wide layer wraps
 const POS = [37, 99, 235];
 const NEG = [234, 88, 12];
 
 /**
- * net: {units: [inputs, …layer units], weights: Float32Array | null (as the worker's 'weights'),
+ * net: {units: [inputs, …layer units], edges: [per layer {units, index, value, max, meanAbs,
+ *       total}] | null (the worker's compact 'weights', www/edges.js),
  *       activations: [[name per unit] per layer], colors: {name: css colour},
  *       imageShape: [h, w, c] | null, imageLayout: 'hwc' | 'chw', values: [Float32Array per layer] | null (one example),
  *       input: Float32Array | null (that example's raw features), selected: {layer, unit} | null}
@@ -78,24 +78,18 @@ function gridColumn([gh, gw, c = 1], chw, x0, y0, side) {
 
 function drawEdges(ctx, net, cols) {
   const out = [];
-  if (!net.weights) return out;
-  let offset = 0;
-  for (let l = 1; l < net.units.length; l++) {
-    const units = net.units[l];
-    const inputs = net.units[l - 1];
-    const count = units * inputs;
-    const layer = net.weights.subarray(offset, offset + count);
-    offset += count + units; // the bias follows the weights
-    const { picked, max, meanAbs } = strongest(layer, EDGE_LIMIT);
+  for (const [n, e] of (net.edges || []).entries()) {
+    const l = n + 1;
     // One path per sign and strength level: a few strokes per layer instead of one per edge.
     const paths = new Map();
-    for (const k of picked) {
-      const v = layer[k];
-      const level = Math.min(LEVELS - 1, Math.floor((max > 0 ? Math.abs(v) / max : 0) * LEVELS));
+    for (let j = 0; j < e.index.length; j++) {
+      const k = e.index[j];
+      const v = e.value[j];
+      const level = Math.min(LEVELS - 1, Math.floor((e.max > 0 ? Math.abs(v) / e.max : 0) * LEVELS));
       const key = (v >= 0 ? 0 : LEVELS) + level;
       if (!paths.has(key)) paths.set(key, new Path2D());
-      const a = cols[l - 1].pos(Math.floor(k / units));
-      const b = cols[l].pos(k % units);
+      const a = cols[l - 1].pos(Math.floor(k / e.units));
+      const b = cols[l].pos(k % e.units);
       const path = paths.get(key);
       path.moveTo(a.x, a.y);
       path.lineTo(b.x, b.y);
@@ -107,44 +101,9 @@ function drawEdges(ctx, net, cols) {
       ctx.lineWidth = 0.4 + 2.6 * t;
       ctx.stroke(path);
     }
-    out.push({ layer: l, drawn: picked.length, total: count, meanAbs, max });
+    out.push({ layer: l, drawn: e.index.length, total: e.total, meanAbs: e.meanAbs, max: e.max });
   }
   return out;
-}
-
-/**
- * Indices of the `limit` largest |w| (all when fewer), found in two passes: a histogram of |w|
- * gives the threshold, then the weights above it are kept.
- */
-export function strongest(values, limit) {
-  let max = 0;
-  let sum = 0;
-  for (const v of values) {
-    const a = Math.abs(v);
-    sum += a;
-    if (a > max) max = a;
-  }
-  const meanAbs = values.length ? sum / values.length : 0;
-  if (values.length <= limit) return { picked: values.map((_, i) => i), max, meanAbs };
-  const BINS = 256;
-  const counts = new Uint32Array(BINS);
-  const scale = max > 0 ? (BINS - 1) / max : 0;
-  for (const v of values) counts[Math.floor(Math.abs(v) * scale)] += 1;
-  let bin = BINS - 1;
-  let above = counts[bin];
-  while (bin > 0 && above + counts[bin - 1] <= limit) above += counts[--bin];
-  // every weight in the bins above the threshold, then the next bin's first ones up to the limit
-  const picked = [];
-  let room = limit - above;
-  for (let i = 0; i < values.length; i++) {
-    const b = Math.floor(Math.abs(values[i]) * scale);
-    if (b >= bin) picked.push(i);
-    else if (b === bin - 1 && room > 0) {
-      picked.push(i);
-      room -= 1;
-    }
-  }
-  return { picked, max, meanAbs };
 }
 
 function drawColumn(ctx, net, col, l, nodes) {

@@ -9,6 +9,7 @@ import { draw, nodeAt } from '../charts/network.js';
 
 const POLL_MS = 200;
 const MIN_DRAW_MS = 100; // ≤ 10 redraws a second
+const EDGES = 400; // strongest weights drawn per layer
 
 export function createGraphPanel(app, root) {
   const canvas = el('canvas', { class: 'network-graph', testid: 'network-graph', role: 'img', 'aria-label': 'The network: inputs, hidden layers and outputs' });
@@ -23,7 +24,7 @@ export function createGraphPanel(app, root) {
     canvas, legend, readout);
 
   const graph = {
-    units: null, weights: null, values: null, input: null, exampleLabel: '', exampleSource: null, selected: null, nodes: [],
+    units: null, edges: null, values: null, input: null, exampleLabel: '', exampleSource: null, selected: null, nodes: [],
     stats: { draws: 0, totalMs: 0, maxMs: 0, fetches: 0 },
   };
   let frame = 0;
@@ -66,7 +67,7 @@ export function createGraphPanel(app, root) {
     const shape = app.summary.image_shape;
     return {
       units,
-      weights: sameShape ? graph.weights : null,
+      edges: sameShape ? graph.edges : null,
       values: sameShape ? graph.values : null,
       input: graph.input,
       activations: c.layers.map((l) => expand(l.activation, l.units)),
@@ -80,7 +81,7 @@ export function createGraphPanel(app, root) {
   function describe(net, edges) {
     const acts = net.activations.map((a, l) => `${net.units[l + 1]} ${uniform(a) ?? 'mixed'}`);
     let text = `${net.units[0]} inputs → ${acts.join(' → ')}.`;
-    if (!net.weights) text += ' No weights yet: train to see them.';
+    if (!net.edges) text += ' No weights yet: train to see them.';
     for (const e of edges) {
       text += ` Layer ${e.layer}: ${e.drawn < e.total ? `the ${e.drawn} strongest of ${e.total.toLocaleString('en')} weights drawn` : `all ${e.total} weights drawn`} (largest |w| ${e.max.toFixed(3)}, mean |w| ${e.meanAbs.toFixed(3)}).`;
     }
@@ -96,9 +97,9 @@ export function createGraphPanel(app, root) {
     if (busy || !app.run.started) return;
     busy = true;
     try {
-      const m = await app.request({ type: 'weights', id: app.id() }, 'weights');
+      const m = await app.request({ type: 'weights', id: app.id(), top: EDGES }, 'weights');
       graph.units = m.units;
-      graph.weights = m.data;
+      graph.edges = m.layers;
       // the example's activations under the same weights
       const input = graph.input;
       if (input) {
@@ -166,8 +167,8 @@ export function createGraphPanel(app, root) {
     schedule();
   });
   app.on('run-finished', () => fetchWeights());
-  app.on('run-reset', () => { graph.weights = null; graph.values = null; schedule(); });
-  app.on('data-loaded', () => { graph.weights = null; graph.values = null; graph.input = null; graph.selected = null; schedule(); });
+  app.on('run-reset', () => { graph.edges = null; graph.values = null; schedule(); });
+  app.on('data-loaded', () => { graph.edges = null; graph.values = null; graph.input = null; graph.selected = null; schedule(); });
   app.on('config-changed', schedule);
   app.on('ready', () => { legend.replaceChildren(...legendItems()); });
   // What the user tries in "Try the model" (it predicts again after each epoch: the same input

@@ -2,7 +2,7 @@
 // number, from the keyboard): its activation function, changeable here (it becomes a per-neuron
 // activation run in the config, as the designer shows it); its incoming weights as an image for
 // image data, or for 2-D data its output over the input plane; its activation histogram over
-// validation rows (training rows when the run has no validation split); its layer's gradient norm.
+// validation rows (training rows when the run has no validation split); its gradient norm.
 import { el, replace } from './dom.js';
 import { options } from '../schema.js';
 import { expand } from './graph.js';
@@ -85,22 +85,30 @@ export function createInspectorPanel(app, root, graphPanel) {
     const l = layers[sel.layer - 1];
     act.value = expand(l.activation, l.units)[sel.unit];
     heading.textContent = `Layer ${sel.layer} · neuron ${sel.unit}`;
-    showGrad();
-    await Promise.all([showField(), showHistogram()]);
+    await Promise.all([showGrad(), showField(), showHistogram()]);
   }
 
-  function showGrad() {
-    const norms = app.run.progress?.grad_norms;
-    const v = norms?.[sel.layer - 1];
-    gradNote.textContent = typeof v === 'number'
-      ? `Gradient norm of layer ${sel.layer} (the engine reports it per layer): ${v.toPrecision(3)}`
-      : 'Gradient norm: shown while a run trains.';
+  async function showGrad() {
+    const layerNorm = app.run.progress?.grad_norms?.[sel.layer - 1];
+    const layerText = typeof layerNorm === 'number' ? ` Its layer's mean over the epoch: ${layerNorm.toPrecision(3)}.` : '';
+    if (!app.run.started) {
+      gradNote.textContent = 'Gradient norm: train to see it.';
+      return;
+    }
+    try {
+      const m = await app.request({ type: 'neuron-grads', id: app.id() }, 'neuron-grads');
+      const v = m.norms[sel.layer - 1]?.[sel.unit];
+      if (typeof v !== 'number') throw new Error('the trained network has no such neuron (the config changed since)');
+      gradNote.textContent = `Gradient norm of this neuron's weights and bias now (on up to 512 training rows): ${v.toPrecision(3)}.${layerText}`;
+    } catch (e) {
+      gradNote.textContent = `No gradient norm: ${e.message}`;
+    }
   }
 
   async function showField() {
     const g = graphPanel.graph;
     const d = app.summary?.d;
-    if (!g.weights || !app.run.started || !(sel.unit < (g.units[sel.layer] ?? 0))) {
+    if (!g.edges || !app.run.started || !(sel.unit < (g.units[sel.layer] ?? 0))) {
       // no run yet, or the config changed since: the trained network has no such neuron
       fieldImg.hidden = true;
       fieldNote.textContent = 'Incoming weights: train this network to see them.';
@@ -109,13 +117,13 @@ export function createInspectorPanel(app, root, graphPanel) {
     fieldImg.hidden = false;
     const shape = app.summary?.image_shape;
     if (sel.layer === 1 && d === 2) await planeHeatmap();
-    else if (sel.layer === 1 && shape && shape[0] * shape[1] * shape[2] === d) receptiveField(shape);
-    else incomingBars();
+    else if (sel.layer === 1 && shape && shape[0] * shape[1] * shape[2] === d) receptiveField(shape, await incoming());
+    else incomingBars(await incoming());
   }
 
-  /** Weights into the selected neuron (and how many), from the graph's copy. */
-  function incoming() {
-    const { units, weights } = graphPanel.graph;
+  /** Weights into the selected neuron, read from the worker (every weight, not the graph's few). */
+  async function incoming() {
+    const { units, data: weights } = await app.request({ type: 'weights', id: app.id() }, 'weights');
     let offset = 0;
     for (let l = 1; l < sel.layer; l++) offset += units[l] * units[l - 1] + units[l];
     const n = units[sel.layer];
@@ -123,8 +131,7 @@ export function createInspectorPanel(app, root, graphPanel) {
     return Float32Array.from({ length: inputs }, (_, i) => weights[offset + i * n + sel.unit]);
   }
 
-  function receptiveField([h, w, c]) {
-    const wts = incoming();
+  function receptiveField([h, w, c], wts) {
     const px = new Float32Array(h * w);
     for (let i = 0; i < wts.length; i++) px[c > 1 ? i % (h * w) : i] += wts[i];
     const max = Math.max(...px.map(Math.abs)) || 1;
@@ -137,8 +144,7 @@ export function createInspectorPanel(app, root, graphPanel) {
     fieldNote.textContent = `Incoming weights as the ${h}×${w} image (its receptive field): blue positive, orange negative; largest |w| ${max.toFixed(3)}.`;
   }
 
-  function incomingBars() {
-    const wts = incoming();
+  function incomingBars(wts) {
     const ctx = sized(fieldImg, 300, 120);
     const max = Math.max(...wts.map(Math.abs)) || 1;
     const bw = 300 / wts.length;
@@ -200,6 +206,13 @@ export function createInspectorPanel(app, root, graphPanel) {
     }
   }
 
+  // While a run trains and Inspect is shown, the neuron's views follow it (every 2 s at most).
+  let refreshed = 0;
+  app.on('epochs', () => {
+    if (!sel || app.workspace?.current !== 'inspect' || performance.now() - refreshed < 2000) return;
+    refreshed = performance.now();
+    show(sel).catch(() => {});
+  });
   app.on('neuron', (s) => show(s).catch((e) => { fieldNote.textContent = e.message; }));
   app.on('ready', fillLayers);
   app.on('config-changed', () => { fillLayers(); if (sel) show(sel).catch(() => {}); });
