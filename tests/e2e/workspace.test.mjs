@@ -61,6 +61,16 @@ test('one section shows at a time; its tab is selected and the section is in the
   await page.waitForFunction(() => window.mlpLab?.summary, null, { timeout: 60_000 });
   assert.deepEqual(await visibleSections(page), ['section-runs']);
   assert.equal(await page.evaluate(() => window.mlpLab.config.epochs), 7);
+  // the skip link goes to the run controls on Train and leaves the run in the address bar
+  const kept = runOf(await page.evaluate(() => location.hash));
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'skip');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid=section-train]:not([hidden])');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'run-panel');
+  assert.ok(kept);
+  assert.equal(runOf(await page.evaluate(() => location.hash)), kept);
+  await harness.gotoSection(page, 'runs');
   // back/forward or an edited address: the hash's section is shown
   await page.evaluate(() => { location.hash = location.hash.replace('section=runs', 'section=sweeps'); });
   await page.waitForSelector('[data-testid=section-sweeps]:not([hidden])');

@@ -41,6 +41,13 @@ export function createWorkspace(app, { tablist, sections }) {
   // Back/forward or a pasted link with another section.
   window.addEventListener('hashchange', () => show(decodeSection(location.hash), { write: false }));
 
+  // The skip link shows Train and moves the focus to the run controls without writing its
+  // fragment over the run in the address bar.
+  document.querySelector('a.skip')?.addEventListener('click', (e) => {
+    e.preventDefault();
+    show('train');
+    document.getElementById('run-panel')?.focus();
+  });
   // A run started from the Runs section (resumed, restarted) is watched on Train.
   app.on('run-reset', () => { if (current === 'runs') show('train'); });
 
