@@ -154,3 +154,40 @@ fn a_run_resumed_from_its_checkpoint_ends_with_the_uninterrupted_weights() {
     assert_eq!(rest.network(), whole.network());
     assert_eq!(rest.model().to_json(), whole.model().to_json());
 }
+
+#[test]
+fn each_neurons_gradient_norm_squares_add_up_to_its_layers_gradient_norm_on_the_probe_rows() {
+    let run = circles_run("");
+    let norms = run.probe_grad_norms();
+    assert_eq!(norms.iter().map(Vec::len).collect::<Vec<_>>(), [8, 2]);
+    // the same gradient computed directly on the same (first 200 ≤ 512) training rows
+    let net = run.network();
+    let data = run.part(Split::Train).unwrap();
+    let probe = data.subset(&(0..data.n.min(512)).collect::<Vec<_>>());
+    let x = mlp_lab::train::batch::all_features(&probe);
+    let y = mlp_lab::train::batch::all_targets(&probe, 2);
+    let mut ws = net.workspace(x.nrows());
+    let mut grads = net.zero_gradients();
+    net.loss_and_gradients(
+        &x,
+        &y,
+        Loss::CrossEntropy,
+        run.config().fused,
+        &mut ws,
+        &mut grads,
+    );
+    for (l, layer) in norms.iter().enumerate() {
+        let whole: f64 = grads
+            .weights(l)
+            .iter()
+            .chain(grads.bias(l))
+            .map(|g| (*g as f64).powi(2))
+            .sum();
+        let parts: f64 = layer.iter().map(|n| n * n).sum();
+        assert!(
+            (whole - parts).abs() <= 1e-6 * whole.max(1e-12),
+            "layer {l}: {whole} vs {parts}"
+        );
+        assert!(layer.iter().all(|n| n.is_finite() && *n >= 0.0));
+    }
+}

@@ -1,10 +1,13 @@
-// The run in the URL hash: `#run=<base64url(JSON {data, config})>`, so a link reproduces a run.
+// The run in the URL hash: `#run=<base64url(JSON {data, config})>`, so a link reproduces a run,
+// and beside it the workspace section shown (`&section=runs`; none means Train, so links made
+// before sections existed still open as they did).
 // Decoding treats the hash as untrusted input: any failure gives an error message saying where, and
 // the config inside still goes through the worker's validation before anything trains.
 
 import { JsonTextError, parseJsonText } from './json-text.js';
 
 const KEY = 'run';
+const SECTION = 'section';
 const MAX_HASH_CHARS = 200_000;
 
 function toBase64Url(text) {
@@ -71,8 +74,30 @@ export function decodeRun(hash) {
   }
 }
 
-/** Writes the run into the address bar without adding a history entry per keystroke. */
+/** The section named in a hash fragment, or null. */
+export function decodeSection(hash) {
+  return new URLSearchParams(String(hash || '').replace(/^#/, '')).get(SECTION);
+}
+
+/** `hash` with its section set to `section` (removed when null), everything else kept. */
+export function withSection(hash, section) {
+  const params = new URLSearchParams(String(hash || '').replace(/^#/, ''));
+  if (section) params.set(SECTION, section);
+  else params.delete(SECTION);
+  const text = params.toString();
+  return text ? `#${text}` : '';
+}
+
+/** Writes the run into the address bar (keeping the section) without adding a history entry per keystroke. */
 export function writeRun(run) {
-  const hash = encodeRun(run);
-  if (location.hash !== hash) history.replaceState(null, '', hash);
+  replaceHash(withSection(encodeRun(run), decodeSection(location.hash)));
+}
+
+/** Writes the section shown into the address bar beside the run. */
+export function writeSection(section) {
+  replaceHash(withSection(location.hash, section));
+}
+
+function replaceHash(hash) {
+  if (location.hash !== hash) history.replaceState(null, '', hash || location.pathname + location.search);
 }

@@ -11,7 +11,8 @@ import { createViewsPanel } from './ui/views.js';
 import { createTryPanel } from './ui/try.js';
 import { createFilesPanel } from './ui/files.js';
 import { showProblems, plainProblem } from './ui/problems.js';
-import { histogramsOf, keepAsEngine } from './run-histograms.js';
+import { histogramsOf } from './run-histograms.js';
+import { freshRun, keepEpochs, trainingSeconds } from './run-state.js';
 import { createSweepPanel } from './ui/sweep.js';
 import { createReportPanel } from './ui/report.js';
 import { SweepManager } from './sweep/manager.js';
@@ -21,6 +22,10 @@ import { createRecovery } from './recovery.js';
 import { createRunsPanel } from './ui/runs.js';
 import { setSchema } from './schema.js';
 import { createComparePanel } from './ui/compare.js';
+import { WorkerClient } from './worker-client.js';
+import { createWorkspace, emptyViews, SECTIONS } from './ui/workspace.js';
+import { createGraphPanel } from './ui/graph.js';
+import { createInspectorPanel } from './ui/inspector.js';
 
 const VALIDATE_DELAY_MS = 120;
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -40,14 +45,14 @@ class App {
     this.runs = [];
     this.presets = [];
     this.listeners = new Map();
-    this.pending = [];
+    /** The one client of the training worker (requests and their answers). */
+    this.client = new WorkerClient({ prefix: 'p', timeoutMs: REQUEST_TIMEOUT_MS });
     /** The number of the user's latest choice of data, and the loads posted and not yet answered. */
     this.dataGen = 0;
     this.loads = [];
     this.validateSeq = 0;
     this.validateSent = [];
     this.validateTimer = 0;
-    this.nextId = 1;
   }
 
   on(type, fn) {
@@ -66,20 +71,21 @@ class App {
   }
 
   post(message, transfer = []) {
-    this.worker.postMessage(message, transfer);
+    this.client.post(message, transfer);
   }
 
-  /** Sends a message and resolves with the reply of `replyType` (matched by id when the message has one). */
+  /** Sends a message and resolves with its reply of `replyType` (a WorkerError when it fails). */
   request(message, replyType, transfer = []) {
-    return new Promise((resolve, reject) => {
-      const entry = { replyType, id: message.id, sent: message.type, resolve, reject };
-      entry.timer = setTimeout(() => {
-        this.pending = this.pending.filter((p) => p !== entry);
-        reject(new Error(`no ${replyType} from the worker within ${REQUEST_TIMEOUT_MS / 1000} s`));
-      }, REQUEST_TIMEOUT_MS);
-      this.pending.push(entry);
-      this.post(message, transfer);
-    });
+    return this.client.request(message, replyType, transfer);
+  }
+
+  /** The training worker; a new one (after a crash) is spoken to from then on. */
+  get worker() {
+    return this.client.worker;
+  }
+
+  attachWorker(worker) {
+    return this.client.attach(worker, (m) => this.onWorkerMessage(m));
   }
 
   /**
@@ -127,33 +133,7 @@ class App {
   }
 
   id() {
-    this.nextId += 1;
-    return this.nextId;
-  }
-
-  settle(message) {
-    const i = this.pending.findIndex((p) => p.replyType === message.type && (p.id === undefined || p.id === message.id));
-    if (i < 0) return;
-    const [entry] = this.pending.splice(i, 1);
-    clearTimeout(entry.timer);
-    entry.resolve(message);
-  }
-
-  /**
-   * An 'error' that answers a request rejects it: matched by the echoed id, else by the request
-   * type the worker names (`request`), else by a type quoted in the message.
-   */
-  failRequest(message) {
-    const text = String(message.message || '');
-    let i = -1;
-    if (message.id !== undefined) i = this.pending.findIndex((p) => p.id === message.id);
-    if (i < 0 && message.request) i = this.pending.findIndex((p) => p.sent === message.request && p.id === undefined);
-    if (i < 0) i = this.pending.findIndex((p) => text.includes(`"${p.sent}"`));
-    if (i < 0) return false;
-    const [entry] = this.pending.splice(i, 1);
-    clearTimeout(entry.timer);
-    entry.reject(new Error(text));
-    return true;
+    return this.client.id();
   }
 
   /**
@@ -288,19 +268,13 @@ class App {
 
   /** Seconds the run has been training (paused time left out). */
   runSeconds(now = performance.now()) {
-    const r = this.run;
-    if (!r.startedAt) return 0;
-    const end = r.endedAt ?? now;
-    const paused = r.pausedMs + (r.pausedAt !== null ? end - r.pausedAt : 0);
-    return Math.max(0, (end - r.startedAt - paused) / 1000);
+    return trainingSeconds(this.run, now);
   }
 
   /** Finished epochs from the worker: kept in the history, histograms where the engine keeps them. */
   addEpochs(records, histogramEpochs = null) {
     if (!records?.length) return;
-    const run = this.run;
-    keepAsEngine(run.histograms, records, histogramEpochs);
-    for (const r of records) run.history.push(r);
+    keepEpochs(this.run, records, histogramEpochs);
     this.emit('epoch', records[records.length - 1]);
     this.emit('epochs', records);
   }
@@ -377,7 +351,7 @@ class App {
       default:
         break;
     }
-    this.settle(m);
+    if (m.type !== 'error') this.client.settle(m);
     this.emit(`worker:${m.type}`, m);
   }
 
@@ -386,22 +360,18 @@ class App {
     const active = this.active;
     const refused = this.run.status === 'starting' && m.request === 'start';
     // An error while a run is starting belongs to the run, not to some pending request.
-    if (!(this.run.status === 'starting' && ['config', 'train'].includes(m.where)) && !refused && this.failRequest(m)) return;
+    if (!(this.run.status === 'starting' && ['config', 'train'].includes(m.where)) && !refused && this.client.settle(m)) return;
     console.warn('worker error', m);
-    // Problems the config causes with this data come back as "layers[2].units: …".
-    const prefixed = /^((?:[a-z_]+)(?:\[\d+\])?(?:\.[a-z_0-9]+(?:\[\d+\])?)*): (.*)$/s.exec(String(m.message || ''));
-    if (m.where === 'config' || (m.where === 'train' && prefixed && this.run.status === 'starting')) {
-      const field = m.field || (prefixed ? prefixed[1] : '');
-      const text = prefixed && (!m.field || m.field === prefixed[1]) ? prefixed[2] : m.message;
-      this.problems = [{ field, message: text }];
+    // Problems the config causes come with the field at fault and the message without it.
+    if (m.where === 'config') {
+      this.problems = [{ field: m.field || '', message: m.field ? m.detail ?? m.message : m.message }];
       showProblems(this.problems);
       if (this.run.status === 'starting') this.setStatus('idle');
       this.emit('run-message', { text: 'The engine refused to start: see the problem below.', bad: true });
     } else if (refused && m.where !== 'worker') {
       // The data (or the model to start from) does not fit the config: nothing started.
-      const units = /output layer/.test(m.message) && Array.isArray(this.config?.layers) && this.config.layers.length
-        ? `layers[${this.config.layers.length - 1}].units` : '';
-      this.problems = [{ field: units, message: m.message }];
+      // the worker names the config field the data does not fit (the engine's target check)
+      this.problems = [{ field: m.field || '', message: m.message }];
       showProblems(this.problems);
       this.setStatus('idle');
       this.emit('run-message', { text: `The engine refused to start: ${m.message}`, bad: true });
@@ -414,13 +384,6 @@ class App {
       this.emit('run-message', { text: m.message, bad: true });
     }
   }
-}
-
-function freshRun(status) {
-  return {
-    status, history: [], histograms: histogramsOf(), progress: null, started: null, testMetrics: null, valMetrics: null, config: null,
-    error: null, startedAt: null, endedAt: null, pausedAt: null, pausedMs: 0, stopReason: null,
-  };
 }
 
 async function loadPresets() {
@@ -441,8 +404,7 @@ async function main() {
   const panel = (id) => document.querySelector(`#${id} .panel-body`);
 
   const engine = document.querySelector('[data-testid=engine-status]');
-  app.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-  app.worker.addEventListener('message', (e) => app.onWorkerMessage(e.data));
+  app.attachWorker(new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
   app.worker.addEventListener('error', (e) => {
     if (app.ready) return; // a worker that dies after starting is recovery.js's to report
     engine.textContent = `The engine could not start: ${e.message || 'worker.js failed to load'}. Build it with \`make wasm\`.`;
@@ -460,6 +422,10 @@ async function main() {
     }
   });
 
+  app.workspace = createWorkspace(app, {
+    tablist: document.querySelector('[role=tablist]'),
+    sections: Object.fromEntries(SECTIONS.map((s) => [s, document.getElementById(`section-${s}`)])),
+  });
   app.presets = await loadPresets();
 
   const { run, error } = decodeRun(location.hash);
@@ -468,8 +434,11 @@ async function main() {
   createOptimizerPanel(app, panel('optimizer-panel'));
   createRunPanel(app, panel('run-panel'));
   createViewsPanel(app, panel('views-panel'));
+  emptyViews(app, document.getElementById('views-panel'));
   createTryPanel(app, panel('try-panel'));
   createFilesPanel(app, panel('files-panel'));
+  app.graph = createGraphPanel(app, panel('graph-panel'));
+  createInspectorPanel(app, panel('inspector-panel'), app.graph);
   // Sweeps and reports run in their own workers; unfinished ones resume from IndexedDB.
   const sweeps = new SweepManager();
   app.sweeps = sweeps;

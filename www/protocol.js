@@ -94,6 +94,9 @@
 //        class_names, standardized}}
 //   {type: 'error', where: 'data'|'config'|'train'|'model'|'request'|'worker', field?, detail?,
 //        message, request?, id?}
+//        kind: the engine's error kind ('config', 'data', 'model', 'train', 'request'), or 'crash'
+//        when the engine crashed (every later message is refused the same way: reload).
+//        A refused 'start' whose data does not fit the config names the config field too.
 //        field: the config or model-file path at fault ('layers[1].activation'); the message starts
 //        with it too, detail is the message without it. request: the type of the message that failed. where 'request': a request
 //        (evaluate, predict, predict-batch, predict-split, confusion-matrix, histograms,
@@ -103,10 +106,11 @@
 export const MESSAGE_TYPES = Object.freeze({
   toWorker: ['init', 'load-data', 'validate', 'start', 'pause', 'resume', 'stop', 'evaluate', 'confusion-matrix',
     'predict', 'predict-batch', 'predict-split', 'histograms', 'export-model', 'import-model', 'ping', 'memory',
-    'samples', 'trial-decision'],
+    'samples', 'trial-decision', 'weights', 'activations', 'neuron-grads'],
   toPage: ['ready', 'data-loaded', 'config-problems', 'started', 'progress', 'epoch', 'epochs', 'paused', 'resumed',
     'stopped', 'done', 'evaluation', 'confusion-matrix', 'prediction', 'predictions', 'split-predictions',
-    'histograms', 'model', 'model-imported', 'error', 'checkpoint', 'pong', 'memory', 'samples'],
+    'histograms', 'model', 'model-imported', 'error', 'checkpoint', 'pong', 'memory', 'samples', 'weights',
+    'activations', 'neuron-grads'],
 });
 //
 // Appended by the page (main.js) — requests for the live views (implemented by the worker; an
@@ -159,3 +163,23 @@ export const MESSAGE_TYPES = Object.freeze({
 // Worker → page
 //   {type: 'samples', samples: {images: [{pixels: Float32Array (0–1), label}], shape: [h, w, c],
 //        layout: 'hwc'|'chw'} | null}                null when the set is not images
+//
+// Appended for the network view and the neuron inspector (www/ui/graph.js, www/ui/inspector.js).
+// The page asks (at most a few times a second, only while the view is shown); nothing is pushed.
+// Page → worker
+//   {type: 'weights', id, top?}                      the current run's weights → 'weights'; with
+//        top: only each layer's `top` strongest (www/edges.js), what the graph draws
+//   {type: 'activations', id, features?: Float32Array, split?, limit?}   every layer's
+//        activations for rows of raw features, or for the first `limit` (≤ 5000, default 500)
+//        rows of a split ('val' by default) → 'activations'
+//   {type: 'neuron-grads', id}                       each neuron's gradient norm now (one forward
+//        and backward pass over the run's fixed sample of up to 512 training rows) → 'neuron-grads'
+// Worker → page
+//   {type: 'weights', units: [inputs, units of each layer…], data: Float32Array}   each layer's
+//        weights (column-major units × inputs: weight (u, i) at i·units + u) then its bias;
+//        with top, layers: [{units, inputs, index: Uint32Array (i·units + u), value: Float32Array,
+//        max, meanAbs, total}] in place of data
+//   {type: 'activations', units, rows, split: string | null, data: Float32Array}   layer after
+//        layer, each a rows × units block, row-major (the input layer is not included)
+//   {type: 'neuron-grads', norms: [[‖(∂L/∂w_u, ∂L/∂b_u)‖ per unit] per layer]}
+//   All three refuse with {type: 'error', where: 'request'} when there is no training run.

@@ -36,7 +36,7 @@ export function createRecovery(app, tracker, alerts, { heartbeatMs = 20_000, pin
   }
   watch(app.worker);
   app.on('worker:error', (m) => {
-    if (m.where === 'worker' && app.ready && /crashed|internal error/.test(m.message) && active()) crashed(m.message);
+    if (m.where === 'worker' && app.ready && m.kind === 'crash' && active()) crashed(m.message);
   });
   // A hidden or frozen tab gets its messages late; silence while hidden is not a crash.
   document.addEventListener('visibilitychange', seen);
@@ -85,16 +85,11 @@ export function createRecovery(app, tracker, alerts, { heartbeatMs = 20_000, pin
     } catch {
       // already gone
     }
-    for (const p of app.pending.splice(0)) {
-      clearTimeout(p.timer);
-      p.reject(new Error('the training worker stopped'));
-    }
+    app.client.rejectAll(new Error('the training worker stopped'));
     app.forgetLoads();
     app.ready = false;
     app.summary = null;
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-    app.worker = worker;
-    worker.addEventListener('message', (e) => app.onWorkerMessage(e.data));
+    const worker = app.attachWorker(new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }));
     watch(worker);
     const ready = new Promise((resolve) => app.once('ready', resolve));
     app.post({ type: 'init' });

@@ -16,6 +16,7 @@ import init, * as wasm from './pkg/mlp_lab.js';
 import { createTrials } from './worker-trial.js';
 import { loadSource } from './worker-data.js';
 import { shardedTrainer, stepTeam } from './worker-run-shards.js';
+import { compactWeights } from './edges.js';
 
 const SLICE_MS = 150;
 const PROBE_MS = 100;
@@ -64,7 +65,7 @@ function ensureReady() {
 
 /** Requests that read the model or data; their errors never end a run. */
 const REQUESTS = new Set(['evaluate', 'confusion-matrix', 'predict', 'predict-batch', 'predict-split', 'histograms',
-  'export-model', 'samples']);
+  'export-model', 'samples', 'weights', 'activations', 'neuron-grads']);
 
 /**
  * An {type:'error'} for any thrown value; engine errors carry `kind` and maybe `field`. An error
@@ -79,7 +80,7 @@ function errorMessage(e, where, request, id) {
       // the module may be unusable
     }
     state.broken = panic ?? `the engine crashed: ${e.message}`;
-    return withId({ type: 'error', where: 'worker', request, message: `${state.broken} (reload the page to continue)` }, id);
+    return withId({ type: 'error', where: 'worker', kind: 'crash', request, message: `${state.broken} (reload the page to continue)` }, id);
   }
   const kindToWhere = { config: 'config', data: 'data', model: 'model', train: 'train' };
   const msg = {
@@ -88,7 +89,9 @@ function errorMessage(e, where, request, id) {
     request,
     message: String(e?.message ?? e),
   };
+  if (e?.kind) msg.kind = e.kind;
   if (e?.field) msg.field = e.field;
+  if (e?.field && e?.detail) msg.detail = e.detail;
   return withId(msg, id);
 }
 
@@ -180,6 +183,8 @@ const handlers = {
     free(state.trainer);
     state.trainer = trainer;
     state.team = team;
+    const config = typeof msg.config === 'string' ? JSON.parse(msg.config) : msg.config;
+    state.units = [state.data.d, ...config.layers.map((l) => l.units)];
     const sizes = trainer.sizes();
     const id = ++state.runs;
     state.run = {
@@ -274,6 +279,38 @@ const handlers = {
     });
   },
 
+  // The network view's reads (protocol.js): the current weights, and every layer's activations.
+  weights(msg, reply) {
+    const trainer = needTrainer();
+    const data = trainer.weights();
+    if (msg.top) {
+      const layers = compactWeights(data, state.units, Math.max(1, Math.min(msg.top, 100_000)));
+      reply({ type: 'weights', units: state.units, layers }, layers.flatMap((l) => [l.index.buffer, l.value.buffer]));
+    } else {
+      reply({ type: 'weights', units: state.units, data }, [data.buffer]);
+    }
+  },
+
+  activations(msg, reply) {
+    const trainer = needTrainer();
+    let features = msg.features === undefined ? null : floats(msg.features);
+    let split = null;
+    if (!features) {
+      split = msg.split ?? 'val';
+      features = trainer.split_rows(split, Math.max(1, Math.min(msg.limit ?? 500, 5000)), true).features;
+    }
+    const data = trainer.activations(features);
+    const rows = features.length / state.units[0];
+    reply({ type: 'activations', units: state.units, rows, split, data }, [data.buffer]);
+  },
+
+  'neuron-grads'(msg, reply) {
+    const flat = needTrainer().neuron_grad_norms();
+    let at = 0;
+    const norms = state.units.slice(1).map((n) => Array.from(flat.subarray(at, (at += n))));
+    reply({ type: 'neuron-grads', norms });
+  },
+
   'export-model'(msg, reply) {
     const json = state.trainer ? state.trainer.export_model() : needModel().to_json();
     reply({ type: 'model', json });
@@ -293,8 +330,28 @@ const handlers = {
  * The run a 'start' asks for; continuing a saved run, the model is its checkpoint, the history
  * the epochs before it, the optimizer state (when saved) the moments at the same moment.
  */
+function needData() {
+  if (!state.data) throw Object.assign(new Error('load a data set first'), { kind: 'data' });
+  return state.data;
+}
+
+/**
+ * A Trainer for a 'start'; when the data does not fit the config, the error names the config
+ * field at fault as the engine's target check does (the same problem 'validate' lists).
+ */
 function newTrainer(pkg, data, msg) {
-  const trainer = new pkg.Trainer(msg.config, data, msg.model ?? undefined);
+  let trainer;
+  try {
+    trainer = new pkg.Trainer(msg.config, data, msg.model ?? undefined);
+  } catch (e) {
+    if (e && typeof e === 'object' && !e.field && !(e instanceof WebAssembly.RuntimeError)) {
+      const [problem] = data.target_problems(msg.config, state.source?.kind === 'csv');
+      if (problem?.field) Object.assign(e, { field: problem.field, detail: problem.message });
+    }
+    throw e;
+  }
+  // Continuing a saved run: the model is its checkpoint, the history the epochs before it,
+  // the optimizer state (when saved) the moments at the same moment.
   if (msg.history) {
     try {
       trainer.resume(msg.history, msg.optimizer ?? undefined);
@@ -306,9 +363,9 @@ function newTrainer(pkg, data, msg) {
   return trainer;
 }
 
-function needData() {
-  if (!state.data) throw Object.assign(new Error('load a data set first'), { kind: 'data' });
-  return state.data;
+function needTrainer() {
+  if (!state.trainer) throw Object.assign(new Error('there is no training run yet'), { kind: 'train' });
+  return state.trainer;
 }
 
 function needModel() {
@@ -338,7 +395,7 @@ self.onmessage = async (event) => {
     return;
   }
   if (state.broken) {
-    fail(`${state.broken} (reload the page to continue)`);
+    post(withId({ type: 'error', where: 'worker', kind: 'crash', request: type, message: `${state.broken} (reload the page to continue)` }, id));
     return;
   }
   const handler = Object.hasOwn(handlers, type) ? handlers[type] : null;

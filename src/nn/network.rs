@@ -48,6 +48,11 @@ impl Workspace {
         self.a.last().expect("a network has at least one layer")
     }
 
+    /// Every layer's activations after the last forward pass.
+    pub fn activations(&self) -> &[Matrix] {
+        &self.a
+    }
+
     /// The output layer's pre-activations after the last forward pass.
     pub fn logits(&self) -> &Matrix {
         self.z.last().expect("a network has at least one layer")

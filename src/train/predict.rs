@@ -23,6 +23,31 @@ pub fn predict_raw(
     scaling: Option<&Standardizer>,
     features: &[f32],
 ) -> Result<Vec<f32>, QueryError> {
+    let x = scaled_rows(net, scaling, features)?;
+    let out = net.predict(&x, PREDICT_CHUNK);
+    Ok(row_major(&out))
+}
+
+/// Every layer's activations for rows of raw features (as [`predict_raw`] takes them): layer
+/// after layer, each a `rows × units` block, row-major. What the page's network view shows.
+pub fn activations_raw(
+    net: &Network,
+    scaling: Option<&Standardizer>,
+    features: &[f32],
+) -> Result<Vec<f32>, QueryError> {
+    let x = scaled_rows(net, scaling, features)?;
+    let mut ws = net.workspace(x.nrows());
+    net.forward(&x, &mut ws);
+    Ok(ws.activations().iter().flat_map(row_major).collect())
+}
+
+/// Whole, finite rows of raw features, standardised, as a matrix.
+#[allow(clippy::unnecessary_cast)]
+fn scaled_rows(
+    net: &Network,
+    scaling: Option<&Standardizer>,
+    features: &[f32],
+) -> Result<Matrix, QueryError> {
     let d = net.input;
     if features.is_empty() || features.len() % d != 0 {
         return Err(QueryError(format!(
@@ -41,11 +66,18 @@ pub fn predict_raw(
         rows.chunks_exact_mut(d).for_each(|row| s.apply_row(row));
     }
     let n = rows.len() / d;
-    let x = Matrix::from_row_iterator(n, d, rows.iter().map(|v| *v as Real));
-    let out = net.predict(&x, PREDICT_CHUNK);
-    let mut flat = Vec::with_capacity(out.len());
-    for r in 0..out.nrows() {
-        flat.extend(out.row(r).iter().map(|v| *v as f32));
+    Ok(Matrix::from_row_iterator(
+        n,
+        d,
+        rows.iter().map(|v| *v as Real),
+    ))
+}
+
+#[allow(clippy::unnecessary_cast)]
+fn row_major(m: &Matrix) -> Vec<f32> {
+    let mut flat = Vec::with_capacity(m.len());
+    for r in 0..m.nrows() {
+        flat.extend(m.row(r).iter().map(|v| *v as f32));
     }
-    Ok(flat)
+    flat
 }

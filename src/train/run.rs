@@ -7,7 +7,7 @@
 
 use super::history::History;
 use super::metrics::Metrics;
-use super::predict::{predict_raw, QueryError};
+use super::predict::{activations_raw, predict_raw, QueryError};
 use super::prepare::{prepare, Prepared};
 use super::targets::check_targets;
 use super::trainer::{Progress, TrainError, Trainer};
@@ -214,6 +214,16 @@ impl Run {
     /// Outputs for rows of raw features (standardised here as the training data was).
     pub fn predict(&self, features: &[f32]) -> Result<Vec<f32>, QueryError> {
         predict_raw(self.network(), self.scaling.as_ref(), features)
+    }
+
+    /// Each neuron's gradient norm on the probe rows (see [`Trainer::neuron_grad_norms`]).
+    pub fn probe_grad_norms(&self) -> Vec<Vec<f64>> {
+        self.trainer.neuron_grad_norms(&self.probe)
+    }
+
+    /// Every layer's activations for rows of raw features (see [`activations_raw`]).
+    pub fn activations(&self, features: &[f32]) -> Result<Vec<f32>, QueryError> {
+        activations_raw(self.network(), self.scaling.as_ref(), features)
     }
 
     /// The raw (unstandardised) features of a part's first `rows` rows, row-major.

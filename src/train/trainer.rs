@@ -483,6 +483,26 @@ impl Trainer {
     pub fn evaluate(&self, data: &Dataset) -> Metrics {
         evaluate(&self.network, data, self.task, self.loss)
     }
+
+    /// Each neuron's gradient norm ‖(∂L/∂w_u, ∂L/∂b_u)‖ for the loss on `data` under the
+    /// current weights, layer after layer (the page's neuron inspector; one forward and backward
+    /// pass, asked for on demand, never per batch).
+    #[allow(clippy::unnecessary_cast)] // Real is f32, or f64 with the `f64` feature
+    pub fn neuron_grad_norms(&self, data: &Dataset) -> Vec<Vec<f64>> {
+        let x = all_features(data);
+        let y = all_targets(data, self.network.output_units());
+        let mut ws = self.network.workspace(x.nrows());
+        let mut grads = self.network.zero_gradients();
+        let fused = self.config.fused;
+        (self.network).loss_and_gradients(&x, &y, self.loss, fused, &mut ws, &mut grads);
+        (0..self.network.layers.len())
+            .map(|l| {
+                let (w, b) = (grads.weights(l), grads.bias(l));
+                let norm = |u: usize| (w.row(u).norm_squared() + b[u] * b[u]) as f64;
+                (0..w.nrows()).map(|u| norm(u).sqrt()).collect()
+            })
+            .collect()
+    }
 }
 
 /// Metrics of `net` on `data`: loss (through the general path, from the outputs) plus accuracy,

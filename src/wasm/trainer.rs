@@ -192,6 +192,30 @@ impl Trainer {
         )
     }
 
+    /// Every layer's weights then bias, back to back, as `params` orders them (weights
+    /// column-major `units × inputs`): the page's network view reads them live.
+    #[allow(clippy::unnecessary_cast)]
+    pub fn weights(&self) -> Vec<f32> {
+        let params = self.run.network().params();
+        params
+            .iter()
+            .flat_map(|p| p.iter().map(|v| *v as f32))
+            .collect()
+    }
+
+    /// Every layer's activations for rows of raw features: layer after layer, each `rows ×
+    /// units` row-major.
+    pub fn activations(&self, features: &[f32]) -> Result<Vec<f32>, JsValue> {
+        Ok(self.run.activations(features)?)
+    }
+
+    /// Each neuron's gradient norm on a fixed sample of (up to 512) training rows under the
+    /// current weights: every layer's units in turn, back to back.
+    pub fn neuron_grad_norms(&self) -> Vec<f32> {
+        let norms = self.run.probe_grad_norms();
+        norms.iter().flatten().map(|v| *v as f32).collect()
+    }
+
     /// Each layer's mean gradient L2 norm over the current (or last) epoch.
     pub fn grad_norms(&self) -> Vec<f64> {
         self.run.trainer().grad_norms()

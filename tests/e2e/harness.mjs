@@ -87,3 +87,9 @@ export async function newPage(browser, { viewport = { width: 1280, height: 800 }
   page.on('pageerror', (e) => errors.push(e.message));
   return { page, context, errors };
 }
+
+/** Shows a workspace section ('train', 'inspect', 'runs', 'sweeps', 'reports') by its tab. */
+export async function gotoSection(page, name) {
+  await page.click(`[role=tab][data-section=${name}]`);
+  await page.waitForSelector(`[data-testid=section-${name}]:not([hidden])`);
+}

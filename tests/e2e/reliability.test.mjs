@@ -239,6 +239,7 @@ test('a full storage quota is reported, the run goes on in memory and finishes',
   const stored = await storedRun(page, id);
   assert.ok(stored.history.length < 2, `the store kept what it could: ${stored.history.length} epochs`);
   // Exporting still has everything.
+  await harness.gotoSection(page, 'runs');
   await page.check(`[data-testid=run-row][data-run-id="${id}"] [data-testid=run-select]`);
   const [file] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=runs-export-json]')]);
   const exported = JSON.parse(readFileSync(await file.path(), 'utf8'));

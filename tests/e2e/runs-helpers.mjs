@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT } from './harness.mjs';
+import { ROOT, gotoSection } from './harness.mjs';
 
 const DIGITS = JSON.parse(readFileSync(path.join(ROOT, 'www/presets/digits.json'), 'utf8')).config;
 
@@ -53,6 +53,7 @@ export async function ready(page) {
 
 export async function start(page) {
   const before = await page.evaluate(() => window.mlpLab.tracker.current?.id ?? null);
+  await gotoSection(page, 'train');
   await page.click('[data-testid=start]');
   await page.waitForFunction((prev) => (window.mlpLab.tracker.current?.id ?? null) !== prev, before, { timeout: 30_000 });
   return page.evaluate(() => window.mlpLab.tracker.current.id);

@@ -53,6 +53,7 @@ test('a finished run is in the runs table after a reload, with its history, hist
   await finished(page, firstId);
   await page.reload();
   await ready(page);
+  await harness.gotoSection(page, 'runs');
   await page.waitForSelector(`[data-testid=run-row][data-run-id="${firstId}"]`);
   const row = (await rows(page)).find((r) => r.id === firstId);
   assert.equal(row.status, 'done');
@@ -85,6 +86,7 @@ test('a finished run is in the runs table after a reload, with its history, hist
 
 test('export JSON, delete, import: the run comes back as it was; CSV has a row per epoch; a bad file is refused by name', async () => {
   const { page, errors } = await openApp(context, base());
+  await harness.gotoSection(page, 'runs');
   await page.waitForSelector(`[data-testid=run-row][data-run-id="${firstId}"]`);
   const before = await storedRun(page, firstId);
   await page.check(`[data-testid=run-row][data-run-id="${firstId}"] [data-testid=run-select]`);
@@ -100,13 +102,17 @@ test('export JSON, delete, import: the run comes back as it was; CSV has a row p
   assert.equal(csv.length, 6);
   assert.deepEqual(csv.slice(1).map((l) => l.split(',')[4]), ['1', '2', '3', '4', '5']);
 
+  await harness.gotoSection(page, 'runs');
   await page.click('[data-testid=runs-delete]');
+  await harness.gotoSection(page, 'runs');
   await page.click('[data-testid=runs-delete-confirm]');
+  await harness.gotoSection(page, 'runs');
   await page.waitForSelector(`[data-testid=run-row][data-run-id="${firstId}"]`, { state: 'detached' });
   assert.equal(await storedRun(page, firstId), null, 'deleted from IndexedDB');
 
   await page.setInputFiles('[data-testid=runs-import-file]', jsonFile);
   await page.waitForFunction(() => /Imported 1 run/.test(document.querySelector('[data-testid=runs-status]').textContent));
+  await harness.gotoSection(page, 'runs');
   await page.waitForSelector(`[data-testid=run-row][data-run-id="${firstId}"]`);
   const back = await storedRun(page, firstId);
   assert.deepEqual(back, before, 'the imported record equals the one exported');
@@ -128,8 +134,10 @@ test('comparing two runs overlays their curves and highlights the config fields 
   const { page, errors } = await openApp(context, base(), digitsConfig({ epochs: 3, optimizer: { lr: 0.01 }, batch_size: 64 }));
   const second = await start(page);
   await finished(page, second);
+  await harness.gotoSection(page, 'runs');
   await page.waitForSelector(`[data-testid=run-row][data-run-id="${second}"]`);
 
+  await harness.gotoSection(page, 'runs');
   await page.fill('[data-testid=runs-filter]', '0.01');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=run-row]').length === 1);
   assert.equal((await rows(page))[0].id, second);
@@ -137,6 +145,7 @@ test('comparing two runs overlays their curves and highlights the config fields 
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=run-row]').length === 2);
 
   // Renaming is saved (and the filter finds the new name).
+  await harness.gotoSection(page, 'runs');
   await page.click(`[data-testid=run-row][data-run-id="${second}"] [data-testid=run-rename]`);
   await page.fill('[data-testid=run-name-input]', 'fast lr <b>test</b>');
   await page.press('[data-testid=run-name-input]', 'Enter');
@@ -146,12 +155,15 @@ test('comparing two runs overlays their curves and highlights the config fields 
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=run-row]').length === 1);
   assert.equal((await rows(page))[0].cells.name, 'fast lr <b>test</b>', 'shown as text, never as HTML');
   await page.fill('[data-testid=runs-filter]', '');
+  await harness.gotoSection(page, 'runs');
   await page.click('[data-testid=runs-sort-lr]');
   assert.deepEqual((await rows(page)).map((r) => r.cells.lr), ['0.001', '0.01']);
+  await harness.gotoSection(page, 'runs');
   await page.click('[data-testid=runs-sort-lr]');
   assert.deepEqual((await rows(page)).map((r) => r.cells.lr), ['0.01', '0.001']);
 
   await page.check('[data-testid=runs-select-all]');
+  await harness.gotoSection(page, 'runs');
   await page.click('[data-testid=runs-compare]');
   await page.waitForSelector('#compare-panel:not([hidden]) [data-testid=diff-row]');
   const diff = await page.$$eval('[data-testid=compare-diff] tbody tr', (trs) => trs.map((tr) => ({

@@ -62,11 +62,12 @@ async function open(context) {
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.goto(url());
   await page.waitForSelector('.engine.ok', { timeout: 60_000 });
-  await page.waitForSelector('[data-testid=sweep-start]');
+  await page.waitForSelector('[data-testid=sweep-start]', { state: 'attached' });
   return { page, errors };
 }
 
 async function startSweep(page, specText, workers) {
+  await harness.gotoSection(page, 'sweeps');
   await page.fill('[data-testid=sweep-spec]', specText);
   await page.fill('[data-testid=sweep-workers]', String(workers));
   await page.click('[data-testid=sweep-start]');
@@ -181,6 +182,7 @@ test('the activation-functions report renders with a table and findings, and exp
   await page.selectOption('[data-testid=dataset-select]', 'digits');
   await page.waitForFunction(() => window.mlpLab?.dataRef?.name === 'digits' && window.mlpLab.summary?.name === 'digits', null, { timeout: 60_000 });
   await page.evaluate((cfg) => window.mlpLab.setConfig(() => cfg, { render: true }), smallNet(3));
+  await harness.gotoSection(page, 'reports');
   await page.fill('[data-testid=report-epochs]', '3');
   await page.fill('[data-testid=report-seeds]', '2');
   await page.click('[data-testid=report-build]');

@@ -5,6 +5,8 @@
 // comes back is the engine's trial record plus the slim per-epoch history and, for
 // classification, the confusion matrix.
 
+import { WorkerClient } from '../worker-client.js';
+
 /** A training worker posts progress every ~150 ms; this long without a word means it is gone. */
 const SILENT_MS = 60_000;
 const WATCH_MS = 5_000;
@@ -31,8 +33,7 @@ export class TrialWorker {
     this.index = index;
     this.makeSource = makeSource;
     this.job = null;
-    this.waiters = new Map();
-    this.nextId = 1;
+    this.client = new WorkerClient({ prefix: 'w' });
     this.broken = null;
     this.spawn();
     // A worker can die without an 'error' event (the browser ends it under memory pressure):
@@ -48,8 +49,7 @@ export class TrialWorker {
   spawn() {
     this.broken = null;
     this.lastHeard = performance.now();
-    this.worker = new Worker(new URL('../worker.js', import.meta.url), { type: 'module' });
-    this.worker.addEventListener('message', (e) => this.onMessage(e.data));
+    this.worker = this.client.attach(new Worker(new URL('../worker.js', import.meta.url), { type: 'module' }), (m) => this.onMessage(m));
     this.worker.addEventListener('error', (e) => this.onCrash(`worker ${this.index + 1} failed: ${e.message || 'worker.js did not load'}`));
     this.loaded = this.load();
     this.loaded.catch(() => {}); // awaited (and reported) by the next run
@@ -64,29 +64,18 @@ export class TrialWorker {
   }
 
   request(message, replyType, transfer = []) {
-    const id = `w${this.nextId++}`;
-    return new Promise((resolve, reject) => {
-      this.waiters.set(id, { replyType, resolve, reject });
-      this.worker.postMessage({ ...message, id }, transfer);
-    });
+    return this.client.request(message, replyType, transfer);
   }
 
   onCrash(message) {
     this.broken = message;
-    for (const w of this.waiters.values()) w.reject(new Error(message));
-    this.waiters.clear();
+    this.client.rejectAll(new Error(message));
     if (this.job) this.end({ failure: message }, true);
   }
 
   onMessage(m) {
     this.lastHeard = performance.now();
-    if (m.id !== undefined && this.waiters.has(m.id)) {
-      const w = this.waiters.get(m.id);
-      this.waiters.delete(m.id);
-      if (m.type === 'error') w.reject(new Error(m.message));
-      else w.resolve(m);
-      return;
-    }
+    if (this.client.settle(m)) return;
     const job = this.job;
     if (m.type === 'error' && m.where === 'worker') {
       this.onCrash(m.message);

@@ -20,7 +20,7 @@ export function createReportPanel(app, root, manager) {
   const epochs = el('input', { type: 'number', min: 1, max: 500, step: 1, value: 5, testid: 'report-epochs' });
   const seeds = el('input', { type: 'number', min: 1, max: 10, step: 1, value: REPORT_SEEDS.length, testid: 'report-seeds' });
   const build = el('button', { type: 'button', class: 'primary', text: 'Build both reports', testid: 'report-build' });
-  const message = el('p', { class: 'sweep-message', role: 'status', testid: 'report-message' });
+  const message = el('p', { class: 'sweep-message', role: 'status', testid: 'report-message', text: 'No report yet.' });
   const boxes = {};
   for (const kind of Object.keys(REPORTS)) boxes[kind] = el('section', { class: 'report', testid: `report-${kind}` });
   replace(root,
@@ -68,9 +68,10 @@ export function createReportPanel(app, root, manager) {
         `batch ${base.batch_size ?? defaultOf('batch_size')}, ` +
         `${base.epochs} epochs, validation split ${base.validation_split}. Judged by ${info.metric}; ${trials.length} of ${info.spec.max_trials} runs finished.`,
     };
-    const metricChart = el('canvas', { class: 'chart', testid: `report-${kind}-curves` });
-    const lossChart = el('canvas', { class: 'chart', testid: `report-${kind}-loss` });
-    const confusion = el('canvas', { class: 'chart tall', testid: `report-${kind}-confusion` });
+    const chartOf = (what, cls, label) => el('canvas', { class: cls, testid: `report-${kind}-${what}`, role: 'img', 'aria-label': `${label} (the table lists each group's figures)` });
+    const metricChart = chartOf('curves', 'chart', 'Metric per epoch for each group');
+    const lossChart = chartOf('loss', 'chart', 'Validation loss per epoch for each group');
+    const confusion = chartOf('confusion', 'chart tall', 'Confusion matrix of the best group');
     const [head, ...rows] = tableRows(report);
     const table = el('table', { class: 'sweep-table', testid: `report-${kind}-table` },
       el('thead', {}, el('tr', {}, head.map((h) => el('th', { text: h })))),

@@ -93,7 +93,7 @@ export function createRunsPanel(app, root, { tracker, recovery, compare }) {
           text: `${c.label}${sort.key === c.key ? (sort.dir > 0 ? ' ▲' : ' ▼') : ''}`,
           onclick: () => { sort = { key: c.key, dir: sort.key === c.key ? -sort.dir : 1 }; render(); },
         }))),
-      el('th', { scope: 'col', text: '' }));
+      el('th', { scope: 'col' }, el('span', { class: 'visually-hidden', text: 'Actions' })));
     replace(body, rows.map(({ r, s }) => el('tr', { testid: 'run-row', dataset: { runId: r.id, status: r.status } },
       el('td', {}, el('input', {
         type: 'checkbox', testid: 'run-select', checked: selected.has(r.id), 'aria-label': `Select run ${r.name}`,

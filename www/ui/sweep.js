@@ -88,15 +88,17 @@ export function createSweepPanel(app, root, manager) {
   const status = el('p', { class: 'sweep-status', testid: 'sweep-status', text: 'No sweep yet.' });
   const progress = el('progress', { max: 1, value: 0, testid: 'sweep-progress' });
   const best = el('p', { class: 'sweep-best', testid: 'sweep-best' });
-  const bestChart = el('canvas', { class: 'chart', testid: 'sweep-best-chart' });
+  const chartOf = (testid, cls, label) => el('canvas', { class: cls, testid, role: 'img', 'aria-label': label });
+  const bestChart = chartOf('sweep-best-chart', 'chart', 'Best metric so far against finished trials (the trials table lists the values)');
   const tableBody = el('tbody');
   const table = el('table', { class: 'sweep-table', testid: 'sweep-table' },
     el('thead', {}, el('tr', {}, ['trial', 'status', 'metric', 'epochs', 'seconds', 'params'].map((h) => el('th', { text: h })))),
     tableBody);
-  const parallel = el('canvas', { class: 'chart tall', testid: 'sweep-parallel' });
-  const importanceCanvas = el('canvas', { class: 'chart', testid: 'sweep-importance' });
-  const scatter = el('canvas', { class: 'chart tall', testid: 'sweep-scatter' });
+  const parallel = chartOf('sweep-parallel', 'chart tall', 'Parallel coordinates of the trials (the trials table lists them)');
+  const importanceCanvas = chartOf('sweep-importance', 'chart', 'Parameter importance');
+  const scatter = chartOf('sweep-scatter', 'chart tall', 'Metric against each parameter (the trials table lists them)');
 
+  const results = el('div', { class: 'sweep-results', hidden: true });
   replace(root,
     el('p', { class: 'hint', text: 'A sweep trains many configurations of the page’s network in parallel workers. The spec is the JSON `mlp-lab sweep --spec` reads; the same spec gives the same trials here and on the command line. ' +
       `The spec’s "workers", when given, sets the trial workers (at most ${MAX_PAGE_WORKERS} here); otherwise the Trial workers box does. A reload resumes a running sweep.` }),
@@ -106,13 +108,16 @@ export function createSweepPanel(app, root, manager) {
     message,
     el('div', { class: 'sweep-progress' }, progress, status),
     best,
+    // until a sweep runs, no empty chart boxes: the status line says "No sweep yet."
+    results);
+  results.append(
     el('h3', { text: 'Best so far' }), bestChart,
     el('h3', { text: 'Trials' }), el('div', { class: 'sweep-table-wrap' }, table),
     el('h3', { text: 'Parallel coordinates (colour: metric, blue is best)' }), parallel,
     el('h3', { text: 'Parameter importance (random forest; Spearman ρ / Pearson r, η for choices)' }), importanceCanvas,
     el('h3', { text: 'Metric against each parameter' }), scatter);
 
-  let shown = null; // the runner on screen
+  let shown = null; // the runner on screen (and the results shown once there is one)
   let frame = 0;
   const say = (text, bad = false) => {
     message.textContent = text;
@@ -234,10 +239,11 @@ export function createSweepPanel(app, root, manager) {
       say(runner.finishedCount ? `Resumed from the browser’s storage: ${runner.finishedCount} finished trial(s) kept.` : '');
     }
     if (type === 'warning') say(payload.message, true);
+    results.hidden = !shown;
     if (runner === shown) schedule();
   });
   // The progress line's pace and ETA tick even between trial events.
   setInterval(() => { if (shown && !shown.closed && shown.row.status !== 'done') schedule(); }, 1000);
 
-  return { show: (runner) => { shown = runner; schedule(); } };
+  return { show: (runner) => { shown = runner; results.hidden = !shown; schedule(); } };
 }

@@ -67,6 +67,16 @@ export function createRunPanel(app, root) {
     resume.disabled = s !== 'paused';
     stop.disabled = !active;
     state.textContent = s === 'idle' ? (blocked ? 'configuration has problems' : 'idle') : s;
+    keepFocus();
+  };
+  // A keyboard user's button that just became disabled (Start once running, Pause once paused)
+  // hands the focus to the control that does the next thing, instead of dropping it on the page.
+  let focused = null;
+  for (const b of [start, pause, resume, stop]) b.addEventListener('focus', () => { focused = b; });
+  const keepFocus = () => {
+    if (app.run.status === 'starting' || !focused?.disabled || (document.activeElement !== document.body && document.activeElement !== focused)) return;
+    const next = [pause, resume, stop, start].find((b) => !b.disabled);
+    if (next) next.focus();
   };
 
   // The engine's progress: `epoch` epochs completed, `batch` batches into the next one.

@@ -202,6 +202,8 @@ export function createTryPanel(app, root) {
     try {
       const reply = await app.request({ type: 'predict', features: state.input }, 'prediction');
       show(reply.outputs);
+      // the network view shows every neuron's activation for the example tried here
+      app.emit('example', { features: state.input, source: 'try' });
     } catch (e) {
       prediction.textContent = `No prediction: ${e.message}`;
     } finally {
