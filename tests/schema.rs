@@ -385,3 +385,20 @@ fn the_hidden_activations_are_those_a_hidden_layer_is_meant_to_have() {
         Config::from_json(&v.to_string()).unwrap_or_else(|e| panic!("hidden {a}: {e}"));
     }
 }
+
+#[test]
+fn the_schema_command_ends_quietly_when_its_reader_stops_early() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mlp-lab"))
+        .arg("schema")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("mlp-lab runs");
+    // Closed before the engine writes (as `mlp-lab schema | head -c 1` can): the write fails.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("mlp-lab ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "exit {:?}: {stderr}", out.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
