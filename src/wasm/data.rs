@@ -114,14 +114,7 @@ impl DataSet {
                 request(format!("{name}: the CSV must be given as text or bytes"))
             })?,
         };
-        let column = match target.trim() {
-            "" => Column::Last,
-            t => Column::Name(t.to_string()),
-        };
-        let task = match task.as_deref() {
-            Some(t) => Some(Task::from_name(t).map_err(|e| request(format!("{name}: {e}")))?),
-            None => None,
-        };
+        let (column, task) = csv_target(name, target, task.as_deref())?;
         let data = read_csv(name, &bytes, column, task)?;
         DataSet::new(name, data, None)
     }
@@ -311,6 +304,23 @@ fn class_names_arg(value: &JsValue, what: &str) -> Result<Option<Vec<String>>, J
     serde_wasm_bindgen::from_value::<Vec<String>>(value.clone())
         .map(Some)
         .map_err(|_| request(format!("{what}: class_names must be an array of strings")))
+}
+
+/// The target column (`target`, empty for the last) and the task named by a CSV request.
+pub(super) fn csv_target(
+    name: &str,
+    target: &str,
+    task: Option<&str>,
+) -> Result<(Column, Option<Task>), JsValue> {
+    let column = match target.trim() {
+        "" => Column::Last,
+        t => Column::Name(t.to_string()),
+    };
+    let task = match task {
+        Some(t) => Some(Task::from_name(t).map_err(|e| request(format!("{name}: {e}")))?),
+        None => None,
+    };
+    Ok((column, task))
 }
 
 /// A CSV's target column read as `task` needs, or its kind decided from its cells without one.

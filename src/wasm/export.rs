@@ -7,11 +7,10 @@
 //! one cell is at fault), 1-based as the message says.
 
 use super::convert::{request, set, to_js, Failure};
-use super::data::{read_csv, DataSet};
+use super::data::{csv_target, read_csv, DataSet};
 use super::model::Model;
 use crate::config::Task;
 use crate::data::arrays::{from_arrays, ArrayTargets};
-use crate::data::csv::Column;
 use crate::data::DataError;
 use crate::predict::{predict_csv, predictions, Predictions};
 use serde::Serialize;
@@ -115,14 +114,7 @@ pub fn csv_data_set(
     task: Option<String>,
 ) -> Result<DataSet, JsValue> {
     let bytes = csv_bytes(name, &text)?;
-    let column = match target.trim() {
-        "" => Column::Last,
-        t => Column::Name(t.to_string()),
-    };
-    let task = match task.as_deref() {
-        Some(t) => Some(Task::from_name(t).map_err(|e| request(format!("{name}: {e}")))?),
-        None => None,
-    };
+    let (column, task) = csv_target(name, target, task.as_deref())?;
     let data = read_csv(name, &bytes, column, task).map_err(csv_failure)?;
     DataSet::new(name, data, None)
 }
