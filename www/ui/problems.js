@@ -49,7 +49,8 @@ export function currentProblems() {
 
 export function reapplyProblems() {
   for (const slot of document.querySelectorAll('[data-error-for]')) slot.textContent = '';
-  for (const c of document.querySelectorAll('[aria-invalid=true]')) c.removeAttribute('aria-invalid');
+  // only the config's controls: others (the Workers field) keep their own state
+  for (const c of document.querySelectorAll('[data-field][aria-invalid=true]')) c.removeAttribute('aria-invalid');
   for (const c of document.querySelectorAll('.neuron.bad')) c.classList.remove('bad');
   const box = document.querySelector('[data-testid=config-error]');
   for (const p of current) {
