@@ -46,6 +46,7 @@ async function open() {
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.goto(server.url);
   await page.waitForSelector('.engine.ok', { timeout: 60_000 });
+  await harness.gotoSection(page, 'sweeps');
   await page.waitForSelector('[data-testid=sweep-builder] [data-testid=sweep-param-optimizer\\.lr]');
   return { page, context, errors };
 }
