@@ -60,6 +60,8 @@ try {
   await page.waitForFunction((d) => window.mlpLab.dataRef?.name === d && window.mlpLab.summary?.name === d, opts.data, { timeout: 120_000 });
   await page.waitForTimeout(1000); // the preset's config follows the data set
   const config = await page.evaluate(() => window.mlpLab.config);
+  await page.click('[role=tab][data-section=reports]'); // the workspace shows one section at a time
+  await page.waitForSelector('[data-testid=section-reports]:not([hidden])');
   await page.fill('[data-testid=report-epochs]', String(opts.epochs));
   await page.fill('[data-testid=report-seeds]', String(opts.seeds));
   await page.click('[data-testid=report-build]');

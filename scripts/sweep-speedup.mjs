@@ -87,6 +87,8 @@ async function pageRun(browser, server, opts, workers) {
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(server.url);
   await page.waitForSelector('.engine.ok', { timeout: 120_000 });
+  await page.click('[role=tab][data-section=sweeps]'); // the workspace shows one section at a time
+  await page.waitForSelector('[data-testid=section-sweeps]:not([hidden])');
   await page.fill('[data-testid=sweep-spec]', JSON.stringify(spec(opts)));
   await page.fill('[data-testid=sweep-workers]', String(workers));
   const loadBefore = load();
