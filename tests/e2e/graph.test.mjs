@@ -10,9 +10,19 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import * as harness from './harness.mjs';
 import { runHash } from './runs-helpers.mjs';
+import { startFrameProbe, stopFrameProbe, longestMainThreadTask } from './frames.mjs';
+
+/**
+ * The limit on frame gaps while the graph is shown and the run trains (issue 13): no main-thread
+ * task may use more CPU time than this at any load, and no gap between animation frames may be
+ * longer in wall time when the 1-minute load average is at most 1 per core (above that, frames
+ * also wait for a core other processes hold, and the gap is printed, not asserted).
+ */
+const MAX_FRAME_GAP_MS = 100;
 
 const MNIST = existsSync(path.join(harness.WWW, 'data/mnist.json'));
 const preset = (name) => JSON.parse(readFileSync(path.join(harness.WWW, `presets/${name}.json`), 'utf8')).config;
@@ -37,6 +47,27 @@ async function open(hash) {
   return { page, context, errors };
 }
 
+/**
+ * Records, from now on, the widest line the graph canvas strokes (in device pixels) and how often
+ * a chart of the Train section draws while that section is hidden.
+ */
+async function watchStrokes(page) {
+  await page.evaluate(() => {
+    window.__graphStrokes = { count: 0, widest: 0 };
+    window.__hiddenDraws = 0;
+    const proto = CanvasRenderingContext2D.prototype;
+    const stroke = proto.stroke;
+    proto.stroke = function (...args) {
+      if (this.canvas.dataset.testid === 'network-graph' && args[0] instanceof Path2D) {
+        window.__graphStrokes.count += 1;
+        window.__graphStrokes.widest = Math.max(window.__graphStrokes.widest, this.lineWidth * this.getTransform().a);
+      }
+      if (this.canvas.closest('#section-train')?.hidden) window.__hiddenDraws += 1;
+      return stroke.apply(this, args);
+    };
+  });
+}
+
 /** Clicks the graph node of (layer, unit) where the last draw put it. */
 async function clickNeuron(page, layer, unit) {
   const node = await page.evaluate(([l, u]) => window.mlpLab.graph.graph.nodes.find((n) => n.layer === l && n.unit === u), [layer, unit]);
@@ -44,33 +75,39 @@ async function clickNeuron(page, layer, unit) {
   await page.locator('[data-testid=network-graph]').click({ position: { x: node.x, y: node.y } });
 }
 
-test('while MNIST trains the graph redraws live from the worker, and the inspector shows a neuron and an example', { skip: !MNIST && 'no www/data/mnist.json' }, async () => {
+test('while MNIST trains the graph redraws live from the worker, and the inspector shows a neuron and an example', { skip: !MNIST && 'no www/data/mnist.json' }, async (t) => {
   const config = preset('mnist'); // 30 epochs: still training when the test stops it
   const { page, context, errors } = await open(runHash(config, { name: 'mnist' }));
+  await watchStrokes(page);
   await page.click('[data-testid=start]');
   await harness.gotoSection(page, 'inspect');
   await page.waitForFunction(() => window.mlpLab.run.status === 'running', null, { timeout: 60_000 });
-  // frame gaps and graph draws over 4 s of training with the graph shown
-  const gaps = await page.evaluate(() => new Promise((resolve) => {
-    const before = { ...window.mlpLab.graph.graph.stats };
-    let last = performance.now();
-    let longest = 0;
-    const t0 = last;
-    const tick = (now) => {
-      longest = Math.max(longest, now - last);
-      last = now;
-      if (now - t0 < 4000) requestAnimationFrame(tick);
-      else resolve({ longest, before, after: { ...window.mlpLab.graph.graph.stats }, status: window.mlpLab.run.status });
-    };
-    requestAnimationFrame(tick);
-  }));
+  await page.waitForFunction(() => window.mlpLab.graph.graph.stats.fetches > 0, null, { timeout: 60_000 });
+  // frame gaps, main-thread tasks and graph draws over 4 s of training with the graph shown
+  await page.evaluate(() => { window.__stats0 = { ...window.mlpLab.graph.graph.stats }; });
+  await startFrameProbe(page);
+  await browser.startTracing(page, { categories: ['toplevel'] });
+  await page.waitForTimeout(4000);
+  const probe = await stopFrameProbe(page);
+  const task = longestMainThreadTask(await browser.stopTracing());
+  const gaps = await page.evaluate(() => ({ before: window.__stats0, after: { ...window.mlpLab.graph.graph.stats }, status: window.mlpLab.run.status, strokes: window.__graphStrokes, hiddenDraws: window.__hiddenDraws }));
   const draws = gaps.after.draws - gaps.before.draws;
   const fetches = gaps.after.fetches - gaps.before.fetches;
   assert.equal(gaps.status, 'running', 'the run trained throughout the measurement');
   assert.ok(fetches >= 3, `weights were read live while training (${fetches} reads in 4 s)`);
   assert.ok(draws >= 3 && draws <= 41, `the graph redrew live and at most 10 times a second (${draws} draws in 4 s)`);
   const ms = (gaps.after.totalMs - gaps.before.totalMs) / draws;
-  console.log(`# graph while training MNIST 784-256-128-10: ${draws} draws in 4 s, ${ms.toFixed(1)} ms per draw (max ${gaps.after.maxMs.toFixed(1)} ms), longest frame gap ${gaps.longest.toFixed(0)} ms`);
+  const load = os.loadavg()[0];
+  const idle = load <= os.cpus().length;
+  t.diagnostic(`graph while training MNIST 784-256-128-10: ${draws} draws in 4 s, ${ms.toFixed(1)} ms per draw (max ${gaps.after.maxMs.toFixed(1)} ms); longest frame gap ${probe.max.toFixed(0)} ms (99th percentile ${probe.p99.toFixed(0)} ms); longest main-thread task ${task.cpuMs.toFixed(0)} ms of CPU, ${task.wallMs.toFixed(0)} ms of wall time; load average ${load.toFixed(1)} on ${os.cpus().length} cores`);
+  // What made the gaps: a software canvas strokes a path of wide lines by outlining it (60–120 ms
+  // a redraw); the graph draws device-pixel hairlines, and the Train charts wait while hidden.
+  assert.ok(gaps.strokes.count > 0 && gaps.strokes.widest <= 1.001, `the graph's edges are hairlines (widest stroke ${gaps.strokes.widest} device px over ${gaps.strokes.count} strokes)`);
+  assert.equal(gaps.hiddenDraws, 0, 'the Train section\'s charts are not drawn while it is hidden');
+  assert.ok(task.tasks > 20 && task.withCpuTime > 0.9 * task.tasks, `the trace holds ${task.tasks} main-thread tasks, ${task.withCpuTime} with their CPU time`);
+  assert.ok(task.cpuMs <= MAX_FRAME_GAP_MS, `a main-thread task used ${task.cpuMs.toFixed(0)} ms of CPU (limit ${MAX_FRAME_GAP_MS})`);
+  if (idle) assert.ok(probe.max <= MAX_FRAME_GAP_MS, `longest gap between animation frames ${probe.max.toFixed(0)} ms (limit ${MAX_FRAME_GAP_MS} at load ${load.toFixed(1)})`);
+  else t.diagnostic(`load above 1 per core: the frame gap is printed, not asserted (the CPU-time limit above still holds)`);
 
   const readout = await page.textContent('[data-testid=network-graph-readout]');
   assert.match(readout, /^784 inputs → 256 relu → 128 relu → 10 softmax\./);

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import * as harness from './harness.mjs';
+import { startFrameProbe, stopFrameProbe, longestMainThreadTask } from './frames.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SHOTS = path.join(ROOT, 'tests/e2e/screenshots');
@@ -111,47 +112,6 @@ async function shot(page, name, selector) {
     const box = await page.locator(selector).boundingBox();
     await page.screenshot({ path: file, fullPage: true, clip: { x: box.x, y: box.y + await page.evaluate(() => window.scrollY), width: box.width, height: box.height } });
   } else await page.screenshot({ path: file, fullPage: true });
-}
-
-/** Starts measuring the gaps between animation frames. */
-async function startFrameProbe(page) {
-  await page.evaluate(() => {
-    window.__frameGaps = [];
-    window.__probeOn = true;
-    let last = performance.now();
-    const tick = (t) => {
-      window.__frameGaps.push(t - last);
-      last = t;
-      if (window.__probeOn) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  });
-}
-
-/**
- * The longest task on the renderer's main thread in a Chromium trace (category `toplevel`): its
- * CPU time (`tdur`, thread time; for the few tasks the trace gives none, e.g. at its edges, the
- * wall time `dur`, which bounds it) and its wall time, in ms, and how many tasks ran.
- */
-function longestMainThreadTask(traceBuffer) {
-  const events = JSON.parse(traceBuffer.toString()).traceEvents;
-  const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-  const tasks = events.filter((e) => e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && main.has(`${e.pid}:${e.tid}`));
-  return {
-    tasks: tasks.length,
-    withCpuTime: tasks.filter((e) => Number.isFinite(e.tdur)).length,
-    cpuMs: Math.max(0, ...tasks.map((e) => e.tdur ?? e.dur ?? Infinity)) / 1000,
-    wallMs: Math.max(0, ...tasks.map((e) => e.dur ?? 0)) / 1000,
-  };
-}
-
-async function stopFrameProbe(page) {
-  return page.evaluate(() => {
-    window.__probeOn = false;
-    const gaps = window.__frameGaps.slice(1);
-    const sorted = gaps.slice().sort((a, b) => a - b);
-    return { frames: gaps.length, max: Math.max(0, ...gaps), p99: sorted[Math.floor(sorted.length * 0.99)] ?? 0 };
-  });
 }
 
 async function chooseData(page, id) {

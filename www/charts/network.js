@@ -78,6 +78,8 @@ function gridColumn([gh, gw, c = 1], chw, x0, y0, side) {
 
 function drawEdges(ctx, net, cols) {
   const out = [];
+  // Device pixels per CSS pixel: hairlines are one device pixel wide.
+  const px = ctx.getTransform().a || 1;
   for (const [n, e] of (net.edges || []).entries()) {
     const l = n + 1;
     // One path per sign and strength level: a few strokes per layer instead of one per edge.
@@ -90,20 +92,42 @@ function drawEdges(ctx, net, cols) {
       if (!paths.has(key)) paths.set(key, new Path2D());
       const a = cols[l - 1].pos(Math.floor(k / e.units));
       const b = cols[l].pos(k % e.units);
-      const path = paths.get(key);
-      path.moveTo(a.x, a.y);
-      path.lineTo(b.x, b.y);
+      band(paths.get(key), a, b, copies(level, px), px);
     }
     for (const [key, path] of [...paths].sort((x, y) => (x[0] % LEVELS) - (y[0] % LEVELS))) {
-      const t = ((key % LEVELS) + 0.5) / LEVELS;
+      const level = key % LEVELS;
       const [r, g, bl] = key < LEVELS ? POS : NEG;
-      ctx.strokeStyle = `rgba(${r},${g},${bl},${(0.15 + 0.75 * t).toFixed(3)})`;
-      ctx.lineWidth = 0.4 + 2.6 * t;
+      ctx.strokeStyle = `rgba(${r},${g},${bl},${(0.15 + 0.75 * strength(level)).toFixed(3)})`;
+      ctx.lineWidth = Math.min(width(level), 1 / px);
       ctx.stroke(path);
     }
     out.push({ layer: l, drawn: e.index.length, total: e.total, meanAbs: e.meanAbs, max: e.max });
   }
   return out;
+}
+
+const strength = (level) => (level + 0.5) / LEVELS;
+/** An edge's width in CSS pixels at a strength level. */
+const width = (level) => 0.4 + 2.6 * strength(level);
+/** Device-pixel hairlines that make up that width. */
+const copies = (level, px) => Math.max(1, Math.round(width(level) * px));
+
+/**
+ * A wide edge as `count` parallel hairlines one device pixel apart. A software canvas (no GPU)
+ * strokes a path of wide lines by outlining and filling it, about 20× the cost of hairlines: with
+ * 1,200 edges that was 60–120 ms of the page's thread per redraw, hairlines take 3–6 ms.
+ */
+function band(path, a, b, count, px) {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const len = Math.hypot(dx, dy) || 1;
+  const nx = -dy / len / px;
+  const ny = dx / len / px;
+  for (let i = 0; i < count; i++) {
+    const o = i - (count - 1) / 2;
+    path.moveTo(a.x + nx * o, a.y + ny * o);
+    path.lineTo(b.x + nx * o, b.y + ny * o);
+  }
 }
 
 function drawColumn(ctx, net, col, l, nodes) {

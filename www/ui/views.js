@@ -57,16 +57,21 @@ export function createViewsPanel(app, root) {
   };
   const dirty = new Set();
   let frame = 0;
+  // Charts of a hidden section stay dirty and are drawn when it is shown (the page's thread is
+  // not spent on pictures nobody sees while Inspect shows the graph).
+  const shown = () => !app.workspace || app.workspace.current === 'train';
   const redraw = (...keys) => {
     for (const k of keys) dirty.add(k);
-    if (frame) return;
+    if (frame || !shown()) return;
     frame = requestAnimationFrame(() => {
       frame = 0;
+      if (!shown()) return;
       const keys = [...dirty];
       dirty.clear();
       for (const k of keys) if (!charts[k].box.hidden) paint(k);
     });
   };
+  app.on('section', (name) => { if (name === 'train' && dirty.size) redraw(); });
 
   const isClassification = () => {
     return taskOf(app.run.config || app.config || {}) !== 'regression';
