@@ -2,7 +2,8 @@
 import { prepare, niceTicks, logTicks, tickLabel, scale, text, empty, GRID, MUTED, INK, PALETTE, SMALL_FONT } from './axes.js';
 
 /**
- * data: {series: [{label, color?, dash?, thin?, points: [[x, y], ...]}]}
+ * data: {series: [{label, color?, dash?, thin?, maxGap?, points: [[x, y], ...]}]} (points more than
+ *       maxGap apart in x are not joined)
  * options: {log?, percent?, xLabel?, yLabel?, yMin?, yMax?, xMax?, emptyText?}
  */
 /** At most `max` + 1 of `points`, evenly spaced, always with the last: all of them when fewer. */
@@ -110,6 +111,7 @@ export function draw(canvas, data, options = {}) {
   ctx.save();
   ctx.beginPath(); ctx.rect(left, top - 2, w - right - left, h - bottom - top + 4); ctx.clip();
   const maxPoints = Math.max(100, Math.floor((w - left - right) * 2));
+  let joined = 0;
   for (const s0 of [...series.filter((x) => x.thin), ...series.filter((x) => !x.thin)]) {
     const s = { ...s0, points: thin(s0.points, maxPoints) };
     ctx.strokeStyle = s.color;
@@ -117,7 +119,16 @@ export function draw(canvas, data, options = {}) {
     ctx.lineWidth = s.thin ? 1 : 2;
     ctx.setLineDash(s.dash ? [6, 4] : []);
     ctx.beginPath();
-    s.points.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(X(x), Y(y)) : ctx.lineTo(X(x), Y(y))));
+    // Points farther apart than `maxGap` are not joined: a straight line between two readings an
+    // epoch or more apart would draw a trend nobody measured.
+    s.points.forEach(([x, y], i) => {
+      const span = i > 0 ? x - s.points[i - 1][0] : Infinity;
+      if (span > (s.maxGap ?? Infinity)) ctx.moveTo(X(x), Y(y));
+      else {
+        ctx.lineTo(X(x), Y(y));
+        if (s.thin) joined = Math.max(joined, span);
+      }
+    });
     ctx.stroke();
     if (!s.thin && s.points.length <= 60) {
       for (const [x, y] of s.points) { ctx.beginPath(); ctx.arc(X(x), Y(y), 2.5, 0, Math.PI * 2); ctx.fill(); }
@@ -125,6 +136,8 @@ export function draw(canvas, data, options = {}) {
   }
   ctx.restore();
   ctx.setLineDash([]);
+  // the widest x span a thin series' line joins, for tests to read what was drawn
+  if (canvas.dataset) canvas.dataset.thinSpan = String(joined);
   drawMark(ctx, canvas, options.mark, X, [xMin, xMax], [top, h - bottom], w);
 
   // legend

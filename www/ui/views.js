@@ -112,7 +112,7 @@ export function createViewsPanel(app, root) {
           series: [
             { label: 'train', points: series((r) => r.train_loss), color: PALETTE[0] },
             { label: 'validation', points: series((r) => r.val_loss), color: PALETTE[1], dash: true },
-            { label: 'per batch', points: view.live, color: '#93c5fd', thin: true },
+            { label: 'per batch', points: batchReadings(view.live), color: '#93c5fd', thin: true, maxGap: 1 },
           ].filter((s) => s.points.length),
         }, { log: logLoss.checked, xLabel: 'epoch', yLabel: 'loss', xMax: epochs, mark: keptMark(), emptyText: 'Loss curves appear after the first epoch' });
         break;
@@ -164,6 +164,15 @@ export function createViewsPanel(app, root) {
       default:
         break;
     }
+  }
+
+  /**
+   * The live loss readings, while two in a row lie within an epoch of each other: a small set
+   * trains many epochs between readings, and its epoch records then say more than a few readings
+   * joined by straight lines across the plot.
+   */
+  function batchReadings(live) {
+    return live.some((p, i) => i > 0 && p[0] - live[i - 1][0] <= 1) ? live : [];
   }
 
   // --- data the charts need from the worker ---------------------------------------------------
