@@ -5,10 +5,25 @@ import { el, replace } from './dom.js';
 
 let current = [];
 
-/** The engine's serde message for a required field left blank, in plain words. */
-export function plainProblem(p) {
-  const message = String(p?.message ?? '').replace(/invalid type: null, expected [^,;]+/, 'required: enter a value');
-  return message === p?.message ? p : { ...p, message };
+/**
+ * A problem in plain words: a field the page sent as null is one the user left blank (the panels
+ * send null for a required number with nothing in it), and the engine refuses it as the wrong
+ * type; that says "required". Read from the problem's field and the config that was judged, never
+ * from the engine's message text.
+ */
+export function plainProblem(p, config) {
+  if (!p?.field || valueAtField(config, p.field) !== null) return p;
+  return { ...p, message: 'required: enter a value' };
+}
+
+/** The value at a problem's field path ('layers[1].units') in `config`; undefined when absent. */
+export function valueAtField(config, path) {
+  let at = config;
+  for (const part of String(path).match(/[^.[\]]+/g) ?? []) {
+    if (at === null || typeof at !== 'object' || !Object.hasOwn(at, part)) return undefined;
+    at = at[part];
+  }
+  return at;
 }
 
 /** 'layers[1].activation[2]' → ['layers[1].activation[2]', 'layers[1].activation', 'layers[1]', 'layers'] */
