@@ -1,6 +1,7 @@
 // End-to-end tests of the sweep builder (www/sweep/builder.js, builder-panel.js): the form made
 // from the engine's schema writes the spec JSON the CLI reads, and that spec runs; a spec pasted
-// as JSON fills the form; the engine's error for a bad range appears beside its field.
+// as JSON fills the form; the engine's error for a bad range appears beside its field; the starting
+// spec sweeps around the page's network inside the schema's ranges.
 //
 // Run: node --test tests/e2e/sweep-builder.test.mjs   (needs `make wasm` and www/data/digits.*)
 
@@ -147,6 +148,32 @@ test('a range whose max is below its min shows the engine’s error beside that 
   await page.fill(id('sweep-max-optimizer.lr'), '0.5');
   await page.waitForSelector('[data-testid=sweep-builder][data-check=ok]', { timeout: 30_000 });
   assert.equal(await slot.textContent(), '');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the starting spec sweeps around the page’s network, inside the ranges and names of the engine’s schema', async () => {
+  const { page, context, errors } = await open();
+  const [config, sweep] = await page.evaluate(() => [window.mlpLab.config, JSON.parse(document.querySelector('[data-testid=sweep-spec]').value)]);
+  assert.deepEqual(sweep.base.layers, config.layers);
+  const lr = config.optimizer.lr;
+  assert.deepEqual(sweep.parameters['optimizer.lr'], { min: Number((lr / 10).toPrecision(6)), max: Number((lr * 10).toPrecision(6)), scale: 'log' });
+  assert.deepEqual(sweep.parameters.batch_size, { values: [config.batch_size / 2, config.batch_size, config.batch_size * 2] });
+  const units = config.layers[0].units;
+  assert.deepEqual(sweep.parameters.hidden_units, { min: units / 4, max: units * 2, type: 'int', scale: 'log' });
+  assert.equal(sweep.metric, 'val_accuracy');
+  assert.equal(sweep.early_termination.reduction_factor, 3, 'η is the schema’s default');
+  // a batch size of 1 cannot be halved: the schema's minimum keeps the list inside its range
+  const small = await page.evaluate(async () => {
+    const { specFromPage } = await import('./ui/sweep.js');
+    const c = structuredClone(window.mlpLab.config);
+    c.batch_size = 1;
+    return JSON.parse(specFromPage(c, 'mnist')).parameters.batch_size;
+  });
+  assert.deepEqual(small, { values: [1, 2] });
+  // the engine takes the starting spec as it is (typed back, so the engine checks it)
+  await page.fill(id('sweep-spec'), JSON.stringify(sweep));
+  await page.waitForSelector('[data-testid=sweep-builder][data-check=ok]', { timeout: 30_000 });
   assert.deepEqual(errors, []);
   await context.close();
 });

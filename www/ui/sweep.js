@@ -11,25 +11,70 @@ import { draw as drawImportance } from '../charts/importance.js';
 import { draw as drawScatter } from '../charts/param-scatter.js';
 import { defaultWorkers } from '../sweep/runner.js';
 import { columns, importance, scored } from '../sweep/analysis.js';
-import { defaultOf, taskOf, schema } from '../schema.js';
+import { defaultOf, names, taskOf, schema } from '../schema.js';
 import { attachBuilder } from '../sweep/builder-panel.js';
 
 /** The most trial workers the page runs at once (the engine allows a spec up to 1024). */
 export const MAX_PAGE_WORKERS = 16;
 
-/** A random sweep around the page's network, as a starting point to edit. */
+/**
+ * A random sweep around the page's network, as a starting point to edit: the learning rate from
+ * a tenth to ten times the config's (its optimizer's default when it sets none), the batch size
+ * halved and doubled, the hidden units from a quarter to twice the first hidden layer's; each
+ * kept inside the range the engine's schema gives the parameter, and only parameters the schema
+ * lists. The metric, ASHA's rungs and the spec's seed are the schema's names and defaults.
+ */
 export function specFromPage(config, dataset) {
   const base = structuredClone(config || {});
   if (!(base.validation_split > 0)) base.validation_split = 0.2;
   const regression = taskOf(base) === 'regression';
-  const parameters = {
-    'optimizer.lr': { min: 0.0001, max: 0.03, scale: 'log' },
-    batch_size: { values: [16, 32, 64] },
-  };
-  if ((base.layers?.length ?? 0) > 1) parameters.hidden_units = { min: 16, max: 128, type: 'int', scale: 'log' };
-  const spec = { method: 'random', metric: regression ? 'val_loss' : 'val_accuracy', max_trials: 12, seed: 1, dataset, base, parameters };
-  if ((base.epochs ?? defaultOf('epochs')) >= 4) spec.early_termination = { kind: 'asha', min_epochs: 2, reduction_factor: 3 };
+  const parameters = {};
+  const lr = base.optimizer?.lr ?? defaultOf('optimizer.lr', base);
+  if (lr > 0) put(parameters, 'optimizer.lr', { min: Number((lr / 10).toPrecision(6)), max: Number((lr * 10).toPrecision(6)), scale: 'log' });
+  const batch = base.batch_size ?? defaultOf('batch_size');
+  if (batch > 0) put(parameters, 'batch_size', { values: [Math.round(batch / 2), batch, batch * 2] });
+  const units = (base.layers?.length ?? 0) > 1 ? base.layers[0].units : null;
+  if (units > 0) put(parameters, 'hidden_units', { min: Math.round(units / 4), max: units * 2, type: 'int', scale: 'log' });
+  const metrics = names('metrics');
+  const metric = [regression ? 'val_loss' : 'val_accuracy', ...metrics].find((m) => metrics.includes(m));
+  const spec = { method: names('sweep_methods').includes('random') ? 'random' : names('sweep_methods')[0], metric, max_trials: 12, seed: sweepDefault('seed') ?? 0, dataset, base, parameters };
+  const epochs = base.epochs ?? defaultOf('epochs');
+  const rungs = sweepDefault('early_termination.reduction_factor');
+  const first = Math.max(sweepDefault('early_termination.min_epochs') ?? 1, Math.floor(epochs / rungs ** 2));
+  if (names('early_terminations').includes('asha') && first * rungs <= epochs) {
+    spec.early_termination = { kind: 'asha', min_epochs: first, reduction_factor: rungs };
+  }
   return JSON.stringify(spec, null, 2);
+}
+
+/** The sweep parameter `path`'s schema entry, when the engine has one. */
+function sweepParameter(path) {
+  return schema()?.sweep?.parameters?.find((p) => p.path === path);
+}
+
+function sweepDefault(path) {
+  return schema()?.sweep?.fields?.find((f) => f.path === path)?.default;
+}
+
+/**
+ * Adds the domain for a parameter the schema lists, its bounds kept inside the schema's range
+ * (whole numbers for an integer parameter, distinct values for a list).
+ */
+function put(parameters, path, domain) {
+  const p = sweepParameter(path);
+  if (!p) return;
+  const step = p.type === 'integer' ? 1 : 0;
+  const lo = p.min ? p.min.value + (p.min.open ? Number.EPSILON : 0) : -Infinity;
+  const hi = p.max ? p.max.value - (p.max.open ? Number.EPSILON : 0) : Infinity;
+  const fit = (v) => {
+    const x = Math.min(hi, Math.max(lo, v));
+    return step ? Math.max(Math.ceil(lo), Math.min(Math.floor(hi), Math.round(x))) : x;
+  };
+  const d = { ...domain };
+  if (d.values) d.values = [...new Set(d.values.map(fit))];
+  if (d.min !== undefined) d.min = fit(d.min);
+  if (d.max !== undefined) d.max = fit(d.max);
+  if ((d.values && d.values.length > 1) || (d.max !== undefined && d.max > d.min)) parameters[path] = d;
 }
 
 function metricText(metric, v) {
