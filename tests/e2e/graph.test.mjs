@@ -178,3 +178,57 @@ test('for 2-D data a neuron shows its output over the input plane, and neurons a
   await context.close();
   assert.deepEqual(errors, []);
 });
+
+test('a digit drawn from the keyboard on the Inspect grid shows every neuron’s activation for it', { skip: !MNIST && 'no www/data/mnist.json' }, async () => {
+  const config = { ...preset('mnist'), epochs: 1 };
+  const { page, context, errors } = await open(runHash(config, { name: 'mnist' }));
+  await page.click('[data-testid=start]');
+  await page.waitForFunction(() => window.mlpLab.run.status === 'done', null, { timeout: 120_000 });
+  await harness.gotoSection(page, 'inspect');
+  await page.focus('[data-testid=graph-example-kind]');
+  await page.selectOption('[data-testid=graph-example-kind]', 'draw');
+  // a vertical stroke: a "1", inked cell by cell with Shift+arrows
+  await page.focus('[data-testid=graph-draw]');
+  for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Space');
+  for (let i = 0; i < 16; i++) await page.keyboard.press('Shift+ArrowDown');
+  await page.keyboard.press('Tab'); // to "Show activations"
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'graph-show-example');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /Example your drawing: the output layer's largest activation is unit \d/.test(document.querySelector('[data-testid=network-graph-readout]').textContent));
+  const [inked, shown, predicted] = await page.evaluate(async () => {
+    const app = window.mlpLab;
+    const input = app.graph.graph.input;
+    const p = await app.request({ type: 'predict', features: input }, 'prediction');
+    const out = Array.from(app.graph.graph.values[2]);
+    return [input.filter((v) => v > 0.5).length, out.indexOf(Math.max(...out)), p.outputs.indexOf(Math.max(...p.outputs))];
+  });
+  assert.ok(inked >= 17 && inked < 784 / 4, `the drawing is a stroke of inked cells (${inked})`);
+  assert.equal(shown, predicted, 'the graph shows the drawing’s own activations');
+  await page.screenshot({ path: path.join(harness.ROOT, 'tests/e2e/screenshots/inspect-drawing-1280.png') });
+  await context.close();
+  assert.deepEqual(errors, []);
+});
+
+test('a row of values typed as CSV shows every neuron’s activation, and a short row says what is missing', async () => {
+  const config = { ...preset('iris'), epochs: 5 };
+  const { page, context, errors } = await open(runHash(config, { name: 'iris' }));
+  await page.click('[data-testid=start]');
+  await page.waitForFunction(() => window.mlpLab.run.status === 'done', null, { timeout: 60_000 });
+  await harness.gotoSection(page, 'inspect');
+  const kinds = await page.$$eval('[data-testid=graph-example-kind] option', (o) => o.map((x) => x.value));
+  assert.deepEqual(kinds, ['test', 'values'], 'no drawing for data that is not an image');
+  await page.selectOption('[data-testid=graph-example-kind]', 'values');
+  await page.fill('[data-testid=graph-example-values]', '5.1, 3.5');
+  await page.press('[data-testid=graph-example-values]', 'Enter');
+  await page.waitForFunction(() => /No example: expected 4 values, found 2/.test(document.querySelector('[data-testid=network-graph-readout]').textContent));
+  await page.fill('[data-testid=graph-example-values]', '5.1, 3.5, 1.4, x');
+  await page.press('[data-testid=graph-example-values]', 'Enter');
+  await page.waitForFunction(() => /No example: value 4 \(“x”\) is not a number/.test(document.querySelector('[data-testid=network-graph-readout]').textContent));
+  await page.fill('[data-testid=graph-example-values]', '5.1, 3.5, 1.4, 0.2');
+  await page.press('[data-testid=graph-example-values]', 'Enter');
+  await page.waitForFunction(() => /Example typed values: the output layer's largest activation is unit \d/.test(document.querySelector('[data-testid=network-graph-readout]').textContent));
+  assert.deepEqual(await page.evaluate(() => Array.from(window.mlpLab.graph.graph.input)), [5.1, 3.5, 1.4, 0.2].map(Math.fround));
+  await context.close();
+  assert.deepEqual(errors, []);
+});

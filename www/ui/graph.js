@@ -1,11 +1,12 @@
 // The network view (Inspect): the graph of www/charts/network.js fed with the run's weights,
 // read from the worker at most every POLL_MS while a run trains and the view is shown, and drawn
 // at most once per animation frame and MIN_DRAW_MS. A click on a neuron selects it for the
-// inspector; an example (a test row here, or the digit tried in "Try the model") shades every
-// neuron by its activation.
+// inspector; an example (a test row, a drawing or typed values here: www/ui/graph-example.js; or
+// the digit tried in "Try the model") shades every neuron by its activation.
 import { el, replace } from './dom.js';
 import { options } from '../schema.js';
 import { draw, nodeAt } from '../charts/network.js';
+import { createExamplePicker } from './graph-example.js';
 
 const POLL_MS = 200;
 const MIN_DRAW_MS = 100; // ≤ 10 redraws a second
@@ -14,14 +15,12 @@ const EDGES = 400; // strongest weights drawn per layer
 export function createGraphPanel(app, root) {
   const canvas = el('canvas', { class: 'network-graph', testid: 'network-graph', role: 'img', 'aria-label': 'The network: inputs, hidden layers and outputs' });
   const readout = el('p', { class: 'info', testid: 'network-graph-readout', 'aria-live': 'off' });
-  const row = el('input', { type: 'number', id: 'graph-example-row', min: 0, value: 0, testid: 'graph-example-row' });
-  const show = el('button', { type: 'button', text: 'Show activations', testid: 'graph-show-example', onclick: () => pickRow() });
-  const clear = el('button', { type: 'button', text: 'Clear', onclick: () => setExample(null) });
   const legend = el('p', { class: 'legend', 'aria-hidden': 'true' });
-  replace(root,
-    el('div', { class: 'row graph-tools' },
-      el('label', { for: 'graph-example-row' }, 'Example: test row'), row, show, clear),
-    canvas, legend, readout);
+  const picker = createExamplePicker(app, {
+    show: (features, label) => setExample(features, label),
+    fail: (text) => { readout.textContent = text; },
+  });
+  replace(root, picker.element, canvas, legend, readout);
 
   const graph = {
     units: null, edges: null, values: null, input: null, exampleLabel: '', exampleSource: null, selected: null, nodes: [],
@@ -132,18 +131,6 @@ export function createGraphPanel(app, root) {
     }
     app.emit('graph-example', graph);
     schedule();
-  }
-
-  async function pickRow() {
-    const limit = Math.max(1, (Number(row.value) | 0) + 1);
-    try {
-      const part = await app.request({ type: 'predict-split', id: app.id(), split: 'test', limit, features: true }, 'split-predictions');
-      if (!part.rows) throw new Error('the test split is empty');
-      const i = Math.min(part.rows, limit) - 1;
-      await setExample(part.features.slice(i * part.d, (i + 1) * part.d), `test row ${i}`);
-    } catch (e) {
-      readout.textContent = `No example: ${e.message}`;
-    }
   }
 
   canvas.addEventListener('click', (e) => {
