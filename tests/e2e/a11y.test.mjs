@@ -7,7 +7,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as harness from './harness.mjs';
 import { runHash } from './runs-helpers.mjs';
@@ -67,6 +67,17 @@ test('no axe violation in any section as loaded, nor while training', async () =
     assert.deepEqual(await violations(page), [], `${name} while training`);
   }
   await page.evaluate(() => window.mlpLab.stopRun());
+  await context.close();
+  assert.deepEqual(errors, []);
+});
+
+test('no axe violation in the Inspect example picker: the drawing grid and the typed values', { skip: !existsSync(path.join(harness.WWW, 'data/mnist.json')) && 'no www/data/mnist.json' }, async () => {
+  const { page, context, errors } = await open('');
+  await harness.gotoSection(page, 'inspect');
+  for (const kind of ['draw', 'values']) {
+    await page.selectOption('[data-testid=graph-example-kind]', kind);
+    assert.deepEqual(await violations(page), [], `Inspect with the example picker on ${kind}`);
+  }
   await context.close();
   assert.deepEqual(errors, []);
 });
