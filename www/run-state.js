@@ -1,6 +1,7 @@
 // The state of the page's training run, as App keeps it in `app.run`: what the worker reported
 // (status, progress, epochs, metrics) and the wall-clock times around it. Pure functions over the
-// run object; App (main.js) applies the worker's messages through them and tells the panels.
+// run object; App (app/run-control.js, app/worker-messages.js) applies the worker's messages
+// through them and tells the panels.
 import { histogramsOf, keepAsEngine } from './run-histograms.js';
 
 /** A run with nothing yet: {status, history, histograms: {kept}, progress, started, …}. */

@@ -1,8 +1,8 @@
 // The engine's schema (src/schema.rs, `mlp-lab schema`): every config field with its type,
 // default, range and accepted names, what each name brings (an optimizer's fields and defaults,
 // a loss's output activation and task), and the sweep's parameters. The worker sends it with
-// 'ready' (www/protocol.js); main.js hands it to setSchema, and the page reads names, defaults
-// and ranges only from here. Before the engine is ready every reader answers "nothing".
+// 'ready' (www/protocol.js); app/worker-messages.js hands it to setSchema, and the page reads
+// names, defaults and ranges only from here. Before the engine is ready every reader answers "nothing".
 
 let current = null;
 

@@ -1,5 +1,5 @@
-// One client of the training worker's protocol (./protocol.js), used by the page (main.js) and by
-// every sweep trial worker (sweep/pool.js): requests carry an id the worker echoes, the answer
+// One client of the training worker's protocol (./protocol.js), used by the page (app/app.js) and
+// by every sweep trial worker (sweep/pool.js): requests carry an id the worker echoes, the answer
 // (or an 'error' with that id) settles the request, and a worker's error reaches the caller as a
 // WorkerError with the engine's structured fields — callers read `field` and `kind`, never the
 // message text.
