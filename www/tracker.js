@@ -31,7 +31,7 @@ const light = (r) => ({ ...r, model: null, optimizer: null, hasModel: Boolean(r.
 export async function createTracker(app, alerts) {
   let store = null;
   try {
-    store = await openRunStore();
+    store = await openRunStore({ writer: true });
   } catch (e) {
     alerts.show('storage', {
       testid: 'storage-alert',
