@@ -190,6 +190,19 @@ export function accuracy(dir) {
   return p;
 }
 
+/** scripts/torch_accuracy.sh: torch_accuracy.jsonl and the PyTorch section of ACCURACY.md. */
+export function torchAccuracy(dir) {
+  const p = [];
+  const file = join(dir, 'torch_accuracy.jsonl');
+  if (!existsSync(file)) return [`${file} was not written`];
+  const rows = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  if (rows.length !== 1) p.push(`torch_accuracy.jsonl: ${rows.length} runs, expected 1 (fashion-mnist-best, seed 1)`);
+  rows.forEach((x, i) => numbers(p, `torch_accuracy.jsonl[${i}] (${x.preset})`, x.result, ['test_accuracy', 'val_accuracy', 'seconds']));
+  const md = markdownClean(p, join(dir, 'ACCURACY.md'));
+  if (typeof md === 'string' && !/\| fashion-mnist-best \| 0 \| — \| 1 \| \d+\.\d\d% ± 0\.00 \|/.test(md)) p.push('ACCURACY.md has no PyTorch row for fashion-mnist-best');
+  return p;
+}
+
 /** scripts/soak.mjs: soak.json and SOAK.md. */
 export function soak(dir) {
   const p = [];

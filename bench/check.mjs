@@ -85,7 +85,16 @@ const STEPS = [
     skip: !cliData && 'no data directory for the CLI (MLP_LAB_DATA or ../shared/data)',
     shell: true,
     argv: ['scripts/accuracy.sh', 'iris', 'wine'],
+    env: { SEEDS: '1 2' },
     verify: check.accuracy,
+  },
+  {
+    name: 'accuracy-torch',
+    skip: (!cliData && 'no data directory (MLP_LAB_DATA or ../shared/data)') || (!torch.python && torch.why),
+    shell: true,
+    argv: ['scripts/torch_accuracy.sh', 'fashion-mnist-best'],
+    env: { SEEDS: '1', QUICK: '1', PYTHON: torch.python },
+    verify: check.torchAccuracy,
   },
 ];
 
@@ -103,8 +112,9 @@ for (const step of STEPS.filter((s) => !only || only.includes(s.name))) {
   if (step.name !== 'sweep-reports') rmSync(dir, { recursive: true, force: true });
   const argv = [...step.argv, '--out', relative(root, dir)];
   const [cmd, cmdArgs] = step.shell ? ['bash', argv.slice(0, -2)] : [process.execPath, argv];
-  const env = step.shell ? { ...process.env, SEEDS: '1 2', OUT_DIR: dir } : process.env;
-  console.log(`# ${step.name}: ${step.shell ? '' : 'node '}${(step.shell ? cmdArgs : argv).join(' ')}${step.shell ? ` (SEEDS="1 2" OUT_DIR=${relative(root, dir)})` : ''}`);
+  const env = step.shell ? { ...process.env, ...step.env, OUT_DIR: dir } : process.env;
+  const envText = step.shell ? ` (${Object.entries({ ...step.env, OUT_DIR: relative(root, dir) }).map(([k, v]) => `${k}="${v}"`).join(' ')})` : '';
+  console.log(`# ${step.name}: ${step.shell ? '' : 'node '}${(step.shell ? cmdArgs : argv).join(' ')}${envText}`);
   const t0 = Date.now();
   const r = spawnSync(cmd, cmdArgs, { cwd: root, env, encoding: 'utf8', maxBuffer: 1 << 26 });
   const seconds = (Date.now() - t0) / 1000;

@@ -14,6 +14,7 @@
 //
 //   node bench/time-to-accuracy.mjs [--preset mnist-full.json] [--target 0.98] [--epochs N]
 //                                   [--python PATH] [--torch-threads 2] [--quick] [--out bench]
+//                                   [--timeout-min 30]
 //
 // --quick (make test): the 10k MNIST subset's preset, 1 epoch, target 85%.
 // Needs `make wasm` and the prepared data in www/data (the full MNIST: make data FULL=1).
@@ -37,6 +38,8 @@ const epochs = opt('--epochs', quick ? '1' : null);
 const outDir = path.resolve(ROOT, opt('--out', 'bench'));
 const python = opt('--python');
 const torchThreads = opt('--torch-threads', '2');
+// How long the page's run may take before the script gives up (a long preset on a busy machine).
+const timeoutMs = Number(opt('--timeout-min', '30')) * 60_000;
 
 const preset = JSON.parse(readFileSync(path.join(ROOT, 'www/presets', presetFile), 'utf8'));
 if (!existsSync(path.join(ROOT, 'www/data', `${preset.dataset}.json`))) {
@@ -91,7 +94,7 @@ async function pageRun() {
     }
     const t0 = await page.evaluate(() => performance.now());
     await page.click('[data-testid=start]');
-    await page.waitForFunction(() => window.__log.some((m) => m.type === 'done' || m.type === 'error'), null, { timeout: 1_800_000, polling: 500 });
+    await page.waitForFunction(() => window.__log.some((m) => m.type === 'done' || m.type === 'error'), null, { timeout: timeoutMs, polling: 500 });
     // The last slice's evaluation answer.
     await page.waitForFunction(() => {
       const log = window.__log;

@@ -1,11 +1,12 @@
-"""Summarises scripts/accuracy.sh's JSON lines as a Markdown table of mean ± sd per preset."""
+"""Summarises scripts/accuracy.sh's JSON lines as a Markdown table of mean ± sd per preset, with
+scripts/torch_accuracy.sh's PyTorch runs of the same presets beside them when present."""
 import datetime
 import json
 import os
 import statistics
 import sys
 
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()] if os.path.exists(sys.argv[1]) else []
 by = {}
 for r in rows:
     by.setdefault(r["preset"], []).append(r)
@@ -13,10 +14,10 @@ keys = ["test_accuracy", "official_test_accuracy", "test_r2", "val_accuracy", "t
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 print(f"# Accuracy of the presets (native CLI, {os.cpu_count()} cores, {cpu})\n")
 print(f"Written by scripts/accuracy.sh (scripts/accuracy_table.py) on {datetime.date.today()} from {os.path.basename(sys.argv[1])}.")
-print("Each preset trained with seeds " + ", ".join(str(r["seed"]) for r in next(iter(by.values()))) + "; mean ± sd; "
+print("Each preset trained with the seeds listed (scripts/accuracy.sh: 1, 2, 3); mean ± sd; "
       "measured: the dates its runs recorded (runs from before the script recorded dates: not recorded).\n")
-print("| preset | " + " | ".join(keys) + " | measured |")
-print("|---" * (len(keys) + 2) + "|")
+print("| preset | seeds | " + " | ".join(keys) + " | measured |")
+print("|---" * (len(keys) + 3) + "|")
 for p, rs in by.items():
     cells = []
     for k in keys:
@@ -33,7 +34,8 @@ for p, rs in by.items():
             cells.append(f"{statistics.mean(v):.4f} ± {sd:.4f}")
     dates = sorted({r["date"] for r in rs if "date" in r})
     cells.append(" – ".join([dates[0], dates[-1]] if len(dates) > 1 else dates) if dates else "not recorded")
-    print(f"| {p} | " + " | ".join(cells) + " |")
+    seeds = ", ".join(str(r["seed"]) for r in rs)
+    print(f"| {p} | {seeds} | " + " | ".join(cells) + " |")
 
 # The CIFAR-10 preset trained in PyTorch on the same split (scripts/cifar_torch.py), when present.
 torch_file = os.path.join(os.path.dirname(sys.argv[1]), "cifar_torch.jsonl")
@@ -50,3 +52,40 @@ if os.path.exists(torch_file) and "cifar10-full" in by:
     print("|---|---|---|---|---|")
     print(f"| MLP Lab | {len(ours)} | {ms([r['test_accuracy'] for r in ours])} | {ms([r['official_test_accuracy'] for r in ours])} | {ms([r['val_accuracy'] for r in ours])} |")
     print(f"| PyTorch | {len(t)} | {ms([r['test_accuracy'] for r in t])} | {ms([r['official_test_accuracy'] for r in t])} | {ms([r['val_accuracy'] for r in t])} |")
+
+
+def mean_sd(v):
+    if not v:
+        return "—"
+    return f"{statistics.mean(v) * 100:.2f}% ± {(statistics.stdev(v) * 100 if len(v) > 1 else 0):.2f}"
+
+
+# The same presets trained in PyTorch (scripts/torch_accuracy.sh), when present.
+torch_rows = os.path.join(os.path.dirname(sys.argv[1]), "torch_accuracy.jsonl")
+pt = {}
+if os.path.exists(torch_rows):
+    for l in open(torch_rows):
+        if l.strip():
+            r = json.loads(l)
+            pt.setdefault(r["preset"], []).append(r)
+if pt:
+    print("\n## MLP Lab vs PyTorch, same presets\n")
+    print("`PYTHON=… scripts/torch_accuracy.sh PRESET…` trains each preset in PyTorch CPU float32 "
+          "(scripts/torch_presets.py: the same layers, init, dropout, augmentation, optimizer, "
+          "regulariser, schedule, batch size and epochs, on exactly the rows MLP Lab trains and "
+          "validates on) with the seeds listed. Test: the preset's test split (MNIST and "
+          "Fashion-MNIST: the official test set; CIFAR-10: data_batch_5). Difference: MLP Lab's "
+          "mean minus PyTorch's, in points.\n")
+    print("| preset | MLP Lab seeds | MLP Lab test | PyTorch seeds | PyTorch test | difference | MLP Lab validation | PyTorch validation | MLP Lab s/run | PyTorch s/run | measured |")
+    print("|---" * 11 + "|")
+    for p, ts in pt.items():
+        ours = [r["result"] for r in by.get(p, [])]
+        theirs = [r["result"] for r in ts]
+        test = lambda rs: [r["test_accuracy"] for r in rs if "test_accuracy" in r]
+        val = lambda rs: [r["val_accuracy"] for r in rs if "val_accuracy" in r]
+        secs = lambda rs: f"{statistics.mean([r['seconds'] for r in rs]):.0f}" if rs else "—"
+        diff = (f"{(statistics.mean(test(ours)) - statistics.mean(test(theirs))) * 100:+.2f}"
+                if test(ours) and test(theirs) else "—")
+        dates = sorted({r["date"] for r in ts})
+        print(f"| {p} | {len(ours)} | {mean_sd(test(ours))} | {len(theirs)} | {mean_sd(test(theirs))} | {diff} | "
+              f"{mean_sd(val(ours))} | {mean_sd(val(theirs))} | {secs(ours)} | {secs(theirs)} | {' – '.join(dates)} |")

@@ -28,7 +28,8 @@
 //     answered by 'data-loaded' or 'error' (where: 'data'); a run in progress is stopped first
 //   {type: 'validate', config, with_data?}           answered by 'config-problems'; with_data: also
 //                                                    what Start would refuse about the config against
-//                                                    the loaded data (output units, task), by field
+//                                                    the loaded data (output units, task, augment on
+//                                                    images only, early stopping's validation rows), by field
 //   {type: 'start', config, model?, coalesce_epochs?, workers?}   model: engine model JSON text
 //                                                    to start from; answered by 'started' or 'error'.
 //        workers (default 1): page workers to train the run on (www/worker-shards.js); the worker

@@ -151,7 +151,7 @@ const handlers = {
   validate(msg, reply) {
     const problems = wasm.validate_config(msg.config);
     // and, when the page shows this data, what Start would refuse about the config against it
-    if (msg.with_data && state.data) problems.push(...state.data.target_problems(msg.config, state.source?.kind === 'csv'));
+    if (msg.with_data && state.data) problems.push(...state.data.start_problems(msg.config, state.source?.kind === 'csv'));
     reply({ type: 'config-problems', problems });
   },
 
@@ -345,7 +345,7 @@ function newTrainer(pkg, data, msg) {
     trainer = new pkg.Trainer(msg.config, data, msg.model ?? undefined);
   } catch (e) {
     if (e && typeof e === 'object' && !e.field && !(e instanceof WebAssembly.RuntimeError)) {
-      const [problem] = data.target_problems(msg.config, state.source?.kind === 'csv');
+      const [problem] = data.start_problems(msg.config, state.source?.kind === 'csv');
       if (problem?.field) Object.assign(e, { field: problem.field, detail: problem.message });
     }
     throw e;

@@ -3,7 +3,7 @@
 //! and early stopping (`early_stopping`). Their numeric rules are entries of the field table;
 //! what needs the data (augmentation only on images) is [`Config::check_augment`].
 
-use super::Config;
+use super::{Config, ConfigError};
 use serde::{Deserialize, Serialize};
 
 /// `augment: {"shift": k, "flip": bool}`: each training image of each batch moves by its own
@@ -96,42 +96,48 @@ impl Config {
     }
 
     /// Early stopping watches the validation split, so training with it needs one.
-    pub fn check_stopping_data(&self, has_validation: bool) -> Result<(), String> {
+    pub fn check_stopping_data(&self, has_validation: bool) -> Result<(), ConfigError> {
         if self.early_stopping.is_some() && !has_validation {
-            return Err(
-                "early_stopping: watches the validation split, and this run has none: \
-                        set validation_split above 0 (e.g. 0.1)"
-                    .into(),
-            );
+            return Err(ConfigError::invalid(
+                "early_stopping",
+                "watches the validation split, and this run has none: set validation_split \
+                 above 0 (e.g. 0.1)",
+            ));
         }
         Ok(())
     }
 
     /// The rules of `augment` that need the data: images (`image_shape` as (height, width,
     /// channels)), a shift smaller than the image, flips of colour images only.
-    pub fn check_augment(&self, image_shape: Option<[usize; 3]>) -> Result<(), String> {
+    pub fn check_augment(&self, image_shape: Option<[usize; 3]>) -> Result<(), ConfigError> {
         let a = &self.augment;
         if a.is_off() {
             return Ok(());
         }
         let Some([h, w, c]) = image_shape else {
-            return Err(
-                "augment: shifts and flips apply to image data sets only (MNIST, Fashion-MNIST, \
-                 CIFAR-10, digits); this data set has no image shape — remove `augment`"
-                    .into(),
-            );
+            return Err(ConfigError::invalid(
+                "augment",
+                "shifts and flips apply to image data sets only (MNIST, Fashion-MNIST, \
+                 CIFAR-10, digits); this data set has no image shape — remove `augment`",
+            ));
         };
         if a.shift >= h.min(w) {
-            return Err(format!(
-                "augment.shift: {} pixels is not smaller than the {h}×{w} images (at most {})",
-                a.shift,
-                h.min(w) - 1
+            return Err(ConfigError::invalid(
+                "augment.shift",
+                format!(
+                    "{} pixels is not smaller than the {h}×{w} images (at most {})",
+                    a.shift,
+                    h.min(w) - 1
+                ),
             ));
         }
         if a.flip && c != 3 {
-            return Err(format!(
-                "augment.flip: horizontal flips apply to colour images (CIFAR-10) only; these \
-                 images have {c} channel(s), and a mirrored digit is another symbol"
+            return Err(ConfigError::invalid(
+                "augment.flip",
+                format!(
+                    "horizontal flips apply to colour images (CIFAR-10) only; these images \
+                     have {c} channel(s), and a mirrored digit is another symbol"
+                ),
             ));
         }
         Ok(())

@@ -120,6 +120,17 @@ pub static PARAMETERS: &[Sweepable] = &[
         "the output layer's activation (set after loss)",
     ),
     Sweepable::layers("init", "layers[].init", "the init of every layer"),
+    Sweepable::layers(
+        "input_dropout",
+        "layers[].dropout",
+        "dropout on the network's inputs (layers[0].dropout)",
+    ),
+    Sweepable::layers(
+        "hidden_dropout",
+        "layers[].dropout",
+        "dropout on every hidden layer's outputs (the dropout of every layer after the first)",
+    )
+    .hidden(),
     Sweepable::config("seed"),
     Sweepable::config("epochs"),
     Sweepable::config("batch_size"),
@@ -414,6 +425,18 @@ fn set(c: &mut Config, path: &str, v: &Value) -> Result<(), String> {
             let a = parse(v)?;
             if let Some(last) = c.layers.last_mut() {
                 last.activation = ActivationSpec::Layer(a);
+            }
+        }
+        "input_dropout" => {
+            let p = real(v)?;
+            if let Some(first) = c.layers.first_mut() {
+                first.dropout = Some(p);
+            }
+        }
+        "hidden_dropout" => {
+            let p = real(v)?;
+            for l in c.layers.iter_mut().skip(1) {
+                l.dropout = Some(p);
             }
         }
         "init" => {

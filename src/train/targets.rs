@@ -2,7 +2,7 @@
 //! width. Start refuses a mismatch ([`check_targets`]); the page shows it beforehand, next to
 //! the field to change ([`target_problem`]).
 
-use crate::config::{Config, Task};
+use crate::config::{Config, ConfigError, Task};
 use crate::data::{Dataset, Targets};
 use crate::train::TrainError;
 
@@ -90,6 +90,27 @@ pub fn check_targets(
         }
         _ => Ok(()),
     }
+}
+
+/// Everything Start would refuse about `config` against `data`, as (field, message): the
+/// targets ([`target_problem`]), augmentation of data that is not images or a shift too large
+/// for them ([`Config::check_augment`]), early stopping with no validation rows
+/// ([`Config::check_stopping_data`]; the split gives round(n × validation_split) rows).
+pub fn start_problems(config: &Config, data: &Dataset, rereads: bool) -> Vec<(String, String)> {
+    let has_validation = (data.n as f64 * config.validation_split).round() >= 1.0;
+    let checks = [
+        config.check_augment(data.image_shape),
+        config.check_stopping_data(has_validation),
+    ];
+    let rules = checks.into_iter().filter_map(|c| match c {
+        Err(ConfigError::Invalid { field, message }) => Some((field, message)),
+        Err(e) => Some((e.field().to_string(), e.to_string())),
+        Ok(()) => None,
+    });
+    target_problem(config, data, rereads)
+        .into_iter()
+        .chain(rules)
+        .collect()
 }
 
 /// What Start would refuse about `config` against `data`'s targets, as (field, message): the

@@ -10,7 +10,7 @@ use crate::data::idx::{default_class_names, parse_idx_pair};
 use crate::data::prepared::{parse_manifest, parse_prepared_named};
 use crate::data::toy::{self, ToyKind};
 use crate::data::{cifar, DataError, Dataset, Targets};
-use crate::train::targets::{target_problem, task_of};
+use crate::train::targets::{start_problems, task_of};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -259,14 +259,16 @@ impl DataSet {
         Ok(out.into())
     }
 
-    /// What Start would refuse about `config` (an object or JSON text) against these targets, as
-    /// `[{field, message}]` (`target_problem`); empty when they fit, or when the config does not
-    /// parse (its own problems say why). `rereads`: a CSV, read again as the task needs.
-    pub fn target_problems(&self, config: JsValue, rereads: bool) -> Result<JsValue, JsValue> {
+    /// What Start would refuse about `config` (an object or JSON text) against this data, as
+    /// `[{field, message}]` (`start_problems`: targets, augmentation, early stopping); empty when
+    /// it fits, or when the config does not parse (its own problems say why). `rereads`: a CSV,
+    /// read again as the task needs.
+    pub fn start_problems(&self, config: JsValue, rereads: bool) -> Result<JsValue, JsValue> {
         let list: Vec<Problem> = valid_config(&config)
-            .and_then(|c| target_problem(&c, &self.data, rereads))
-            .map(|(field, message)| Problem { field, message })
+            .map(|c| start_problems(&c, &self.data, rereads))
+            .unwrap_or_default()
             .into_iter()
+            .map(|(field, message)| Problem { field, message })
             .collect();
         to_js(&list)
     }

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as harness from './harness.mjs';
-import { digitsConfig, openApp, start, finished } from './runs-helpers.mjs';
+import { digitsConfig, openApp, start, finished, runHash } from './runs-helpers.mjs';
 
 let server;
 let browser;
@@ -80,13 +80,23 @@ test('a run that stops early marks its kept epoch on the curves', async () => {
   await context.close();
 });
 
-test('augmentation on a data set that is not images is refused naming augment', async () => {
+test('augmentation of data that is not images and early stopping without validation rows are listed before Start, beside their fields', async () => {
   const context = await browser.newContext();
   const wine = JSON.parse(readFileSync(path.join(harness.ROOT, 'www/presets/wine.json'), 'utf8')).config;
-  const { page } = await openApp(context, base(), { ...wine, augment: { shift: 1 } }, { data: { name: 'wine' } });
-  await page.click('[data-testid=start]');
-  await page.waitForFunction(() => /augment/.test(document.body.innerText), null, { timeout: 30_000 });
-  const text = await page.evaluate(() => document.body.innerText);
-  assert.match(text, /augment: shifts and flips apply to image data sets only/);
+  const bad = { ...wine, validation_split: 0, augment: { shift: 1 }, early_stopping: { metric: 'val_loss' } };
+  const page = await context.newPage();
+  await page.goto(base() + runHash(bad, { name: 'wine' }));
+  const listed = () => document.querySelector('[data-testid=config-error]')?.innerText ?? '';
+  await page.waitForFunction(() => /early_stopping/.test(document.querySelector('[data-testid=config-error]')?.innerText ?? ''), null, { timeout: 30_000 });
+  const box = await page.evaluate(listed);
+  assert.match(box, /augment\s+shifts and flips apply to image data sets only/);
+  assert.match(box, /early_stopping\s+watches the validation split, and this run has none: set validation_split above 0/);
+  assert.match(await page.textContent('[data-error-for="early_stopping"]'), /set validation_split above 0/);
+  assert.equal(await page.getAttribute('[data-field="augment.shift"]', 'aria-invalid'), 'true', 'the augment problem marks the shift control');
+  assert.equal(await page.isDisabled('[data-testid=start]'), true, 'Start waits until the problems are fixed');
+  // Fixing both clears them and enables Start.
+  await page.evaluate(() => window.mlpLab.setConfig((c) => { c.validation_split = 0.2; delete c.augment; }));
+  await page.waitForFunction(() => !document.querySelector('[data-testid=start]').disabled, null, { timeout: 30_000 });
+  assert.equal((await page.evaluate(listed)).trim(), '');
   await context.close();
 });

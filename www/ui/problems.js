@@ -44,7 +44,8 @@ function controlFor(path) {
     const control = document.querySelector(`[data-field="${CSS.escape(candidate)}"]`);
     if (control) return control;
   }
-  return null;
+  // A problem about a whole object (`augment`) goes to the first control of its fields.
+  return path ? document.querySelector(`[data-field^="${CSS.escape(path)}."]`) : null;
 }
 
 function slotFor(control) {
