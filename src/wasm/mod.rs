@@ -13,7 +13,8 @@
 //!   `export_model`, checkpoints and `resume` read and continue it; `next_batch`,
 //!   `compute_shard`, `apply_batch` (`shards.rs`, with the `shards-wasm` feature: www/pkg-shards/)
 //!   train a batch shard by shard, for a run shared among page workers.
-//! - [`TrialRun`] (`trial.rs`): one sweep trial in a trial worker, as the CLI runs it.
+//! - `TrialRun` (`trial.rs`, with the `sweep-wasm` feature: a sweep's trial workers load
+//!   www/pkg-sweep/ as `worker.js?engine=sweep`): one sweep trial, as the CLI runs it.
 //! - [`import_model`] (`model.rs`) gives a [`Model`] that predicts and is scored alone.
 //! - [`validate_config`] (`config.rs`) lists every problem of a config as `{field, message}`.
 //! - `SweepCoordinator` (`sweep.rs`, with the `sweep-wasm` feature) and [`GemmBench`]
@@ -41,6 +42,7 @@ mod shards;
 #[cfg(feature = "sweep-wasm")]
 mod sweep;
 mod trainer;
+#[cfg(feature = "sweep-wasm")]
 mod trial;
 
 pub use bench::{gemm_backend, GemmBench};
@@ -52,6 +54,7 @@ pub use model::{import_model, Model};
 #[cfg(feature = "sweep-wasm")]
 pub use sweep::{failed_trial, SweepCoordinator};
 pub use trainer::Trainer;
+#[cfg(feature = "sweep-wasm")]
 pub use trial::TrialRun;
 
 use std::sync::Mutex;
