@@ -17,8 +17,8 @@
 //!   www/pkg-sweep/ as `worker.js?engine=sweep`): one sweep trial, as the CLI runs it.
 //! - [`import_model`] (`model.rs`) gives a [`Model`] that predicts and is scored alone.
 //! - [`validate_config`] (`config.rs`) lists every problem of a config as `{field, message}`.
-//! - `SweepCoordinator` (`sweep.rs`, with the `sweep-wasm` feature) and [`GemmBench`]
-//!   (`bench.rs`) for the Sweeps panel and the bench page.
+//! - `SweepCoordinator` (`sweep.rs`, with the `sweep-wasm` feature) for the Sweeps panel and
+//!   `GemmBench` (`bench.rs`, with `bench-wasm`, which `shards-wasm` turns on) for the bench page.
 //! - `model_onnx`, `model_predictions`, `model_predict_csv`, `csv_data_set` and
 //!   `array_data_set` (`export.rs`, with the `export-wasm` feature: www/pkg-export/ and the
 //!   npm package).
@@ -27,6 +27,7 @@
 //! and `detail` (`convert.rs`). Nothing panics on bad input; should an internal bug panic
 //! anyway, the message is kept for [`last_panic`] and logged to the console.
 
+#[cfg(feature = "bench-wasm")]
 mod bench;
 mod checkpoint;
 mod config;
@@ -45,7 +46,8 @@ mod trainer;
 #[cfg(feature = "sweep-wasm")]
 mod trial;
 
-pub use bench::{gemm_backend, GemmBench};
+#[cfg(feature = "bench-wasm")]
+pub use bench::GemmBench;
 pub use config::{config_task, validate_config};
 pub use data::DataSet;
 #[cfg(feature = "export-wasm")]
@@ -93,6 +95,12 @@ pub fn last_panic() -> Option<String> {
 #[wasm_bindgen]
 pub fn simd_enabled() -> bool {
     cfg!(target_feature = "simd128")
+}
+
+/// Which vector code the wasm matrix product runs (`wasm simd128` or with `relaxed-simd`).
+#[wasm_bindgen]
+pub fn gemm_backend() -> String {
+    crate::nn::gemm::packed::VECTOR_BACKEND.to_string()
 }
 
 /// The crate version.
