@@ -121,7 +121,7 @@ test-rust:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo test
-	cargo test --features f64 --test gradient_check --test dropout_gradients
+	cargo test --features f64 --test gradient_check_layers --test gradient_check_losses --test gradient_check_regularisation --test dropout_gradients
 
 # In a dedicated worker of headless Chromium: the Trainer API (tests/wasm_trainer.rs) and the
 # wasm SIMD matrix product it trains with (tests/wasm_gemm.rs). The wasm-only code is linted
