@@ -120,6 +120,7 @@ test: tools wasm data-if-missing test-rust test-wasm test-e2e test-bench
 test-rust:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
+	cargo clippy --features f64 --all-targets -- -D warnings
 	cargo test
 	cargo test --features f64 --test gradient_check_layers --test gradient_check_losses --test gradient_check_regularisation --test dropout_gradients
 

@@ -8,6 +8,12 @@
 //! those of `tests/common/gradient_check.rs` (its `Tolerance` says why): in f64 h = 1e-4, rtol 1e-6; in
 //! f32 h = 2e-2, rtol 5e-4, atol 1e-5.
 
+// `x as f64` on a `Real` converts in the f32 build and is the same type in the f64 build.
+#![cfg_attr(
+    feature = "f64",
+    allow(clippy::unnecessary_cast, clippy::useless_conversion)
+)]
+
 mod common;
 
 use mlp_lab::nn::{

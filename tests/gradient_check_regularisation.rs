@@ -6,6 +6,12 @@
 //! `cargo test --features f64 --test gradient_check_regularisation` (the tolerances and why:
 //! `Tolerance` in `tests/common/gradient_check.rs`).
 
+// `x as f64` on a `Real` converts in the f32 build and is the same type in the f64 build.
+#![cfg_attr(
+    feature = "f64",
+    allow(clippy::unnecessary_cast, clippy::useless_conversion)
+)]
+
 mod common;
 #[path = "common/gradient_check.rs"]
 mod gradient_check;

@@ -4,6 +4,11 @@
 //! gradient with a fourth-order central difference. The tolerances and why they are what they
 //! are: [`Tolerance`].
 
+// `x as f64` on a `Real` converts in the f32 build and is the same type in the f64 build.
+#![cfg_attr(
+    feature = "f64",
+    allow(clippy::unnecessary_cast, clippy::useless_conversion)
+)]
 #![allow(dead_code)]
 
 use crate::common;
