@@ -7,5 +7,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd" CARGO_TARGET_DIR=target/relaxed \
-  wasm-pack build --release --target web --out-dir target/bench/pkg-relaxed
+  wasm-pack build --release --target web --out-dir target/bench/pkg-relaxed --features bench-wasm
 rm -f target/bench/pkg-relaxed/README.md target/bench/pkg-relaxed/package.json

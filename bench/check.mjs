@@ -45,8 +45,9 @@ const STEPS = [
   {
     name: 'run',
     // The relaxed-SIMD rows come from a second build (bench/build-relaxed.sh, a minute of
-    // compiling); the check feeds the same package twice, so those rows are produced and read.
-    argv: ['bench/run.mjs', '--quick', '--relaxed-pkg', 'www/pkg'],
+    // compiling); the check feeds a package `make wasm` built instead, so those rows are
+    // produced and read: www/pkg-shards, which like the relaxed build has GemmBench.
+    argv: ['bench/run.mjs', '--quick', '--relaxed-pkg', 'www/pkg-shards'],
     verify: check.benchRun,
   },
   {

@@ -12,6 +12,8 @@ export function log(line) {
 
 const WORKERS = {
   mlplab: ['worker-mlplab.js', false],
+  // GemmBench is not in the trainer (www/pkg/) but in the shards build, the same kernels.
+  'mlplab-kernels': ['worker-mlplab.js?pkg=/pkg-shards/', false],
   // The same engine built with relaxed SIMD (run.mjs --relaxed-pkg), for comparison.
   'mlplab-relaxed': ['worker-mlplab.js?pkg=/pkg-relaxed/', false],
   'tfjs-wasm': ['worker-tfjs.js', true],
@@ -172,7 +174,7 @@ async function runBench(plan = DEFAULT_PLAN) {
   if (plan.kernels?.length) {
     log('kernels: GFLOP/s of a dense layer\'s three products in the worker');
     const job = { type: 'kernels', repeats: plan.kernelRepeats ?? Math.max(plan.repeats, 7), minMs: plan.kernelMinMs, warmupMs: plan.warmupMs };
-    results.kernels = await run('mlplab', { ...job, sizes: plan.kernels });
+    results.kernels = await run('mlplab-kernels', { ...job, sizes: plan.kernels });
     if (plan.engines.includes('mlplab-relaxed')) {
       log('kernels with relaxed SIMD');
       results.kernelsRelaxed = await run('mlplab-relaxed', { ...job, sizes: plan.kernels });

@@ -4,6 +4,10 @@
 //! the browser trains in) unless the `f64` feature is on; the f64 build exists so gradient checks
 //! can use tight tolerances on exactly the same code.
 
+// `x as f64` on a `Real` is the conversion the f32 build needs; in the f64 build it is the same
+// type, which clippy would otherwise refuse there.
+#![cfg_attr(feature = "f64", allow(clippy::unnecessary_cast))]
+
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod config;

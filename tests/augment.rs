@@ -3,6 +3,12 @@
 //! training with augmentation and dropout gives the same bytes on 1, 2 and 3 threads, and the
 //! config is refused on data that is not images.
 
+// `x as f64` on a `Real` converts in the f32 build and is the same type in the f64 build.
+#![cfg_attr(
+    feature = "f64",
+    allow(clippy::unnecessary_cast, clippy::useless_conversion)
+)]
+
 use mlp_lab::config::Config;
 use mlp_lab::data::{Dataset, Targets};
 use mlp_lab::train::augment::{Augment, Moves};

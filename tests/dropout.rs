@@ -8,6 +8,10 @@
 //! relative with a 1e-7 floor, the one-step gradient tolerance of the other fixtures (float32
 //! summation-order differences over a few products).
 
+// Its fixture helpers read PyTorch's float32 goldens into f32: the f32 build's tests (the f64
+// build runs dropout through tests/dropout_gradients.rs).
+#![cfg(not(feature = "f64"))]
+
 #[path = "common/torch_fixture.rs"]
 mod torch_fixture;
 

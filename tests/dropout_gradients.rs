@@ -5,8 +5,14 @@
 //!
 //! Run under both builds: `cargo test --test dropout_gradients` and
 //! `cargo test --features f64 --test dropout_gradients`. The tolerances and the stencil are
-//! those of `tests/gradient_check.rs` (its header says why): in f64 h = 1e-4, rtol 1e-6; in
+//! those of `tests/common/gradient_check.rs` (its `Tolerance` says why): in f64 h = 1e-4, rtol 1e-6; in
 //! f32 h = 2e-2, rtol 5e-4, atol 1e-5.
+
+// `x as f64` on a `Real` converts in the f32 build and is the same type in the f64 build.
+#![cfg_attr(
+    feature = "f64",
+    allow(clippy::unnecessary_cast, clippy::useless_conversion)
+)]
 
 mod common;
 

@@ -3,6 +3,12 @@
 //! the ±0.05 / 0.05 defaults and `scale` of the random ones, zero biases, and a seeded,
 //! reproducible stream.
 
+// `x as f64` on a `Real` converts in the f32 build and is the same type in the f64 build.
+#![cfg_attr(
+    feature = "f64",
+    allow(clippy::unnecessary_cast, clippy::useless_conversion)
+)]
+
 use mlp_lab::nn::init::{Draw, DEFAULT_SCALE};
 use mlp_lab::nn::network::LayerSpec;
 use mlp_lab::nn::{Activation, Init, Network};

@@ -21,6 +21,10 @@
 //! is also checked on its own, on given gradients, to 1e-6 of each parameter's scale
 //! ([`every_optimizer_update_matches_pytorch_to_a_few_ulps_on_given_gradients`]).
 
+// PyTorch's float32 goldens, at f32 tolerances: the f32 build's tests (the f64 build runs the
+// gradient checks).
+#![cfg(not(feature = "f64"))]
+
 #[path = "common/torch_fixture.rs"]
 mod torch_fixture;
 

@@ -21,6 +21,10 @@
 //! O(1) weight) leaves a wide margin without hiding anything larger. The optimizers' own
 //! arithmetic is held to a few ulps separately, in `tests/pytorch_optimizers.rs`.
 
+// PyTorch's float32 goldens, at f32 tolerances: the f32 build's tests (the f64 build runs the
+// gradient checks).
+#![cfg(not(feature = "f64"))]
+
 #[path = "common/torch_fixture.rs"]
 mod torch_fixture;
 

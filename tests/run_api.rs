@@ -3,6 +3,12 @@
 //! model (task, loss, classes, scaling, split), answers for the parts it has and refuses the
 //! others by name, and continues a checkpoint exactly as the uninterrupted run.
 
+// `x as f64` on a `Real` converts in the f32 build and is the same type in the f64 build.
+#![cfg_attr(
+    feature = "f64",
+    allow(clippy::unnecessary_cast, clippy::useless_conversion)
+)]
+
 use mlp_lab::config::{Config, Task};
 use mlp_lab::data::toy;
 use mlp_lab::model_io::Model;

@@ -4,6 +4,12 @@
 //! the shards — train byte-identical weights, a checkpoint made with 2 threads resumes with 1,
 //! and the folded gradient is the batch's gradient up to float rounding.
 
+// `x as f64` on a `Real` converts in the f32 build and is the same type in the f64 build.
+#![cfg_attr(
+    feature = "f64",
+    allow(clippy::unnecessary_cast, clippy::useless_conversion)
+)]
+
 use mlp_lab::config::Config;
 use mlp_lab::data::{Dataset, Targets};
 use mlp_lab::nn::{AsInput, Input, Loss, Network, ShardInput, ShardPos};

@@ -150,7 +150,8 @@ export const MESSAGE_TYPES = Object.freeze({
 // Appended for sweep trials (www/sweep/pool.js) and upload previews (www/ui/data.js).
 // Page → worker
 //   {type: 'start', config, trial: {id, params, metric}}   trains trial `id` of a sweep as the
-//        engine's TrialRun (the CLI's metric, failure messages and record). Answered by 'started'
+//        engine's TrialRun (the CLI's metric, failure messages and record; only a worker started
+//        as worker.js?engine=sweep has it, www/sweep/pool.js's). Answered by 'started'
 //        ({…sizes, trial: true}; no sizes when the data does not fit, and 'done' follows at once);
 //        then 'progress' ({epoch, epochs, batch, batches_per_epoch, examples}) and 'epoch'
 //        ({record, value}: value is the trial's metric after that epoch, null when the epoch

@@ -6,15 +6,20 @@
 // still owed before its 'done', so a late stop still counts.
 
 /**
- * host: {wasm, state, post, schedule, adapt, free, endRun}. Returns the handlers the worker
- * calls: start(msg, reply), slice(run), decide(msg).
+ * host: {engine() (the worker's wasm module), state, post, schedule, adapt, free, endRun}.
+ * Returns the handlers the worker calls: start(msg, reply), slice(run), decide(msg).
  */
 export function createTrials(host) {
-  const { wasm, state, post } = host;
+  const { state, post } = host;
 
   function start(msg, reply) {
     const { id, params, metric } = msg.trial;
-    const trial = new wasm.TrialRun(msg.config, state.data, id, JSON.stringify(params ?? {}), metric);
+    const { TrialRun } = host.engine();
+    if (!TrialRun) {
+      throw Object.assign(new Error('this worker runs the trainer build, which has no sweep trials: ' +
+        'start it as worker.js?engine=sweep (the sweep build, www/pkg-sweep/)'), { kind: 'train' });
+    }
+    const trial = new TrialRun(msg.config, state.data, id, JSON.stringify(params ?? {}), metric);
     host.endRun(false);
     host.free(state.trial);
     state.trial = trial;

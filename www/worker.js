@@ -11,12 +11,19 @@
 // page's copy drops the same ones; its 'done' leaves out the history the page already has.
 // Without it every epoch is an 'epoch' message. A sweep trial (a 'start' with `trial`) runs the
 // engine's TrialRun instead (./worker-trial.js).
+//
+// The engine is the trainer (www/pkg/), or with `?engine=sweep` in the worker's URL the sweep
+// build (www/pkg-sweep/): a sweep's trial workers (./sweep/pool.js) need its TrialRun, which
+// stays out of the trainer so that the page's first load stays small.
 
-import init, * as wasm from './pkg/mlp_lab.js';
 import { createTrials } from './worker-trial.js';
 import { loadSource } from './worker-data.js';
 import { shardedTrainer, stepTeam } from './worker-run-shards.js';
 import { compactWeights } from './edges.js';
+
+const ENGINE = new URL(self.location.href).searchParams.get('engine') === 'sweep'
+  ? './pkg-sweep/mlp_lab.js' : './pkg/mlp_lab.js';
+let wasm = null; // the engine's module, once loaded (ensureReady)
 
 const SLICE_MS = 150;
 const PROBE_MS = 100;
@@ -51,11 +58,13 @@ const tick = new MessageChannel();
 tick.port1.onmessage = (e) => slice(e.data);
 const schedule = (id) => tick.port2.postMessage(id);
 
-const trials = createTrials({ wasm, state, post, schedule, adapt, free, endRun });
+const trials = createTrials({ engine: () => wasm, state, post, schedule, adapt, free, endRun });
 
 function ensureReady() {
   if (!state.ready) {
-    state.ready = init().then((exports) => {
+    state.ready = import(ENGINE).then(async (module) => {
+      const exports = await module.default();
+      wasm = module;
       state.memory = exports.memory;
       return true;
     });
@@ -75,7 +84,7 @@ function errorMessage(e, where, request, id) {
   if (e instanceof WebAssembly.RuntimeError) {
     let panic = null;
     try {
-      panic = state.shards?.wasm.last_panic() ?? wasm.last_panic();
+      panic = state.shards?.wasm.last_panic() ?? wasm?.last_panic();
     } catch {
       // the module may be unusable
     }

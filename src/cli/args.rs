@@ -34,12 +34,20 @@ pub enum Command {
     /// Print the JSON schema of configs and sweep specs: every field's type, default, range and
     /// accepted names, and the parameters a sweep can vary (what the web page builds its forms
     /// from).
-    Schema,
+    Schema(SchemaArgs),
     /// Predict every row of a CSV file (or a named data set) with a saved model; writes a CSV
     /// of predictions (the class and a probability per class, or the predicted values).
     Predict(PredictArgs),
     /// Write a saved model in another format (ONNX).
     Export(ExportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SchemaArgs {
+    /// One line without indentation: the exact text the wasm `schema()` returns (and
+    /// src/schema.json holds; `make schema` writes it).
+    #[arg(long)]
+    pub compact: bool,
 }
 
 /// Where the data comes from: a named set (`mnist`, `digits`, …) or a CSV file.

@@ -26,7 +26,7 @@ pub fn main() -> ExitCode {
         Command::Bench(a) => bench::run(a),
         Command::Sweep(a) => sweep::run(a),
         Command::PrepareData(a) => prepare_data::run(a),
-        Command::Schema => schema::run(),
+        Command::Schema(a) => schema::run(a),
         Command::Predict(a) => predict::run(a),
         Command::Export(a) => export::run(a),
     };

@@ -74,6 +74,17 @@ pub struct Field {
     pub counts: Option<&'static str>,
 }
 
+/// A label or a description: text only the schema's writer reads (`crate::schema`). The wasm
+/// builds return the committed src/schema.json instead, so they leave the text out of their
+/// tables (the trainer's wasm is size-limited).
+pub(crate) const fn schema_text(text: &'static str) -> &'static str {
+    if cfg!(target_arch = "wasm32") {
+        ""
+    } else {
+        text
+    }
+}
+
 impl Field {
     pub const fn new(
         path: &'static str,
@@ -84,8 +95,8 @@ impl Field {
         Field {
             path,
             ty,
-            label,
-            description,
+            label: schema_text(label),
+            description: schema_text(description),
             names: None,
             range: Range::ANY,
             when: None,

@@ -2,6 +2,7 @@
 //! a short description; and how the output layer, loss and task pair. Names come from each
 //! type's `ALL` and `name()` (tests/schema.rs checks they are the names the parser accepts).
 
+use super::fields::schema_text;
 use super::{ClipKind, RegularizationKind, StopMetric, Task};
 use crate::nn::{Activation, Init, Loss};
 use crate::optim::schedule::ScheduleKind;
@@ -148,8 +149,8 @@ fn listed<const N: usize>(all: [Described; N]) -> Vec<NameInfo> {
     all.into_iter()
         .map(|(name, (label, description))| NameInfo {
             name,
-            label,
-            description,
+            label: schema_text(label),
+            description: schema_text(description),
         })
         .collect()
 }

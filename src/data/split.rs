@@ -66,7 +66,8 @@ fn apportion(total: usize, counts: &[usize], room: &[usize]) -> Vec<usize> {
         .map(|(&e, &r)| (e.floor() as usize).min(r))
         .collect();
     let mut order: Vec<usize> = (0..counts.len()).collect();
-    order.sort_by(|&a, &b| {
+    // A total order (ties broken by index), so the unstable sort gives the stable one's result.
+    order.sort_unstable_by(|&a, &b| {
         let fa = exact[a] - exact[a].floor();
         let fb = exact[b] - exact[b].floor();
         fb.total_cmp(&fa).then(a.cmp(&b))

@@ -1,5 +1,6 @@
 //! For the bench page (bench/): the kernel speed of a dense layer's three matrix products in
-//! the worker. JavaScript times `run` with performance.now().
+//! the worker. JavaScript times `run` with performance.now(). Only in builds with the
+//! `bench-wasm` feature (www/pkg-shards/, the relaxed-SIMD bench build), not the trainer.
 
 use crate::nn::gemm::bench::Products;
 use wasm_bindgen::prelude::*;
@@ -29,10 +30,4 @@ impl GemmBench {
     pub fn checksum(&self) -> f64 {
         self.0.checksum()
     }
-}
-
-/// Which vector code the wasm matrix product runs (`wasm simd128` or with `relaxed-simd`).
-#[wasm_bindgen]
-pub fn gemm_backend() -> String {
-    crate::nn::gemm::packed::VECTOR_BACKEND.to_string()
 }

@@ -13,11 +13,12 @@
 //!   `export_model`, checkpoints and `resume` read and continue it; `next_batch`,
 //!   `compute_shard`, `apply_batch` (`shards.rs`, with the `shards-wasm` feature: www/pkg-shards/)
 //!   train a batch shard by shard, for a run shared among page workers.
-//! - [`TrialRun`] (`trial.rs`): one sweep trial in a trial worker, as the CLI runs it.
+//! - `TrialRun` (`trial.rs`, with the `sweep-wasm` feature: a sweep's trial workers load
+//!   www/pkg-sweep/ as `worker.js?engine=sweep`): one sweep trial, as the CLI runs it.
 //! - [`import_model`] (`model.rs`) gives a [`Model`] that predicts and is scored alone.
 //! - [`validate_config`] (`config.rs`) lists every problem of a config as `{field, message}`.
-//! - `SweepCoordinator` (`sweep.rs`, with the `sweep-wasm` feature) and [`GemmBench`]
-//!   (`bench.rs`) for the Sweeps panel and the bench page.
+//! - `SweepCoordinator` (`sweep.rs`, with the `sweep-wasm` feature) for the Sweeps panel and
+//!   `GemmBench` (`bench.rs`, with `bench-wasm`, which `shards-wasm` turns on) for the bench page.
 //! - `model_onnx`, `model_predictions`, `model_predict_csv`, `csv_data_set` and
 //!   `array_data_set` (`export.rs`, with the `export-wasm` feature: www/pkg-export/ and the
 //!   npm package).
@@ -26,6 +27,7 @@
 //! and `detail` (`convert.rs`). Nothing panics on bad input; should an internal bug panic
 //! anyway, the message is kept for [`last_panic`] and logged to the console.
 
+#[cfg(feature = "bench-wasm")]
 mod bench;
 mod checkpoint;
 mod config;
@@ -41,9 +43,11 @@ mod shards;
 #[cfg(feature = "sweep-wasm")]
 mod sweep;
 mod trainer;
+#[cfg(feature = "sweep-wasm")]
 mod trial;
 
-pub use bench::{gemm_backend, GemmBench};
+#[cfg(feature = "bench-wasm")]
+pub use bench::GemmBench;
 pub use config::{config_task, validate_config};
 pub use data::DataSet;
 #[cfg(feature = "export-wasm")]
@@ -52,6 +56,7 @@ pub use model::{import_model, Model};
 #[cfg(feature = "sweep-wasm")]
 pub use sweep::{failed_trial, SweepCoordinator};
 pub use trainer::Trainer;
+#[cfg(feature = "sweep-wasm")]
 pub use trial::TrialRun;
 
 use std::sync::Mutex;
@@ -90,6 +95,12 @@ pub fn last_panic() -> Option<String> {
 #[wasm_bindgen]
 pub fn simd_enabled() -> bool {
     cfg!(target_feature = "simd128")
+}
+
+/// Which vector code the wasm matrix product runs (`wasm simd128` or with `relaxed-simd`).
+#[wasm_bindgen]
+pub fn gemm_backend() -> String {
+    crate::nn::gemm::packed::VECTOR_BACKEND.to_string()
 }
 
 /// The crate version.

@@ -2,6 +2,12 @@
 //! `mlp_lab::data::Dataset`, a seeded RNG, and bit-level comparison of networks.
 //!
 //! Every test file pulls this in with `mod common;` and uses only part of it.
+
+// `x as f64` on a `Real` converts in the f32 build and is the same type in the f64 build.
+#![cfg_attr(
+    feature = "f64",
+    allow(clippy::unnecessary_cast, clippy::useless_conversion)
+)]
 #![allow(dead_code)]
 
 use mlp_lab::data::{Dataset, Targets};

@@ -37,16 +37,19 @@ const SPIRALS = {
   standardize: true,
 };
 
-/** A page with a fresh worker whose messages are recorded in `window.__msgs`. */
-async function openWorker() {
+/**
+ * A page with a fresh worker whose messages are recorded in `window.__msgs`; `url` picks the
+ * engine (`/worker.js?engine=sweep`: the sweep build, as a sweep's trial workers start it).
+ */
+async function openWorker(url = '/worker.js') {
   const { page, context, errors } = await harness.newPage(browser);
   await page.goto(`${server.url}e2e/worker-page.html`);
-  await page.evaluate(() => {
+  await page.evaluate((url) => {
     window.__msgs = [];
-    window.__worker = new Worker('/worker.js', { type: 'module' });
+    window.__worker = new Worker(url, { type: 'module' });
     window.__worker.onmessage = (e) => window.__msgs.push(e.data);
     window.__worker.onerror = (e) => window.__msgs.push({ type: 'worker-onerror', message: e.message });
-  });
+  }, url);
   return { page, context, errors };
 }
 
@@ -411,7 +414,7 @@ test('a diverging run reports an error naming the learning rate, then done with 
 });
 
 test('a sweep trial runs as the engine’s TrialRun: its metric per epoch, the coordinator’s answers, a late stop', async () => {
-  const { page, context, errors } = await openWorker();
+  const { page, context, errors } = await openWorker('/worker.js?engine=sweep');
   await ready(page);
   await loadToy(page, 'circles');
   // A coordinator stand-in: stop at epoch 3, continue otherwise (answers arrive as the worker trains on).
@@ -448,6 +451,19 @@ test('a sweep trial runs as the engine’s TrialRun: its metric per epoch, the c
   const failed = await next(page, 'done', { from, timeout: 60_000 });
   assert.equal(failed.trial.status, 'failed');
   assert.match(failed.trial.message, /val_loss is not available at epoch 1 \(the trial has no validation set\)/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the trainer build refuses a sweep trial, naming the build that runs it', async () => {
+  const { page, context, errors } = await openWorker();
+  await ready(page);
+  await loadToy(page, 'circles');
+  const from = await mark(page);
+  await send(page, { type: 'start', config: SPIRALS, trial: { id: 1, params: {}, metric: 'val_accuracy' } });
+  const err = await next(page, 'error', { from });
+  assert.deepEqual([err.where, err.request], ['train', 'start']);
+  assert.match(err.message, /no sweep trials: start it as worker\.js\?engine=sweep/);
   assert.deepEqual(errors, []);
   await context.close();
 });

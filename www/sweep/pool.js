@@ -1,6 +1,8 @@
 // Trial workers: each is the page's own training worker (../worker.js, protocol in
-// ../protocol.js) with the sweep's data loaded once, running one trial at a time as the engine's
-// TrialRun (the CLI's metric, failure messages, stop rule and record). Every epoch with a metric
+// ../protocol.js) on the sweep build of the engine (?engine=sweep: www/pkg-sweep/, the build
+// with TrialRun, which the main thread's coordinator has loaded already), with the sweep's data
+// loaded once, running one trial at a time as the engine's TrialRun (the CLI's metric, failure
+// messages, stop rule and record). Every epoch with a metric
 // goes to the coordinator and its decision back to the worker (ASHA may stop the trial); what
 // comes back is the engine's trial record plus the slim per-epoch history and, for
 // classification, the confusion matrix.
@@ -49,7 +51,7 @@ export class TrialWorker {
   spawn() {
     this.broken = null;
     this.lastHeard = performance.now();
-    this.worker = this.client.attach(new Worker(new URL('../worker.js', import.meta.url), { type: 'module' }), (m) => this.onMessage(m));
+    this.worker = this.client.attach(new Worker(new URL('../worker.js?engine=sweep', import.meta.url), { type: 'module' }), (m) => this.onMessage(m));
     this.worker.addEventListener('error', (e) => this.onCrash(`worker ${this.index + 1} failed: ${e.message || 'worker.js did not load'}`));
     this.loaded = this.load();
     this.loaded.catch(() => {}); // awaited (and reported) by the next run

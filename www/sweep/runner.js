@@ -2,7 +2,8 @@
 // on the main thread, N trial workers (each trial the engine's TrialRun), and the IndexedDB
 // store. Every finished trial is written to the store before the coordinator records it; a
 // sweep rebuilt from the store (a reload) hands out exactly the trials that were not finished.
-// The coordinator is in its own build (www/pkg-sweep/): the trial workers load the smaller trainer.
+// The coordinator is in its own build (www/pkg-sweep/), as is TrialRun: the trial workers load
+// it too (worker.js?engine=sweep), so the page's trainer (www/pkg/) carries neither.
 import init, { SweepCoordinator, failed_trial as failedTrial } from '../pkg-sweep/mlp_lab.js';
 import { TrialWorker } from './pool.js';
 import { sourceFor } from './data-source.js';

@@ -1,8 +1,6 @@
 //! A CSV target column's cells made into targets: values, class indices, class names, or (for
 //! [`TargetKind::Auto`]) whichever of these the cells look like.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use super::rows::{Table, TargetCells};
 use super::{TargetKind, MAX_AUTO_CLASSES, MAX_CLASSES};
 use crate::data::{DataError, Targets};
@@ -122,15 +120,14 @@ fn indexed_classes(
 
 /// Labels that are not all indices: each distinct cell a class, numbered in sorted order.
 fn named_classes(cells: &[(u64, String)]) -> (Targets, Vec<String>) {
-    let distinct: BTreeSet<&str> = cells.iter().map(|(_, c)| c.as_str()).collect();
-    let index: BTreeMap<&str, u32> = distinct
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| (c, i as u32))
-        .collect();
+    // A sorted, deduplicated list rather than a BTreeSet/BTreeMap: the same numbering with
+    // less code in the size-limited wasm trainer.
+    let mut distinct: Vec<&str> = cells.iter().map(|(_, c)| c.as_str()).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
     let labels = cells
         .iter()
-        .map(|(_, c)| index.get(c.as_str()).copied().unwrap_or(0))
+        .map(|(_, c)| distinct.binary_search(&c.as_str()).map_or(0, |i| i as u32))
         .collect();
     (
         Targets::Classes {
