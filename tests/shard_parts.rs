@@ -133,7 +133,19 @@ fn trained_in_parts(c: &Config, count: usize) -> Trainer {
             let r = s * count / batch.len(); // contiguous runs, as the workers take them
             results.push(replicas[r].compute_shard(s, &mut work[r], g).unwrap());
         }
-        let views: Vec<&[Real]> = grads.iter().map(Vec::as_slice).collect();
+        // replica 0 hands over its run of shards added up (the fold's prefix), as one buffer
+        let first = (0..batch.len())
+            .filter(|s| s * count / batch.len() == 0)
+            .count()
+            - 1;
+        for s in 1..=first {
+            let (done, rest) = grads.split_at_mut(s);
+            rest[0]
+                .iter_mut()
+                .zip(&done[s - 1])
+                .for_each(|(x, p)| *x += p);
+        }
+        let views: Vec<&[Real]> = grads[first..].iter().map(Vec::as_slice).collect();
         for r in &mut replicas {
             r.fold_part(&results, &views).unwrap();
         }

@@ -81,17 +81,21 @@ export class PartWorker {
     const { trainer: t, area: a, me, ms } = this;
     const [lo, hi] = [this.bounds[me], this.bounds[me + 1]];
     const mine = shardsOf(me, a.count, k);
+    // The run's worker adds its shards up as it goes (the fold's prefix) and hands over one
+    // buffer, `first`; the others hand over each of theirs.
+    const first = Math.max(0, shardsOf(0, a.count, k)[1] - 1);
     let t0 = performance.now();
     computeRun(t, mine);
-    let v = views(t, this.memory, k);
+    if (me === 0 && first > 0) t.fold_prefix(0, first + 1);
+    const v = views(t, this.memory, k);
     t0 = this.lap(0, t0);
-    writeShards(a, v, mine);
+    writeShards(a, v, me === 0 ? [0, first + 1] : mine, first, lo, hi);
     t0 = this.lap(1, t0);
     this.barrier(3 * g - 2);
     t0 = this.lap(2, t0);
-    readShards(a, v, k, mine, lo, hi);
+    readShards(a, v, k, mine, first, lo, hi);
     t0 = this.lap(3, t0);
-    t.fold_part(k);
+    t.fold_part(k, first);
     const blocks = () => new Float64Array(this.memory.buffer, t.norm_blocks_ptr(), this.blockBounds.at(-1));
     if (this.normFirst) {
       t0 = this.lap(4, t0);
@@ -207,20 +211,29 @@ function spinThenWait(area, i, want, limitMs) {
   return waitFor(area, i, want, limitMs);
 }
 
-/** Copies shards [from, to) (whole buffers) and their results into the shared slots. */
-function writeShards(area, v, [from, to]) {
+/**
+ * Copies the results of shards [from, to) into the shared slots, and the buffers from `first`
+ * on outside [lo, hi) (the other workers' parts: this worker folds its own in place).
+ */
+function writeShards(area, v, [from, to], first, lo, hi) {
   const p = area.params;
-  for (let s = from; s < to; s++) area.grads.set(v.grads[s], s * p);
+  for (let s = Math.max(from, first); s < to; s++) {
+    area.grads.set(v.grads[s].subarray(0, lo), s * p);
+    area.grads.set(v.grads[s].subarray(hi), s * p + hi);
+  }
   area.results.set(v.results.subarray(from * RESULT_LEN, to * RESULT_LEN), from * RESULT_LEN);
 }
 
-/** Copies every other shard's result, and its gradient over [lo, hi), from the shared slots. */
-function readShards(area, v, k, [from, to], lo, hi) {
+/**
+ * Copies every other shard's result, and the other workers' buffers from `first` on over
+ * [lo, hi), from the shared slots.
+ */
+function readShards(area, v, k, [from, to], first, lo, hi) {
   const p = area.params;
   for (let s = 0; s < k; s++) {
     if (s >= from && s < to) continue;
-    v.grads[s].set(area.grads.subarray(s * p + lo, s * p + hi), lo);
     v.results.set(area.results.subarray(s * RESULT_LEN, (s + 1) * RESULT_LEN), s * RESULT_LEN);
+    if (s >= first) v.grads[s].set(area.grads.subarray(s * p + lo, s * p + hi), lo);
   }
 }
 

@@ -9,7 +9,7 @@
 
 use super::convert::{request, to_js};
 use super::trainer::{Step, Trainer};
-use crate::train::shard::{shards, ShardResult, ShardWork, MAX_SHARDS};
+use crate::train::shard::{add_in_order, shards, ShardResult, ShardWork, MAX_SHARDS};
 use crate::Real;
 use wasm_bindgen::prelude::*;
 
@@ -132,10 +132,30 @@ impl Trainer {
 
     /// Folds the current batch's `k` shards (buffers and results filled, the other workers'
     /// over this part at least) over this part, with the regulariser and the part's block
-    /// sums. Divergence of the loss throws as `step` does.
-    pub fn fold_part(&mut self, k: u32) -> Result<(), JsValue> {
+    /// sums; buffer `first` holds the fold of shards 0..=first (`fold_prefix`), the ones before
+    /// it are not read. Divergence of the loss throws as `step` does.
+    pub fn fold_part(&mut self, k: u32, first: u32) -> Result<(), JsValue> {
         let (results, grads) = self.shards.batch(k)?;
-        Ok(self.run.trainer_mut().fold_part(&results, &grads)?)
+        let first = (first as usize).min(grads.len() - 1);
+        Ok(self
+            .run
+            .trainer_mut()
+            .fold_part(&results, &grads[first..])?)
+    }
+
+    /// Adds shards `from..to`'s buffers up in order into the last of them (each buffer `s`
+    /// becomes the fold of shards `from..=s`): the prefix of the batch's fold a worker owning
+    /// the first shards hands over as one buffer.
+    pub fn fold_prefix(&mut self, from: u32, to: u32) -> Result<(), JsValue> {
+        let (from, to) = (from as usize, to as usize);
+        if from >= to || to > self.shards.grads.len() {
+            return Err(request(format!("fold_prefix: no shards {from}..{to}")));
+        }
+        for s in from + 1..to {
+            let (done, rest) = self.shards.grads.split_at_mut(s);
+            add_in_order(&mut rest[0], &[&done[s - 1]]);
+        }
+        Ok(())
     }
 
     /// Clips and steps the optimiser over this part.

@@ -134,13 +134,16 @@ impl Trainer {
 
     /// Step 1: folds the shards' gradients (full-length buffers; only this part's range is
     /// read) into the batch gradient over the part, adds the regulariser's gradient there and
-    /// sums the part's norm blocks. The loss diverges here as `apply_batch`'s does.
+    /// sums the part's norm blocks. The loss diverges here as `apply_batch`'s does. With fewer
+    /// buffers than results, the first buffer holds the fold of the first shards already
+    /// (results.len() − grads.len() + 1 of them: the fold's prefix, as one worker adds up its
+    /// run of shards).
     pub fn fold_part(
         &mut self,
         results: &[ShardResult],
         grads: &[&[Real]],
     ) -> Result<(), TrainError> {
-        self.check_batch(results, grads)?;
+        self.check_batch(results, grads, results.len().saturating_sub(grads.len()))?;
         let total = results[1..].iter().fold(results[0], |t, r| t.then(*r));
         let loss = self.batch_loss(total)?;
         let range = self.part_range()?;

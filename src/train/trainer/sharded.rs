@@ -79,7 +79,7 @@ impl Trainer {
         results: &[ShardResult],
         grads: &[&[Real]],
     ) -> Result<Option<EpochRecord>, TrainError> {
-        self.check_batch(results, grads)?;
+        self.check_batch(results, grads, 0)?;
         let acc = self.grads.as_mut_slice();
         acc.copy_from_slice(grads[0]);
         add_in_order(acc, &grads[1..]);
@@ -87,11 +87,13 @@ impl Trainer {
         self.finish_batch(total)
     }
 
-    /// The checks on a batch's shard results and gradient buffers before they are applied.
+    /// The checks on a batch's shard results and gradient buffers before they are applied
+    /// (`folded` shards after the first already added into the first buffer).
     pub(super) fn check_batch(
         &self,
         results: &[ShardResult],
         grads: &[&[Real]],
+        folded: usize,
     ) -> Result<(), TrainError> {
         let Some(shards) = self.pending_batch() else {
             return Err(TrainError::Data(
@@ -99,7 +101,7 @@ impl Trainer {
             ));
         };
         let n = self.param_count();
-        if results.len() != shards.len() || grads.len() != shards.len() {
+        if results.len() != shards.len() || grads.len() + folded != shards.len() {
             return Err(TrainError::Data(format!(
                 "the batch has {} shards but {} results and {} gradient buffers were given",
                 shards.len(),
