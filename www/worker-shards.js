@@ -1,9 +1,9 @@
 // One run trained across N page workers (issue 14): the run's worker holds the run (a Trainer of
 // www/pkg-shards/) and spawns N−1 helper workers (./worker-shard-helper.js, nested dedicated
 // workers), each holding a replica made from the same data, config and checkpoint. Per batch
-// every worker computes its run of the batch's fixed shards (src/train/shard.rs), the shards'
-// gradients are exchanged, and every worker applies the whole batch — the fold in shard order,
-// then the optimiser — so the replicas stay byte-identical, and the weights are the same for any
+// every worker computes its run of the batch's fixed shards (src/train/shard.rs) and the shards'
+// gradients are exchanged; the fold is always in shard order and the optimiser updates each
+// parameter on its own, so the replicas stay byte-identical, and the weights are the same for any
 // number of workers (the shards are set by the batch size, never by the worker count).
 //
 // Exchange: where the page is cross-origin isolated, SharedArrayBuffers (./shard-parts.js): the
