@@ -198,12 +198,18 @@ export class PartWorker {
 }
 
 /**
- * Waits for control word `i` to reach `want`: first a short spin (a worker that is about to
- * arrive is seen within microseconds, where Atomics.wait's wake-up takes tens of them), then
- * waitFor's blocking wait.
+ * Milliseconds a worker spins at a barrier before it blocks: a worker about to arrive is seen at
+ * once instead of after Atomics.wait's wake-up. Longer spins (2 ms) measured slower on the busy
+ * 2-core box: a spinning worker holds a core the other worker needs.
+ */
+const SPIN_MS = 0.05;
+
+/**
+ * Waits for control word `i` to reach `want`: first a spin of up to SPIN_MS, then waitFor's
+ * blocking wait.
  */
 function spinThenWait(area, i, want, limitMs) {
-  const end = performance.now() + 0.05;
+  const end = performance.now() + SPIN_MS;
   do {
     const now = Atomics.load(area.control, i);
     if (now >= want || now < 0) return now;
