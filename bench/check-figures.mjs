@@ -75,13 +75,25 @@ export function benchRun(dir) {
       numbers(p, `${key}[${i}].gflops`, s.gflops, [0, 1, 2], { positive: true });
     });
   }
+  // runs on several page workers sharing memory: every worker's time per batch, phase by phase
+  const PHASES = ['compute', 'copyOut', 'wait', 'copyIn', 'apply', 'swap', 'finish', 'batches'];
+  (results.training ?? []).filter((x) => x.exchange === 'shared').forEach((x) => {
+    const where = `training (${x.case} batch ${x.batch}, ${x.workers} workers)`;
+    const phases = x.msPerBatchPhases;
+    if (!Array.isArray(phases) || phases.length !== x.workersUsed) {
+      p.push(`${where}.msPerBatchPhases: expected one entry per worker (${x.workersUsed}), found ${JSON.stringify(phases)}`);
+    } else phases.forEach((ph, w) => numbers(p, `${where}.msPerBatchPhases[${w}]`, ph, PHASES));
+  });
+  (results.training ?? []).filter((x) => x.workersUsed > 1 && x.crossOriginIsolated && x.exchange !== 'shared').forEach((x) => {
+    p.push(`training (${x.case} batch ${x.batch}): ${x.workersUsed} workers on an isolated page exchanged by ${x.exchange}, not shared memory`);
+  });
   const snaps = results.memory?.snapshots ?? [];
   const wantEpochs = [0, ...plan.memory.checkpoints];
   if (snaps.map((s) => s.epoch).join() !== wantEpochs.join()) p.push(`memory: epochs ${snaps.map((s) => s.epoch)}, expected ${wantEpochs}`);
   snaps.forEach((s, i) => numbers(p, `memory.snapshots[${i}]`, s, ['wasmBytes', 'jsHeapUsed', 'seconds']));
   numbers(p, 'size', r.size, ['raw', 'gzip'], { positive: true });
   r.targets.forEach((t) => {
-    if (!finite(t.value) && !/workers/.test(t.name)) p.push(`targets: “${t.name}” has no value`);
+    if (!finite(t.value)) p.push(`targets: “${t.name}” has no value`);
   });
   const md = markdownClean(p, join(dir, 'RESULTS.md'));
   if (typeof md === 'string') {

@@ -160,13 +160,15 @@ export async function trainRepeat() {
 export async function trainFinish() {
   const { data, trainer, team } = session;
   const loss = trainer.history().epochs.at(-1)?.train_loss ?? null;
-  const phases = team ? Object.fromEntries(Object.entries(team.ms).map(([k, v]) => [k, k === 'batches' ? v : v / team.ms.batches])) : null;
+  const phases = team?.phases() ?? null;
   team?.close();
   trainer.free();
   data.free();
   session = null;
-  // with several workers: the run's worker's milliseconds per batch in each phase (compute,
-  // exchange: copying gradients, wait: for the helpers, apply: fold and optimiser)
+  // with several workers sharing memory: each worker's milliseconds per batch in each phase
+  // (www/shard-parts.js: compute its shards, copyOut to the shared slots, wait at the barriers,
+  // copyIn the others' over its part, apply: fold and optimiser step, swap: weights and norm
+  // blocks, finish: the batch's bookkeeping) — [run's worker, helper 1, …]
   return { lastEpochLoss: loss, ...(phases ? { msPerBatchPhases: phases } : {}) };
 }
 

@@ -6,13 +6,15 @@
 //
 //   node bench/run.mjs [--pkg DIR] [--shards-pkg DIR] [--relaxed-pkg DIR] [--quick] [--no-memory] [--kernels-only] [--memory-only]
 //                    [--memory-n N] [--memory-epochs 1,10,50] [--engines a,b] [--cases mnist:128,tiny:32]
-//                    [--tfjs-threads N] [--no-isolation] [--out DIR]
+//                    [--tfjs-threads N] [--no-isolation] [--repeats N] [--out DIR]
 //
 // --pkg is a wasm-bindgen `--target web` output holding mlp_lab.js and mlp_lab_bg.wasm
 // (default www/pkg, which `make bench` builds first); --shards-pkg the same with the shard API
 // (default www/pkg-shards) for MLP Lab's runs on several page workers (`mlplab:2`).
 // --relaxed-pkg DIR adds the same engine built with relaxed SIMD
 // (RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd") for comparison.
+// --repeats N: timed repeats per engine and case (default 5; the median is reported) — more on
+// a busy machine.
 // --quick is the check `make test` runs (bench/check.mjs): every case, engine, kernel and memory
 // checkpoint once, briefly — all the figures, none of them worth reading.
 //
@@ -114,7 +116,7 @@ const KERNELS = [[128, 784, 256], [32, 784, 256], [512, 784, 256], [128, 1024, 1
 const kernelsOnly = flag('--kernels-only');
 const plan = {
   quick,
-  repeats: quick ? 1 : 5,
+  repeats: Number(opt('--repeats', quick ? 1 : 5)),
   minRepeatMs: quick ? 20 : 400,
   warmupMs: quick ? 20 : 300,
   kernelRepeats: quick ? 1 : 7,

@@ -1,8 +1,9 @@
 // What every worker of a run shared among page workers does with its replica of the run (a
 // Trainer of www/pkg-shards/, src/wasm/shards.rs): computes its run of a batch's shards into
-// the trainer's gradient buffers, and copies shards between those buffers and an exchange area
-// (SharedArrayBuffers, or transferred ArrayBuffers). Used by ./worker-shards.js (the run's
-// worker) and ./worker-shard-helper.js (the helpers).
+// the trainer's gradient buffers, copies shards between those buffers and transferred
+// ArrayBuffers, and waits on the control words of a shared area (./shard-parts.js). Used by
+// ./worker-shards.js (the run's worker), ./worker-shard-helper.js (the helpers) and
+// ./shard-parts.js.
 
 /** Numbers per shard result: rows, summed loss, correct rows (src/wasm/shards.rs). */
 export const RESULT_LEN = 3;
@@ -33,54 +34,8 @@ export function computeRun(trainer, [from, to]) {
 }
 
 /**
- * The exchange area in shared memory: a control word array and one gradient slot per shard of a
- * full batch, plus the results and room for a helper's error message.
- * Control words: SEQ (the batch being trained; -1 tells the helpers to exit), ALL (the batch whose
- * shards are all written), then per helper i: WROTE+i (its shards of that batch are written) and
- * DONE+i (it has applied that batch), ERROR (a helper failed; the message is in `error`).
- */
-export function sharedArea(helpers, shards, params, buffers) {
-  const b = buffers ?? {
-    control: new SharedArrayBuffer(4 * (3 + 2 * helpers)),
-    grads: new SharedArrayBuffer(4 * shards * params),
-    results: new SharedArrayBuffer(8 * shards * RESULT_LEN),
-    error: new SharedArrayBuffer(2048),
-  };
-  return {
-    buffers: b,
-    control: new Int32Array(b.control),
-    grads: new Float32Array(b.grads),
-    results: new Float64Array(b.results),
-    error: new Uint8Array(b.error),
-    params,
-    helpers,
-    SEQ: 0,
-    ALL: 1,
-    ERROR: 2,
-    WROTE: 3,
-    DONE: 3 + helpers,
-  };
-}
-
-/** Copies shards [from, to) of a trainer's buffers into the shared slots. */
-export function writeShared(area, v, [from, to]) {
-  const p = area.params;
-  for (let s = from; s < to; s++) area.grads.set(v.grads[s], s * p);
-  area.results.set(v.results.subarray(from * RESULT_LEN, to * RESULT_LEN), from * RESULT_LEN);
-}
-
-/** Copies every shard of `k` except [from, to) from the shared slots into a trainer's buffers. */
-export function readShared(area, v, k, [from, to]) {
-  const p = area.params;
-  for (let s = 0; s < k; s++) {
-    if (s >= from && s < to) continue;
-    v.grads[s].set(area.grads.subarray(s * p, (s + 1) * p));
-    v.results.set(area.results.subarray(s * RESULT_LEN, (s + 1) * RESULT_LEN), s * RESULT_LEN);
-  }
-}
-
-/**
- * Blocks until control word `i` holds `want` (or more), or a helper reports an error; throws then,
+ * Blocks until control word `i` of a shared area holds `want` (or more), or a helper reports an
+ * error; throws then,
  * or after `limitMs` without the word changing (a worker that stopped answering).
  */
 export function waitFor(area, i, want, limitMs = 120_000) {

@@ -5,20 +5,19 @@
 //
 // Messages from the run's worker:
 //   {type: 'setup', pkgUrl, source, task, config, model?, history?, optimizer?, index, count,
-//    shared?: {control, grads, results, error} (SharedArrayBuffers)}   answered by 'ready' or
-//    'error'. With `shared` the helper then waits on its control words (./shard-replica.js) and
-//    answers no more messages; without it:
+//    shared?: the SharedArrayBuffers of ./shard-parts.js partsArea}   answered by 'ready' or
+//    'error'. With `shared` the helper steps its part of the parameters (./shard-parts.js),
+//    waits on the control words and answers no more messages; without it:
 //   {type: 'batch'}                 begin the next batch, compute this helper's shards and answer
 //                                   {type: 'shards', shards: [{s, grads: Float32Array, result}]}
 //   {type: 'others', shards}        the batch's other shards: apply the batch
 // Any failure is answered by {type: 'error', message} (and, with shared memory, recorded there).
 
 import { loadSource } from './worker-data.js';
-import {
-  computeRun, packShards, readShared, reportShared, sharedArea, shardsOf, unpackShards, views, waitFor, writeShared,
-} from './shard-replica.js';
+import { computeRun, packShards, reportShared, shardsOf, unpackShards, views, waitFor } from './shard-replica.js';
+import { PartWorker, areaSizes, partsArea } from './shard-parts.js';
 
-const me = { trainer: null, memory: null, index: 0, count: 1, area: null, k: 0 };
+const me = { trainer: null, memory: null, index: 0, count: 1, area: null, part: null, k: 0 };
 
 async function setup(msg) {
   const wasm = await import(msg.pkgUrl);
@@ -33,7 +32,11 @@ async function setup(msg) {
   if (msg.history) me.trainer.resume(msg.history, msg.optimizer ?? undefined);
   me.index = msg.index;
   me.count = msg.count;
-  if (msg.shared) me.area = sharedArea(msg.count - 1, me.trainer.batch_shards(), me.trainer.param_count(), msg.shared);
+  if (msg.shared) {
+    me.trainer.split_parts(msg.count, msg.index);
+    me.area = partsArea(areaSizes(me.trainer, msg.count), msg.shared);
+    me.part = new PartWorker({ trainer: me.trainer, memory: me.memory, index: msg.index, area: me.area });
+  }
 }
 
 /** Applies the batch; a divergence is the run's worker's to report (it diverges alike). */
@@ -48,21 +51,14 @@ function apply(k) {
 /** With shared memory: every batch the run's worker announces, until it says -1. */
 function sharedLoop() {
   const a = me.area;
-  const h = me.index - 1;
   for (let g = 1; ; g++) {
     if (waitFor(a, a.SEQ, g, Infinity) < 0) return;
     const k = me.trainer.next_batch();
-    const mine = shardsOf(me.index, me.count, k);
-    computeRun(me.trainer, mine);
-    const v = views(me.trainer, me.memory, k);
-    writeShared(a, v, mine);
-    Atomics.store(a.control, a.WROTE + h, g);
-    Atomics.notify(a.control, a.WROTE + h);
-    if (waitFor(a, a.ALL, g, Infinity) < 0) return;
-    readShared(a, v, k, mine);
-    apply(k);
-    Atomics.store(a.control, a.DONE + h, g);
-    Atomics.notify(a.control, a.DONE + h);
+    try {
+      me.part.batch(k, g);
+    } catch (e) {
+      if (e?.kind !== 'train') throw e; // a divergence is the run's worker's to report (it diverges alike)
+    }
   }
 }
 

@@ -1,20 +1,20 @@
 // One run trained across N page workers (issue 14): the run's worker holds the run (a Trainer of
 // www/pkg-shards/) and spawns N−1 helper workers (./worker-shard-helper.js, nested dedicated
 // workers), each holding a replica made from the same data, config and checkpoint. Per batch
-// every worker computes its run of the batch's fixed shards (src/train/shard.rs), the shards'
-// gradients are exchanged, and every worker applies the whole batch — the fold in shard order,
-// then the optimiser — so the replicas stay byte-identical, and the weights are the same for any
+// every worker computes its run of the batch's fixed shards (src/train/shard.rs) and the shards'
+// gradients are exchanged; the fold is always in shard order and the optimiser updates each
+// parameter on its own, so the replicas stay byte-identical, and the weights are the same for any
 // number of workers (the shards are set by the batch size, never by the worker count).
 //
-// Exchange: SharedArrayBuffers where the page is cross-origin isolated (control words and
-// Atomics.wait: the batch's steps never leave the run's worker's task), else ArrayBuffers
-// transferred by postMessage (the run's worker awaits its helpers; slices then interleave with
-// messages). Every worker applying the batch itself costs one optimiser step per worker in
-// parallel — cheaper than sending the weights back after one worker's step (measured: README).
+// Exchange: where the page is cross-origin isolated, SharedArrayBuffers (./shard-parts.js): the
+// workers each own a part of the parameters, fold all shards over it and step the optimiser on
+// it alone, and swap the new weights; barriers are control words and Atomics.wait, so a batch
+// never leaves the run's worker's task. Otherwise ArrayBuffers transferred by postMessage (the
+// run's worker awaits its helpers; slices then interleave with messages), and every worker
+// applies the whole batch. Both train the same bytes (src/train/trainer/parts.rs).
 
-import {
-  computeRun, packShards, readShared, sharedArea, shardsOf, unpackShards, views, waitFor, writeShared,
-} from './shard-replica.js';
+import { computeRun, packShards, shardsOf, unpackShards, views } from './shard-replica.js';
+import { PartWorker, areaSizes, partsArea, phaseTimes } from './shard-parts.js';
 
 /** The most workers a run uses by default (a page's other work needs a core too). */
 export const DEFAULT_MAX_WORKERS = 4;
@@ -92,7 +92,11 @@ export class ShardTeam {
     const team = new ShardTeam(trainer, memory, count);
     const url = new URL('./worker-shard-helper.js', import.meta.url);
     team.helpers = Array.from({ length: count - 1 }, () => new Helper(url));
-    if (shared) team.area = sharedArea(count - 1, trainer.batch_shards(), trainer.param_count());
+    if (shared) {
+      trainer.split_parts(count, 0);
+      team.area = partsArea(areaSizes(trainer, count));
+      team.part = new PartWorker({ trainer, memory, index: 0, area: team.area });
+    }
     try {
       team.helpers.forEach((h, i) => h.worker.postMessage({
         type: 'setup', pkgUrl: String(pkgUrl), ...setup, index: i + 1, count, shared: team.area?.buffers,
@@ -111,10 +115,14 @@ export class ShardTeam {
     this.count = count;
     this.helpers = [];
     this.area = null;
+    this.part = null; // the run's worker's side of the parts protocol (shared memory)
     this.batch = 0; // batches announced to the helpers (shared memory)
     this.closed = false;
-    /** Milliseconds the run's worker spent per phase (for the bench: where a batch's time goes). */
-    this.ms = { compute: 0, exchange: 0, wait: 0, apply: 0, batches: 0 };
+  }
+
+  /** Each worker's milliseconds per batch in each phase (shared memory; for the bench). */
+  phases() {
+    return this.area ? phaseTimes(this.area) : null;
   }
 
   /** 'shared' or 'transfer'. */
@@ -132,37 +140,14 @@ export class ShardTeam {
 
   stepShared(n) {
     const a = this.area;
-    const ms = this.ms;
     let finished = 0;
     for (let b = 0; b < n; b++) {
-      const t0 = performance.now();
       const k = this.trainer.next_batch();
       if (k === 0) break;
       const g = ++this.batch;
-      // Every helper has read the last batch's slots before they are written again.
-      for (let h = 0; h < a.helpers; h++) waitFor(a, a.DONE + h, g - 1);
       Atomics.store(a.control, a.SEQ, g);
       Atomics.notify(a.control, a.SEQ);
-      const t1 = performance.now();
-      const mine = shardsOf(0, this.count, k);
-      computeRun(this.trainer, mine);
-      const t2 = performance.now();
-      const v = views(this.trainer, this.memory, k);
-      writeShared(a, v, mine);
-      const t3 = performance.now();
-      for (let h = 0; h < a.helpers; h++) waitFor(a, a.WROTE + h, g);
-      Atomics.store(a.control, a.ALL, g);
-      Atomics.notify(a.control, a.ALL);
-      const t4 = performance.now();
-      readShared(a, v, k, mine);
-      const t5 = performance.now();
-      if (this.trainer.apply_batch(k)) finished++;
-      const t6 = performance.now();
-      ms.wait += t1 - t0 + (t4 - t3);
-      ms.compute += t2 - t1;
-      ms.exchange += t3 - t2 + (t5 - t4);
-      ms.apply += t6 - t5;
-      ms.batches++;
+      if (this.part.batch(k, g)) finished++;
     }
     return finished;
   }

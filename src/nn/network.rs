@@ -4,7 +4,7 @@
 
 use super::dropout::Dropout;
 use super::{Activation, Dense, Init, Loss};
-use crate::optim::clip::sum_squares;
+use crate::optim::clip::blocked_sum_squares;
 use crate::{Matrix, Real};
 use nalgebra::{DMatrixView, Dyn, MatrixView};
 use rand::Rng;
@@ -134,7 +134,7 @@ impl Gradients {
     pub fn add_layer_norms(&self, sums: &mut [f64]) -> f64 {
         let mut total = 0.0;
         for ((w, b), s) in self.layers().zip(sums) {
-            let sq = sum_squares(w) + sum_squares(b);
+            let sq = blocked_sum_squares(w) + blocked_sum_squares(b);
             *s += sq.sqrt();
             total += sq;
         }

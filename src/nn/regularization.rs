@@ -31,23 +31,25 @@ impl Regularization {
     /// Adds the penalty's gradient to the weight gradients.
     pub fn add_gradient(self, net: &Network, grads: &mut Gradients) {
         let pairs = net.layers.iter().zip(grads.layers_mut().map(|(w, _)| w));
+        for (l, g) in pairs {
+            self.add_to(l.weights.as_slice(), g);
+        }
+    }
+
+    /// Adds the penalty's gradient of weights `w` to `g` (any run of one weight tensor and
+    /// the same run of its gradient).
+    pub fn add_to(self, w: &[Real], g: &mut [Real]) {
         match self {
             Regularization::None => {}
             Regularization::L1(lambda) => {
                 let lambda = lambda as Real;
-                for (l, g) in pairs {
-                    g.iter_mut()
-                        .zip(l.weights.iter())
-                        .for_each(|(g, w)| *g += lambda * sign(*w));
-                }
+                g.iter_mut()
+                    .zip(w)
+                    .for_each(|(g, w)| *g += lambda * sign(*w));
             }
             Regularization::L2(lambda) => {
                 let lambda = lambda as Real;
-                for (l, g) in pairs {
-                    g.iter_mut()
-                        .zip(l.weights.iter())
-                        .for_each(|(g, w)| *g += lambda * w);
-                }
+                g.iter_mut().zip(w).for_each(|(g, w)| *g += lambda * w);
             }
         }
     }

@@ -49,7 +49,11 @@ impl Clip {
 }
 
 pub fn global_norm(grads: &[&mut [Real]]) -> f64 {
-    grads.iter().map(|g| sum_squares(g)).sum::<f64>().sqrt()
+    grads
+        .iter()
+        .map(|g| blocked_sum_squares(g))
+        .sum::<f64>()
+        .sqrt()
 }
 
 /// Σx² in f64. Eight independent accumulators keep the adds from forming one long dependency
@@ -65,6 +69,21 @@ pub fn sum_squares(x: &[Real]) -> f64 {
     }
     let tail: f64 = rest.iter().map(|v| (*v as f64) * (*v as f64)).sum();
     ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + tail
+}
+
+/// Numbers per block of a norm's sum of squares: a tensor's Σx² is its blocks' sums (each
+/// [`sum_squares`]) added in order, so workers that each own whole blocks of the parameters
+/// (page workers stepping their part of the optimiser) measure exactly the norm one pass does.
+pub const NORM_BLOCK: usize = 4096;
+
+/// Σx² of a tensor by [`NORM_BLOCK`]s: the blocks' sums added in order.
+pub fn blocked_sum_squares(x: &[Real]) -> f64 {
+    fold_blocks(x.chunks(NORM_BLOCK).map(sum_squares))
+}
+
+/// Block sums added in order (how [`blocked_sum_squares`] combines them).
+pub fn fold_blocks(blocks: impl IntoIterator<Item = f64>) -> f64 {
+    blocks.into_iter().fold(0.0, |a, s| a + s)
 }
 
 /// Whether every element is finite, without an early exit so the loop vectorises (the

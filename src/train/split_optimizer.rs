@@ -10,6 +10,9 @@
 use crate::optim::{Hyper, Optimizer, OptimizerState};
 use crate::Real;
 
+/// WebAssembly without the shard API: one instance, the parts' code left out.
+const PARTS_LEFT_OUT: bool = cfg!(all(target_arch = "wasm32", not(feature = "shards-wasm")));
+
 /// Parameters per part below which a step is not worth sharing (waking a thread costs about
 /// what Adam takes for 10,000 parameters).
 pub const MIN_PART: usize = 32_768;
@@ -33,26 +36,38 @@ impl SplitOptimizer {
     /// Exactly `parts` instances (at least 1, at most one per parameter).
     pub fn with_parts(hyper: &Hyper, lens: Vec<usize>, parts: usize) -> SplitOptimizer {
         let total: usize = lens.iter().sum();
-        let parts = if cfg!(target_arch = "wasm32") {
+        let parts = if PARTS_LEFT_OUT {
             1
         } else {
             parts.clamp(1, total.max(1))
         };
+        let bounds = (0..=parts).map(|i| i * total / parts).collect();
+        SplitOptimizer::with_bounds(hyper, lens, bounds)
+    }
+
+    /// One instance per range `bounds[i]..bounds[i + 1]` of the flat order (`bounds` starts
+    /// at 0, ends at the parameter count and does not decrease).
+    pub fn with_bounds(hyper: &Hyper, lens: Vec<usize>, bounds: Vec<usize>) -> SplitOptimizer {
         SplitOptimizer {
-            parts: (0..parts).map(|_| hyper.build()).collect(),
-            bounds: (0..=parts).map(|i| i * total / parts).collect(),
+            parts: (1..bounds.len().max(2)).map(|_| hyper.build()).collect(),
+            bounds,
             lens,
         }
+    }
+
+    /// The flat range part `i` steps.
+    pub fn bounds(&self) -> &[usize] {
+        &self.bounds
     }
 
     pub fn parts(&self) -> usize {
         self.parts.len()
     }
 
-    /// One instance: always in WebAssembly (no threads there), so the parts' code is left
-    /// out of the page's engine.
+    /// One instance: always in the page's engine (no threads there), so the parts' code is
+    /// left out of it; the trainer of several page workers (`shards-wasm`) has them.
     fn single(&self) -> bool {
-        cfg!(target_arch = "wasm32") || self.parts.len() == 1
+        PARTS_LEFT_OUT || self.parts.len() == 1
     }
 
     /// The same optimiser cut for `threads`, with this one's state and learning rate.
@@ -98,6 +113,72 @@ impl SplitOptimizer {
             let (opt, (p, g)) = &mut *job;
             opt.step(p, g);
         });
+    }
+
+    /// One step of part `i` alone (a page worker's part; the other parts are other workers').
+    pub fn step_part(&mut self, i: usize, params: Vec<&mut [Real]>, grads: Vec<&[Real]>) {
+        if self.single() {
+            let mut params = params;
+            return self.parts[0].step(&mut params, &grads);
+        }
+        let (Some(mut p), Some(g)) = (
+            cut(params, &self.bounds).into_iter().nth(i),
+            cut(grads, &self.bounds).into_iter().nth(i),
+        ) else {
+            return;
+        };
+        self.parts[i].step(&mut p, &g);
+    }
+
+    /// Part `i`'s state buffers end to end (the buffers in use, each its tensors' pieces in
+    /// order): what a page worker hands over so that one replica holds the whole state.
+    pub fn part_state(&self, i: usize) -> Vec<Real> {
+        let state = self.parts[i].state();
+        state.buffers.into_iter().flatten().flatten().collect()
+    }
+
+    /// Puts back part `i`'s buffers from [`SplitOptimizer::part_state`] of a replica that took
+    /// the same steps as part `like` here (whose step count and buffers in use they share).
+    pub fn set_part_state(&mut self, i: usize, like: usize, flat: &[Real]) -> Result<(), String> {
+        let template = self.parts[like].state();
+        let lens = self.part_lens(i);
+        let mut rest = flat;
+        let mut take = |n: usize| -> Result<Vec<Real>, String> {
+            if rest.len() < n {
+                return Err(format!("part {i}'s optimizer state is short"));
+            }
+            let (t, tail) = rest.split_at(n);
+            rest = tail;
+            Ok(t.to_vec())
+        };
+        let mut buffers = Vec::new();
+        for b in &template.buffers {
+            let pieces = if b.is_empty() {
+                Vec::new()
+            } else {
+                lens.iter().map(|&n| take(n)).collect::<Result<_, _>>()?
+            };
+            buffers.push(pieces);
+        }
+        if !rest.is_empty() {
+            return Err(format!(
+                "part {i}'s optimizer state is {} numbers too long",
+                rest.len()
+            ));
+        }
+        self.parts[i].set_state(OptimizerState {
+            steps: template.steps,
+            buffers,
+        })
+    }
+
+    /// The lengths of part `i`'s pieces of the tensors.
+    fn part_lens(&self, i: usize) -> Vec<usize> {
+        let sized: Vec<Len> = self.lens.iter().map(|&n| Len(n)).collect();
+        cut(sized, &self.bounds)
+            .into_iter()
+            .nth(i)
+            .map_or(Vec::new(), |p| p.into_iter().map(|s| s.0).collect())
     }
 
     /// The state in the layout of one instance over every tensor.
@@ -183,6 +264,18 @@ impl Cut for &mut [Real] {
     }
     fn cut_at(self, at: usize) -> (Self, Self) {
         self.split_at_mut(at)
+    }
+}
+
+/// A tensor's length alone, cut as the tensor would be.
+struct Len(usize);
+
+impl Cut for Len {
+    fn size(&self) -> usize {
+        self.0
+    }
+    fn cut_at(self, at: usize) -> (Self, Self) {
+        (Len(at), Len(self.0 - at))
     }
 }
 

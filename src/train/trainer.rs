@@ -29,6 +29,7 @@ pub const SPLIT_STREAM: u64 = 2;
 const EVAL_CHUNK: usize = 1024;
 const HISTOGRAM_BINS: usize = 30;
 
+mod parts;
 mod resume;
 mod sharded;
 mod stopping;
@@ -125,6 +126,8 @@ pub struct Trainer {
     dropout: Vec<f32>,
     augment: Option<super::augment::Augment>,
     stopping: Option<stopping::Stopping>,
+    /// This replica's part of the parameters, when page workers each step one.
+    parts: Option<Box<parts::Parts>>,
 }
 
 impl Trainer {
@@ -207,6 +210,7 @@ impl Trainer {
             },
             augment: super::augment::Augment::new(config, train.image_shape),
             stopping: config.early_stopping.as_ref().map(stopping::Stopping::new),
+            parts: None,
             network,
             train,
             val,
@@ -344,26 +348,50 @@ impl Trainer {
     /// norms, clipping, the optimiser step and the bookkeeping. Returns the epoch's record when
     /// the batch ended one.
     fn finish_batch(&mut self, total: ShardResult) -> Result<Option<EpochRecord>, TrainError> {
-        let b = total.rows;
-        let loss = total.loss_sum / self.loss.divisor(b, self.network.output_units());
-        let batch_no = self.cursor / self.config.batch_size + 1;
-        self.stepped = true;
-        if !loss.is_finite() {
-            return Err(self.diverge("the loss", loss, batch_no));
-        }
+        let loss = self.batch_loss(total)?;
         self.config
             .regularization()
             .add_gradient(&self.network, &mut self.grads);
         let norm = self.grads.add_layer_norms(&mut self.sums.grad_norms);
         self.clip
             .apply_with_norm(&mut self.grads.slices_mut(), norm);
-        if !norm.is_finite() {
-            return Err(self.diverge("the gradient norm", norm, batch_no));
-        }
+        self.check_norm(norm)?;
         self.sums.correct += total.correct;
         self.step_optimizer();
+        self.end_batch(total, loss)
+    }
+
+    /// The batch's loss (its shards' sums over the batch's divisor); diverges when not finite.
+    fn batch_loss(&mut self, total: ShardResult) -> Result<f64, TrainError> {
+        let loss = total.loss_sum / self.loss.divisor(total.rows, self.network.output_units());
+        self.stepped = true;
+        if !loss.is_finite() {
+            return Err(self.diverge("the loss", loss, self.batch_no()));
+        }
+        Ok(loss)
+    }
+
+    /// The batch's number within its epoch, from 1 (for messages).
+    fn batch_no(&self) -> usize {
+        self.cursor / self.config.batch_size + 1
+    }
+
+    fn check_norm(&mut self, norm: f64) -> Result<(), TrainError> {
+        if norm.is_finite() {
+            return Ok(());
+        }
+        Err(self.diverge("the gradient norm", norm, self.batch_no()))
+    }
+
+    /// After the optimiser's step: the weights' check and the epoch's bookkeeping.
+    fn end_batch(
+        &mut self,
+        total: ShardResult,
+        loss: f64,
+    ) -> Result<Option<EpochRecord>, TrainError> {
+        let b = total.rows;
         if !self.network.params().iter().all(|p| all_finite(p)) {
-            return Err(self.diverge("a weight", f64::INFINITY, batch_no));
+            return Err(self.diverge("a weight", f64::INFINITY, self.batch_no()));
         }
         self.sums.loss += loss * b as f64;
         self.sums.rows += b;

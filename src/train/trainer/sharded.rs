@@ -79,13 +79,29 @@ impl Trainer {
         results: &[ShardResult],
         grads: &[&[Real]],
     ) -> Result<Option<EpochRecord>, TrainError> {
+        self.check_batch(results, grads, 0)?;
+        let acc = self.grads.as_mut_slice();
+        acc.copy_from_slice(grads[0]);
+        add_in_order(acc, &grads[1..]);
+        let total = results[1..].iter().fold(results[0], |t, r| t.then(*r));
+        self.finish_batch(total)
+    }
+
+    /// The checks on a batch's shard results and gradient buffers before they are applied
+    /// (`folded` shards after the first already added into the first buffer).
+    pub(super) fn check_batch(
+        &self,
+        results: &[ShardResult],
+        grads: &[&[Real]],
+        folded: usize,
+    ) -> Result<(), TrainError> {
         let Some(shards) = self.pending_batch() else {
             return Err(TrainError::Data(
                 "there is no batch to apply: call next_batch first (or training is over)".into(),
             ));
         };
         let n = self.param_count();
-        if results.len() != shards.len() || grads.len() != shards.len() {
+        if results.len() != shards.len() || grads.len() + folded != shards.len() {
             return Err(TrainError::Data(format!(
                 "the batch has {} shards but {} results and {} gradient buffers were given",
                 shards.len(),
@@ -110,11 +126,7 @@ impl Trainer {
                 shards.range(i).len()
             )));
         }
-        let acc = self.grads.as_mut_slice();
-        acc.copy_from_slice(grads[0]);
-        add_in_order(acc, &grads[1..]);
-        let total = results[1..].iter().fold(results[0], |t, r| t.then(*r));
-        self.finish_batch(total)
+        Ok(())
     }
 
     /// The shards of the batch under way, if one is.
@@ -124,7 +136,7 @@ impl Trainer {
     }
 
     /// Rows in the batch at the cursor (the last of an epoch may be short).
-    fn batch_rows(&self) -> usize {
+    pub(super) fn batch_rows(&self) -> usize {
         self.config.batch_size.min(self.train.n - self.cursor)
     }
 
