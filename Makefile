@@ -74,9 +74,9 @@ package: tools $(EXPORT_PKG)/mlp_lab_bg.wasm
 schema:
 	cargo run --quiet -- schema --compact > src/schema.json
 
-# The trainer's limit (the page's first load): 300 KB gzip -9, as bench/report.mjs counts it
-# (300 × 1024 bytes); `make size` fails above it.
-SIZE_LIMIT := 307200
+# The trainer's limit (the page's first load): 300 KB gzip -9, read as 300,000 bytes (the
+# stricter of the two readings); `make size` fails above it.
+SIZE_LIMIT := 300000
 size:
 	@raw=$$(stat -c %s $(WASM)); gz=$$(gzip -9c $(WASM) | wc -c); \
 	  printf 'wasm: %s bytes raw, %s bytes gzip -9 (%s; limit %s)\n' "$$raw" "$$gz" "$(WASM)" "$(SIZE_LIMIT)"; \

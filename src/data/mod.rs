@@ -16,6 +16,7 @@ pub mod cifar;
 pub mod csv;
 pub mod dataset;
 pub mod error;
+pub mod gzip;
 pub mod idx;
 pub mod named;
 pub mod prepared;
@@ -25,7 +26,6 @@ pub mod toy;
 pub use dataset::{Dataset, Targets};
 pub use error::DataError;
 
-use std::io::Read;
 use std::path::Path;
 
 /// The most bytes any one data file may occupy, compressed or decompressed. The largest real
@@ -41,16 +41,12 @@ pub(crate) fn is_gzip(bytes: &[u8]) -> bool {
 /// Reading stops at the limit, so callers pass "what the header promises + 1" and learn that a
 /// file is too long without ever holding more than that in memory.
 pub(crate) fn gunzip_at_most(file: &str, bytes: &[u8], limit: u64) -> Result<Vec<u8>, DataError> {
-    let mut out = Vec::new();
-    let decoder = flate2::read::MultiGzDecoder::new(bytes);
-    match decoder.take(limit).read_to_end(&mut out) {
-        Ok(_) => Ok(out),
-        Err(e) => Err(DataError::Gzip {
-            file: file.to_string(),
-            decompressed: out.len() as u64,
-            detail: e.to_string(),
-        }),
-    }
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    gzip::gunzip(bytes, limit).map_err(|(decompressed, detail)| DataError::Gzip {
+        file: file.to_string(),
+        decompressed: decompressed as u64,
+        detail,
+    })
 }
 
 /// The whole file when it is raw, or its decompressed content (up to [`MAX_FILE_BYTES`]) when it
