@@ -30,12 +30,7 @@ for p in "${presets[@]}"; do
     line=$("$BIN" train --config "$file" --seed "$s" -q | tail -n 1)
     printf '{"preset": "%s", "seed": %s, "date": "%s", "result": %s}\n' "$p" "$s" "$(date -u +%F)" "$line" | tee -a "$fresh" >&2
   done
-  python3 - "$out" "$p" "$fresh" <<'PY'
-import json, sys
-path, name, fresh = sys.argv[1], sys.argv[2], sys.argv[3]
-keep = [l for l in open(path) if l.strip() and json.loads(l)["preset"] != name]
-open(path, "w").writelines(keep + open(fresh).readlines())
-PY
+  python3 scripts/replace_runs.py "$out" "$p" "$fresh"
   rm -f "$fresh"
 done
 python3 scripts/accuracy_table.py "$out" > "$OUT_DIR/ACCURACY.md"

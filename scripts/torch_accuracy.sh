@@ -35,12 +35,7 @@ for line in sys.stdin:
     name = sys.argv[1]
     print(json.dumps({"preset": name, "seed": r["seed"], "date": str(datetime.date.today()), "result": r}), flush=True)
 ' "$p" | tee -a "$fresh" >&2
-  python3 - "$out" "$p" "$fresh" <<'PY'
-import json, sys
-path, name, fresh = sys.argv[1], sys.argv[2], sys.argv[3]
-keep = [l for l in open(path) if l.strip() and json.loads(l)["preset"] != name]
-open(path, "w").writelines(keep + open(fresh).readlines())
-PY
+  python3 scripts/replace_runs.py "$out" "$p" "$fresh"
   rm -f "$fresh"
 done
 python3 scripts/accuracy_table.py "$OUT_DIR/accuracy.jsonl" > "$OUT_DIR/ACCURACY.md"

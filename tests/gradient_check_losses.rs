@@ -153,6 +153,20 @@ fn fused_and_jacobian(case: &mut Case) -> (f64, f64, Vec<f64>, Vec<f64>) {
     (lf, lj, fused, flatten(&g))
 }
 
+#[track_caller]
+fn assert_fused_matches_jacobian(case: &mut Case, seed: u64) {
+    let (lf, lj, f, j) = fused_and_jacobian(case);
+    assert!(
+        (lf - lj).abs() <= 1e-5 * lf.abs(),
+        "seed {seed}: losses: fused {lf}, jacobian {lj}"
+    );
+    let worst = agreement(&f, &j);
+    assert!(
+        worst <= 1.0,
+        "seed {seed}: fused and Jacobian gradients differ (worst ratio {worst})"
+    );
+}
+
 #[test]
 fn fused_and_jacobian_paths_agree_for_softmax_cross_entropy() {
     for seed in [71, 72, 73] {
@@ -163,16 +177,7 @@ fn fused_and_jacobian_paths_agree_for_softmax_cross_entropy() {
             true,
             seed,
         );
-        let (lf, lj, f, j) = fused_and_jacobian(&mut case);
-        assert!(
-            (lf - lj).abs() <= 1e-5 * lf.abs(),
-            "losses: fused {lf}, jacobian {lj}"
-        );
-        let worst = agreement(&f, &j);
-        assert!(
-            worst <= 1.0,
-            "seed {seed}: fused and Jacobian gradients differ (worst ratio {worst})"
-        );
+        assert_fused_matches_jacobian(&mut case, seed);
     }
 }
 
@@ -190,16 +195,7 @@ fn fused_and_jacobian_paths_agree_for_sigmoid_binary_cross_entropy() {
             true,
             seed,
         );
-        let (lf, lj, f, j) = fused_and_jacobian(&mut case);
-        assert!(
-            (lf - lj).abs() <= 1e-5 * lf.abs(),
-            "losses: fused {lf}, jacobian {lj}"
-        );
-        let worst = agreement(&f, &j);
-        assert!(
-            worst <= 1.0,
-            "seed {seed}: fused and Jacobian gradients differ (worst ratio {worst})"
-        );
+        assert_fused_matches_jacobian(&mut case, seed);
     }
 }
 
