@@ -5,11 +5,14 @@
 //   const server = await startServer();      // {url, port, close()}; www/ at /, tests/e2e/ at /e2e/
 //   const browser = await launchBrowser();   // a playwright Browser; close() when done
 //   const { page, errors } = await newPage(browser);  // errors: console errors and page errors
+//   const env = serverAndBrowser();          // both, started before the file's tests and closed
+//                                            // after them: env.server, env.browser
 
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startServer as serve } from '../../scripts/serve.mjs';
 
@@ -49,6 +52,20 @@ export async function startServer({ root = WWW, port = 0, isolated = true } = {}
  * refuses --user-data-dir in `args` for a non-persistent browser, and gives each launch a new
  * temporary profile itself; ours lives under a directory we delete, in case it leaves files.
  */
+/** The server and Chromium for a test file's tests: started in its `before`, closed in its `after`. */
+export function serverAndBrowser() {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close?.();
+  });
+  return env;
+}
+
 export async function launchBrowser() {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} not found: install it with ` +

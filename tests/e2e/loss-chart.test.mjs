@@ -4,25 +4,16 @@
 //
 // Run: node --test tests/e2e/loss-chart.test.mjs   (needs `make wasm`)
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as harness from './harness.mjs';
 import { digitsConfig, runHash, slowDigitsConfig } from './runs-helpers.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await harness.startServer();
-  browser = await harness.launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = harness.serverAndBrowser();
 
 async function train(config, until) {
-  const { page, context, errors } = await harness.newPage(browser);
-  await page.goto(server.url + runHash(config));
+  const { page, context, errors } = await harness.newPage(env.browser);
+  await page.goto(env.server.url + runHash(config));
   await page.waitForFunction(() => window.mlpLab?.summary && !document.querySelector('[data-testid=start]').disabled, null, { timeout: 60_000 });
   await page.click('[data-testid=start]');
   await page.waitForFunction(until, null, { timeout: 120_000 });

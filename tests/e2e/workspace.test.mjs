@@ -5,7 +5,7 @@
 //
 // Run: node --test tests/e2e/workspace.test.mjs   (needs `make wasm`; the fit check needs www/data/mnist*)
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,20 +16,11 @@ const SECTIONS = ['train', 'inspect', 'runs', 'sweeps', 'reports'];
 const MNIST = existsSync(path.join(harness.WWW, 'data/mnist.json'));
 const spirals = JSON.parse(readFileSync(path.join(harness.WWW, 'presets/spirals.json'), 'utf8')).config;
 
-let server;
-let browser;
-before(async () => {
-  server = await harness.startServer();
-  browser = await harness.launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = harness.serverAndBrowser();
 
 async function open(hash, viewport) {
-  const { page, context, errors } = await harness.newPage(browser, viewport ? { viewport } : undefined);
-  await page.goto(server.url + hash);
+  const { page, context, errors } = await harness.newPage(env.browser, viewport ? { viewport } : undefined);
+  await page.goto(env.server.url + hash);
   await page.waitForSelector('.engine.ok', { timeout: 60_000 });
   await page.waitForFunction(() => window.mlpLab?.summary && window.mlpLab.tracker, null, { timeout: 60_000 });
   return { page, context, errors };
@@ -81,7 +72,7 @@ test('one section shows at a time; its tab is selected and the section is in the
 test('a link to a section alone opens it with the default data, and an unknown section opens Train', async () => {
   const { page, context, errors } = await open('#section=reports');
   assert.deepEqual(await visibleSections(page), ['section-reports']);
-  await page.goto(`${server.url}#section=nonsense`);
+  await page.goto(`${env.server.url}#section=nonsense`);
   await page.waitForFunction(() => window.mlpLab?.summary, null, { timeout: 60_000 });
   assert.deepEqual(await visibleSections(page), ['section-train']);
   await context.close();
