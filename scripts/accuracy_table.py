@@ -89,3 +89,19 @@ if pt:
         dates = sorted({r["date"] for r in ts})
         print(f"| {p} | {len(ours)} | {mean_sd(test(ours))} | {len(theirs)} | {mean_sd(test(theirs))} | {diff} | "
               f"{mean_sd(val(ours))} | {mean_sd(val(theirs))} | {secs(ours)} | {secs(theirs)} | {' – '.join(dates)} |")
+
+# The presets trained in the page (bench/time-to-accuracy.mjs --out bench/page-accuracy), when present.
+page_dir = os.path.join(os.path.dirname(sys.argv[1]), "page-accuracy")
+page_runs = sorted(os.listdir(page_dir)) if os.path.isdir(page_dir) else []
+if page_runs:
+    print("\n## In the page\n")
+    print("`node bench/time-to-accuracy.mjs --preset P.json --target T --out bench/page-accuracy` "
+          "(then renamed to the preset's name): the preset trained in headless Chromium from Start, "
+          "the test accuracy asked of the page's worker after every epoch. One run, the preset's seed.\n")
+    print("| preset | data | epochs | test accuracy at the end | target | first epoch at the target | seconds | load (1 min) | date |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for f in page_runs:
+        r = json.load(open(os.path.join(page_dir, f)))
+        print(f"| {r['preset'].removesuffix('.json')} | {r['dataset']} | {r['epochs']} | {r['final_test_accuracy'] * 100:.2f}% | "
+              f"{r['target'] * 100:.1f}% | {r['epoch_reached']} | {r['seconds_total']:.0f} | "
+              f"{r['load_average']:.1f} on {r['cores']} cores | {r['date'][:10]} |")
