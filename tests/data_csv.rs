@@ -398,3 +398,29 @@ fn a_target_other_than_the_last_column_of_a_scikit_learn_file_is_refused() {
         );
     }
 }
+
+#[test]
+fn line_numbers_in_errors_count_blank_lines() {
+    // Once: the csv crate's own line count put the bad cell on line 4 (it skips blank lines).
+    let text = "a,b,label\n1,2,x\n\n\n3,oops,y\n";
+    let msg = message(load_csv_bytes(
+        "gaps.csv",
+        text.as_bytes(),
+        TargetSpec::classes("label"),
+    ));
+    assert_mentions(&msg, &["gaps.csv", "line 5", "column 2", "oops"]);
+    let ragged = "a,b,label\n\n1,2,x\n3,y\n";
+    let msg = message(load_csv_bytes(
+        "ragged.csv",
+        ragged.as_bytes(),
+        TargetSpec::classes("label"),
+    ));
+    assert_mentions(&msg, &["ragged.csv", "line 4"]);
+    let crlf = "a,b,label\r\n1,2,x\r\n\r\n3,,y\r\n";
+    let msg = message(load_csv_bytes(
+        "crlf.csv",
+        crlf.as_bytes(),
+        TargetSpec::classes("label"),
+    ));
+    assert_mentions(&msg, &["crlf.csv", "line 4", "empty cell"]);
+}

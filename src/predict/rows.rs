@@ -2,6 +2,7 @@
 //! are numbers (read as training reads them: trimmed, parsed as f32, finite).
 
 use super::columns::feature_columns;
+use crate::data::csv::line_at;
 use crate::data::{maybe_gunzip, DataError};
 use crate::model_io::Model;
 
@@ -104,18 +105,4 @@ fn number(cell: &str) -> Result<f32, (&'static str, &'static str)> {
         )),
         Err(_) => Err(("not a number", "feature cells must be numbers")),
     }
-}
-
-/// The 1-based line a record (or an error) starts on. The csv crate's own count is off after blank lines
-/// (its position is where the skipped blank lines begin) and with CRLF line ends (counted
-/// twice), so this counts line feeds up to the record's first byte instead.
-fn line_at(data: &[u8], position: Option<&::csv::Position>) -> u64 {
-    let Some(p) = position else {
-        return 0;
-    };
-    let mut start = (p.byte() as usize).min(data.len());
-    while matches!(data.get(start), Some(b'\r' | b'\n')) {
-        start += 1;
-    }
-    1 + data[..start].iter().filter(|&&b| b == b'\n').count() as u64
 }

@@ -161,12 +161,26 @@ pub(crate) fn records(data: &[u8]) -> ::csv::StringRecordsIntoIter<&[u8]> {
         .into_records()
 }
 
+/// The 1-based line a record (or an error) starts on. The csv crate's own count is off after blank lines
+/// (its position is where the skipped blank lines begin) and with CRLF line ends (counted
+/// twice), so this counts line feeds up to the record's first byte instead.
+pub(crate) fn line_at(data: &[u8], position: Option<&::csv::Position>) -> u64 {
+    let Some(p) = position else {
+        return 0;
+    };
+    let mut start = (p.byte() as usize).min(data.len());
+    while matches!(data.get(start), Some(b'\r' | b'\n')) {
+        start += 1;
+    }
+    1 + data[..start].iter().filter(|&&b| b == b'\n').count() as u64
+}
+
 /// Loads a CSV file's bytes (gzip detected by its magic bytes); `name` labels the messages.
 pub fn load_csv_bytes(name: &str, bytes: &[u8], target: TargetSpec) -> Result<Dataset, DataError> {
     let data = decode(name, bytes)?;
     let mut records = records(&data);
     let (layout, data_lines) = detect_layout(name, &mut records, target.header)?;
-    let table = Table::new(name, layout, &target)?;
+    let table = Table::new(name, &data, layout, &target)?;
     let records = data_lines
         .into_iter()
         .map(Ok)

@@ -10,6 +10,8 @@ use crate::data::DataError;
 /// A file's layout, its target column and its feature columns.
 pub(super) struct Table<'a> {
     pub file: &'a str,
+    /// The file's text, for the line numbers of its records.
+    pub data: &'a [u8],
     pub layout: Layout,
     pub target: usize,
     pub features: Vec<usize>,
@@ -30,20 +32,27 @@ pub(super) enum TargetCells {
     Text(Vec<(u64, String)>),
 }
 
-fn line_of(record: &StringRecord) -> u64 {
-    record.position().map_or(0, |p| p.line())
-}
-
 impl<'a> Table<'a> {
-    pub(super) fn new(file: &'a str, layout: Layout, spec: &TargetSpec) -> Result<Self, DataError> {
+    pub(super) fn new(
+        file: &'a str,
+        data: &'a [u8],
+        layout: Layout,
+        spec: &TargetSpec,
+    ) -> Result<Self, DataError> {
         let target = resolve_target(file, &layout, &spec.column)?;
         let features = feature_columns(file, &layout, target, &spec.skip)?;
         Ok(Table {
             file,
+            data,
             layout,
             target,
             features,
         })
+    }
+
+    /// The 1-based line `record` starts on (the csv crate's own count is off after blank lines).
+    fn line_of(&self, record: &StringRecord) -> u64 {
+        super::line_at(self.data, record.position())
     }
 
     /// The header row's names of the feature columns (none without a header row).
@@ -80,7 +89,7 @@ impl<'a> Table<'a> {
     fn number(&self, record: &StringRecord, col: usize, what: &str) -> Result<f32, DataError> {
         let cell = record.get(col).unwrap_or_default();
         let fail = |problem: &'static str, expected: String| {
-            self.cell_error(line_of(record), col, cell, problem, &expected)
+            self.cell_error(self.line_of(record), col, cell, problem, &expected)
         };
         if cell.is_empty() {
             return Err(fail("empty cell", format!("{what} must be numbers")));
@@ -99,14 +108,14 @@ impl<'a> Table<'a> {
         let cell = record.get(self.target).unwrap_or_default();
         if cell.is_empty() {
             return Err(self.cell_error(
-                line_of(record),
+                self.line_of(record),
                 self.target,
                 "",
                 "empty target cell",
                 "every row needs a class",
             ));
         }
-        Ok((line_of(record), cell.to_string()))
+        Ok((self.line_of(record), cell.to_string()))
     }
 
     fn check_width(&self, record: &StringRecord) -> Result<(), DataError> {
@@ -116,7 +125,7 @@ impl<'a> Table<'a> {
         }
         Err(DataError::Ragged {
             file: self.file.to_string(),
-            line: line_of(record),
+            line: self.line_of(record),
             found: record.len(),
             expected: width,
             why: self.layout.why_width(),
