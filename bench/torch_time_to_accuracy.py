@@ -1,7 +1,8 @@
 """Time to a test accuracy in PyTorch (CPU, float32), for the page's figure from
 bench/time-to-accuracy.mjs: the same preset (layers, initialisers, loss, optimizer, L2 on weights
 only, cosine or step schedule, batch size, epochs, validation split) on the same prepared files
-the page trains on (www/data/<set>.train.bin / .test.bin, MLPD v1), with `--threads` threads.
+the page trains on (www/data/<set>.train.bin[.gz] / .test.bin[.gz], MLPD v1, gzip-compressed as
+`mlp-lab prepare-data` writes them), with `--threads` threads.
 
 The clock starts when training starts (the data already in memory, as in the page after its
 data set has loaded) and stops at the end of the first epoch whose test accuracy reaches the
@@ -13,6 +14,7 @@ JSON object.
 """
 
 import argparse
+import gzip
 import json
 import os
 import struct
@@ -23,8 +25,13 @@ import torch
 
 
 def read_mlpd(path):
-    """Features (u8 → /255, or f32) and class labels of a prepared MLPD v1 file."""
+    """Features (u8 → /255, or f32) and class labels of a prepared MLPD v1 file (`path`, or
+    `path`.gz as prepare-data writes it)."""
+    if not os.path.exists(path) and os.path.exists(path + ".gz"):
+        path += ".gz"
     raw = open(path, "rb").read()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
     if raw[:4] != b"MLPD" or raw[4] != 1:
         raise SystemExit(f"{path}: not an MLPD v1 file (magic {raw[:4]!r}, version {raw[4]})")
     kind, classes, n, d = raw[5], *struct.unpack_from("<HII", raw, 6)
