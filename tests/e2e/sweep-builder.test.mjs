@@ -49,6 +49,8 @@ async function open() {
   await page.waitForSelector('.engine.ok', { timeout: 60_000 });
   await harness.gotoSection(page, 'sweeps');
   await page.waitForSelector('[data-testid=sweep-builder] [data-testid=sweep-param-optimizer\\.lr]');
+  // the starting spec follows the loaded data set's config
+  await page.waitForFunction(() => window.mlpLab?.summary && JSON.parse(document.querySelector('[data-testid=sweep-spec]').value).dataset);
   return { page, context, errors };
 }
 

@@ -98,10 +98,14 @@ export function createSweepPanel(app, root, manager) {
     specBox.value = text;
     builder.fromText();
   };
-  app.on('ready', () => builder.build(schema()));
+  // The starting spec takes its parameters' ranges from the schema, so it waits for the engine.
   const follow = () => {
-    if (!edited && !shown && app.config) setSpec(specFromPage(app.config, app.dataRef?.name));
+    if (!edited && !shown && app.config && schema()) setSpec(specFromPage(app.config, app.dataRef?.name));
   };
+  app.on('ready', () => {
+    builder.build(schema());
+    follow();
+  });
   app.on('config-changed', follow);
   app.on('data-loaded', follow);
   const fromPage = el('button', {
