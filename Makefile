@@ -144,7 +144,7 @@ test-e2e: wasm
 
 # Benchmarks that cannot rot: every script that writes figures (bench/run.mjs,
 # bench/time-to-accuracy.mjs, bench/native.mjs, scripts/sweep-speedup.mjs, sweep-reports.mjs,
-# accuracy.sh) in its quick mode, into target/bench-quick/ (never over the committed results),
+# accuracy.sh, torch_accuracy.sh) in its quick mode, into target/bench-quick/ (never over the committed results),
 # checking that each produces all its figures — never how fast (bench/check.mjs). The PyTorch
 # parts need a Python with torch: TORCH_PYTHON=/path/to/python, or .venv/; else they skip and
 # say why. About 3 minutes.
