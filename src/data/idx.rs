@@ -75,66 +75,120 @@ pub fn parse_idx(name: &str, bytes: &[u8]) -> Result<IdxFile, DataError> {
     } else {
         Cow::Borrowed(&bytes[..bytes.len().min(16)])
     };
-    let Some(magic) = be_u32(&head, 0) else {
-        return Err(DataError::Truncated {
+    let header = Header::read(name, &head)?;
+    let body = if gz {
+        header.gzip_body(name, bytes)?
+    } else {
+        header.raw_body(name, bytes)?
+    };
+    let n = to_usize(name, header.n.into())?;
+    if header.magic == IMAGES_MAGIC {
+        Ok(IdxFile::Images(IdxImages {
             file: name.to_string(),
-            what: "an IDX magic number".to_string(),
-            needed: 4,
-            found: head.len() as u64,
-        });
-    };
-    let (header_len, what) = match magic {
-        IMAGES_MAGIC => (16usize, "an IDX images header"),
-        LABELS_MAGIC => (8usize, "an IDX labels header"),
-        other => {
-            return Err(DataError::BadMagic {
-                file: name.to_string(),
-                found: format!("0x{other:08x}"),
-                expected: "0x00000803 (IDX images) or 0x00000801 (IDX labels)".to_string(),
-            })
-        }
-    };
-    let header = (be_u32(&head, 4), be_u32(&head, 8), be_u32(&head, 12));
-    let (n, rows, cols) = match (magic, header) {
-        (IMAGES_MAGIC, (Some(n), Some(r), Some(c), ..)) => (n, r, c),
-        (LABELS_MAGIC, (Some(n), ..)) => (n, 1, 1),
-        _ => {
+            n,
+            rows: to_usize(name, header.rows.into())?,
+            cols: to_usize(name, header.cols.into())?,
+            pixels: body,
+        }))
+    } else {
+        Ok(IdxFile::Labels(IdxLabels {
+            file: name.to_string(),
+            labels: body,
+        }))
+    }
+}
+
+/// What an IDX header says: the kind, the count and (images) the size of each.
+struct Header {
+    magic: u32,
+    len: usize,
+    n: u32,
+    rows: u32,
+    cols: u32,
+}
+
+impl Header {
+    /// The header from the file's first (up to) 16 bytes.
+    fn read(name: &str, head: &[u8]) -> Result<Header, DataError> {
+        let Some(magic) = be_u32(head, 0) else {
             return Err(DataError::Truncated {
                 file: name.to_string(),
-                what: what.to_string(),
-                needed: header_len as u64,
+                what: "an IDX magic number".to_string(),
+                needed: 4,
                 found: head.len() as u64,
-            })
-        }
-    };
-    if magic == IMAGES_MAGIC && (rows == 0 || cols == 0) {
-        return Err(DataError::invalid(
-            name,
-            format!("header says images of {rows}×{cols}; both dimensions must be at least 1"),
-        ));
-    }
-    let claim = if magic == IMAGES_MAGIC {
-        format!(
-            "{n} image{} of {rows}×{cols}",
-            if n == 1 { "" } else { "s" }
-        )
-    } else {
-        format!("{n} label{}", if n == 1 { "" } else { "s" })
-    };
-    // u128: three u32 factors cannot overflow it.
-    let expected = header_len as u128 + n as u128 * rows as u128 * cols as u128;
-
-    let data: Cow<[u8]> = if gz {
-        if expected > MAX_FILE_BYTES as u128 {
-            return Err(DataError::TooLarge {
-                file: name.to_string(),
-                what: format!("the data its header claims ({claim})"),
-                size: format!("{expected} bytes"),
-                limit: MAX_FILE_BYTES,
             });
+        };
+        let (len, what) = match magic {
+            IMAGES_MAGIC => (16usize, "an IDX images header"),
+            LABELS_MAGIC => (8usize, "an IDX labels header"),
+            other => {
+                return Err(DataError::BadMagic {
+                    file: name.to_string(),
+                    found: format!("0x{other:08x}"),
+                    expected: "0x00000803 (IDX images) or 0x00000801 (IDX labels)".to_string(),
+                })
+            }
+        };
+        let fields = (be_u32(head, 4), be_u32(head, 8), be_u32(head, 12));
+        let (n, rows, cols) = match (magic, fields) {
+            (IMAGES_MAGIC, (Some(n), Some(r), Some(c))) => (n, r, c),
+            (LABELS_MAGIC, (Some(n), ..)) => (n, 1, 1),
+            _ => {
+                return Err(DataError::Truncated {
+                    file: name.to_string(),
+                    what: what.to_string(),
+                    needed: len as u64,
+                    found: head.len() as u64,
+                })
+            }
+        };
+        if magic == IMAGES_MAGIC && (rows == 0 || cols == 0) {
+            return Err(DataError::invalid(
+                name,
+                format!("header says images of {rows}×{cols}; both dimensions must be at least 1"),
+            ));
         }
-        let expected = expected as u64;
-        let data = gunzip_at_most(name, bytes, expected + 1)?;
+        Ok(Header {
+            magic,
+            len,
+            n,
+            rows,
+            cols,
+        })
+    }
+
+    /// What the header claims, for messages: "3 images of 28×28", "1 label".
+    fn claim(&self) -> String {
+        let (n, s) = (self.n, if self.n == 1 { "" } else { "s" });
+        if self.magic == IMAGES_MAGIC {
+            format!("{n} image{s} of {}×{}", self.rows, self.cols)
+        } else {
+            format!("{n} label{s}")
+        }
+    }
+
+    /// The file's length as the header implies it (u128: three u32 factors cannot overflow it).
+    fn file_len(&self) -> u128 {
+        self.len as u128 + self.n as u128 * self.rows as u128 * self.cols as u128
+    }
+
+    fn too_large(&self, name: &str) -> DataError {
+        DataError::TooLarge {
+            file: name.to_string(),
+            what: format!("the data its header claims ({})", self.claim()),
+            size: format!("{} bytes", self.file_len()),
+            limit: MAX_FILE_BYTES,
+        }
+    }
+
+    /// The body of a gzip file, decompressed up to the implied length plus one byte (so a
+    /// longer stream is caught without inflating all of it).
+    fn gzip_body(&self, name: &str, bytes: &[u8]) -> Result<Vec<u8>, DataError> {
+        if self.file_len() > MAX_FILE_BYTES as u128 {
+            return Err(self.too_large(name));
+        }
+        let expected = self.file_len() as u64;
+        let mut data = gunzip_at_most(name, bytes, expected + 1)?;
         let got = data.len() as u64;
         if got != expected {
             let (has, found) = if got > expected {
@@ -144,57 +198,32 @@ pub fn parse_idx(name: &str, bytes: &[u8]) -> Result<IdxFile, DataError> {
             };
             return Err(DataError::LengthMismatch {
                 file: name.to_string(),
-                claim,
+                claim: self.claim(),
                 expected,
                 has: has.to_string(),
                 found,
             });
         }
-        Cow::Owned(data)
-    } else {
-        if bytes.len() as u128 != expected {
+        data.drain(..self.len);
+        Ok(data)
+    }
+
+    /// The body of an uncompressed file, whose length must be exactly the implied one.
+    fn raw_body(&self, name: &str, bytes: &[u8]) -> Result<Vec<u8>, DataError> {
+        if bytes.len() as u128 != self.file_len() {
             // A claim past u64 (up to 2⁹⁶ bytes) cannot be quoted as a u64 without lying.
-            let Ok(expected) = u64::try_from(expected) else {
-                return Err(DataError::TooLarge {
-                    file: name.to_string(),
-                    what: format!("the data its header claims ({claim})"),
-                    size: format!("{expected} bytes"),
-                    limit: MAX_FILE_BYTES,
-                });
+            let Ok(expected) = u64::try_from(self.file_len()) else {
+                return Err(self.too_large(name));
             };
             return Err(DataError::LengthMismatch {
                 file: name.to_string(),
-                claim,
+                claim: self.claim(),
                 expected,
                 has: "has".to_string(),
                 found: bytes.len() as u64,
             });
         }
-        Cow::Borrowed(bytes)
-    };
-
-    // The length check above guarantees the body starts at header_len.
-    let body = match data {
-        Cow::Owned(mut v) => {
-            v.drain(..header_len.min(v.len()));
-            v
-        }
-        Cow::Borrowed(b) => b.get(header_len..).unwrap_or_default().to_vec(),
-    };
-    let n = to_usize(name, n.into())?;
-    if magic == IMAGES_MAGIC {
-        Ok(IdxFile::Images(IdxImages {
-            file: name.to_string(),
-            n,
-            rows: to_usize(name, rows.into())?,
-            cols: to_usize(name, cols.into())?,
-            pixels: body,
-        }))
-    } else {
-        Ok(IdxFile::Labels(IdxLabels {
-            file: name.to_string(),
-            labels: body,
-        }))
+        Ok(bytes[self.len..].to_vec())
     }
 }
 
