@@ -115,7 +115,10 @@ export function timeToAccuracy(dir, { torch }) {
   const per = r.test_accuracy_per_epoch ?? [];
   if (per.length < 1 || !per.every(finite)) p.push(`page.test_accuracy_per_epoch: ${JSON.stringify(per)}`);
   if ((r.epochs_evaluated ?? []).at(-1) !== r.epochs) p.push(`page: last evaluated epoch ${r.epochs_evaluated?.at(-1)}, expected ${r.epochs}`);
+  numbers(p, 'page', r, ['workers'], { positive: true });
+  numbers(p, 'work', r.work, ['gflop_train_per_epoch', 'gflop_evaluate_per_epoch', 'page_gflop_s', 'gflop_train_to_target'], { positive: true });
   if (torch) {
+    numbers(p, 'work', r.work, ['gflop_s_to_match_pytorch'], { positive: true });
     numbers(p, 'pytorch', r.pytorch, TTA_KEYS, { positive: true });
     if (r.pytorch?.test_accuracy_per_epoch?.length !== r.epochs) p.push(`pytorch.test_accuracy_per_epoch: ${r.pytorch?.test_accuracy_per_epoch?.length} epochs, expected ${r.epochs}`);
     numbers(p, 'time-to-accuracy', r, ['page_seconds_over_pytorch'], { positive: true });

@@ -59,7 +59,9 @@ function recordWorker() {
         if (!m) return;
         const now = performance.now();
         const records = m.type === 'epoch' ? [m.record] : m.type === 'epochs' ? m.records : null;
-        if (records?.length) {
+        if (m.type === 'started') {
+          window.__log.push({ type: 'started', t: now, train_n: m.train_n, val_n: m.val_n, test_n: m.test_n, workers: m.workers });
+        } else if (records?.length) {
           window.__log.push({ type: 'epoch', epoch: records.at(-1).epoch, t: now });
           this.postMessage({ type: 'evaluate', split: 'test', id: `tta-${records.at(-1).epoch}` });
         } else if (m.type === 'evaluation' && String(m.id).startsWith('tta-')) {
@@ -105,7 +107,10 @@ async function pageRun() {
     if (end.type === 'error') throw new Error(`training failed: ${end.message}`);
     const tests = log.filter((m) => m.type === 'test');
     const reached = tests.find((m) => m.accuracy >= target);
+    const started = log.find((m) => m.type === 'started');
     return {
+      workers: started?.workers ?? null,
+      rows: started ? { train: started.train_n, validation: started.val_n, test: started.test_n } : null,
       seconds_to_target: reached ? +((reached.t - t0) / 1000).toFixed(1) : null,
       epoch_reached: reached ? reached.epoch : null,
       seconds_total: +((end.t - t0) / 1000).toFixed(1),
@@ -127,6 +132,40 @@ function torchRun() {
   return JSON.parse(r.stdout.trim().split('\n').at(-1));
 }
 
+/**
+ * The matrix-product work of the page's run, to compare its speed with what the wasm kernel can
+ * do (bench/results.json, "Matrix products in the worker"): per training example a layer of
+ * `i` inputs and `o` units costs 2·i·o flops forward, 2·i·o for its weight gradient and, past
+ * the first layer, 2·i·o for its input gradient; an evaluated row costs the forward pass. The
+ * epoch's evaluations are the validation rows (the trainer's) and the test rows (this script's).
+ * `gflop_s_to_match_pytorch`: the training work alone up to the epoch where the page reached
+ * the target, over PyTorch's seconds to it — the speed the page would need with no evaluation,
+ * no other work and every worker busy.
+ */
+function work(r) {
+  if (!r.rows) return null;
+  const d = JSON.parse(readFileSync(path.join(ROOT, 'www/data', `${preset.dataset}.json`), 'utf8')).d;
+  const widths = [d, ...preset.config.layers.map((l) => l.units)];
+  const pairs = widths.slice(1).map((o, k) => 2 * widths[k] * o);
+  const forward = pairs.reduce((a, b) => a + b, 0);
+  const train = 2 * forward + pairs.slice(1).reduce((a, b) => a + b, 0);
+  const giga = (x) => +(x / 1e9).toFixed(2);
+  const trainEpoch = r.rows.train * train;
+  const evalEpoch = (r.rows.validation + r.rows.test) * forward;
+  const out = {
+    widths,
+    gflop_train_per_epoch: giga(trainEpoch),
+    gflop_evaluate_per_epoch: giga(evalEpoch),
+    page_gflop_s: giga((r.epochs * (trainEpoch + evalEpoch)) / r.seconds_total),
+  };
+  if (r.epoch_reached != null) {
+    out.gflop_train_to_target = giga(r.epoch_reached * trainEpoch);
+    const t = r.pytorch?.seconds_to_target;
+    if (t) out.gflop_s_to_match_pytorch = giga((r.epoch_reached * trainEpoch) / t);
+  }
+  return out;
+}
+
 const loadBefore = +loadavg()[0].toFixed(2);
 const result = {
   date: new Date().toISOString(),
@@ -146,6 +185,7 @@ if (python) {
   const [p, t] = [result.seconds_to_target, result.pytorch.seconds_to_target];
   result.page_seconds_over_pytorch = p != null && t ? +(p / t).toFixed(3) : null;
 }
+result.work = work(result);
 mkdirSync(outDir, { recursive: true });
 writeFileSync(path.join(outDir, 'time-to-accuracy.json'), `${JSON.stringify(result, null, 2)}\n`);
 console.log(JSON.stringify(result));

@@ -3,17 +3,18 @@
 //! finished trials are loaded, not rerun), progress on stderr, and as the last stdout line one
 //! JSON object with every trial and the best.
 
-use super::args::{ComputeArgs, DefaultedDataArgs};
+use super::args::{ComputeArgs, DataArgs, DefaultedDataArgs};
 use super::files::{read_text, write_atomically};
 use super::load::load_data;
 use crate::sweep::runner::{self, Event, SweepData};
 use crate::sweep::spec::MAX_WORKERS;
-use crate::sweep::{Sweep, SweepSpec, TrialRecord};
+use crate::sweep::{Summary, Sweep, SweepSpec, TrialRecord};
 use crate::train::clock::now_seconds;
 use crate::train::targets::check_targets;
+use crate::train::RunData;
 use clap::Args;
 use serde_json::Value;
-use std::fs::{self, OpenOptions};
+use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -52,34 +53,17 @@ pub fn run(args: SweepArgs) -> Result<(), String> {
     let spec_path = args.spec.display().to_string();
     let text = read_text(&args.spec, "sweep spec")?;
     let spec = SweepSpec::from_json(&text).map_err(|e| format!("spec {spec_path}: {e}"))?;
-    match args.workers {
-        Some(0) => return Err("--workers: must be at least 1".into()),
-        Some(w) if w > MAX_WORKERS => {
-            return Err(format!(
-                "--workers: at most {MAX_WORKERS} trials can train at once, found {w}"
-            ))
-        }
-        _ => {}
-    }
+    check_workers(args.workers)?;
     let data_args = args.source.or(spec.dataset.clone(), None, || {
         "--data: name a data set or a CSV file (the spec has no \"dataset\")".to_string()
     })?;
-    let base = &spec.base;
-    let loaded = load_data(&data_args, base.task())?;
-    let swept = |p: &str| spec.parameters.iter().any(|q| q.path == p);
-    if !swept("loss") && !swept("task") {
-        let outputs = base.layers.last().map_or(0, |l| l.units);
-        check_targets(&loaded.data, base.task(), outputs, &data_args.data)
-            .map_err(|e| format!("spec base: {e}"))?;
-    }
+    let loaded = load_checked(&spec, &data_args)?;
     let finished = match &args.out {
         Some(dir) => open_out(dir, &spec, &text)?,
         None => Vec::new(),
     };
     let quiet = args.quiet;
     let resumed = finished.len();
-    let max_trials = spec.max_trials;
-    let method = spec.method;
     let mut sweep = Sweep::new(spec, finished);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let workers = args
@@ -92,38 +76,9 @@ pub fn run(args: SweepArgs) -> Result<(), String> {
     // threads only get what the trials leave.
     let threads = args.compute.apply((cores / workers).max(1))?;
     if !quiet {
-        if resumed > 0 {
-            let dir = args
-                .out
-                .as_deref()
-                .unwrap_or(Path::new("."))
-                .join(TRIALS_FILE);
-            eprintln!(
-                "resuming: {resumed} finished trial(s) loaded from {}",
-                dir.display()
-            );
-        }
-        eprintln!(
-            "sweep: {} search, {} trial(s) to run of {max_trials}, {workers} worker(s) × {threads} thread(s), judged by {} ({})",
-            json_name(&method),
-            sweep.remaining(),
-            sweep.spec().metric,
-            json_name(&sweep.spec().goal),
-        );
+        say_plan(&sweep, resumed, args.out.as_deref(), (workers, threads));
     }
-
-    let jsonl = match &args.out {
-        Some(dir) => {
-            let path = dir.join(TRIALS_FILE);
-            let file = OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&path)
-                .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-            Some((Mutex::new(file), path))
-        }
-        None => None,
-    };
+    let jsonl = args.out.as_deref().map(open_trials_log).transpose()?;
     let done = AtomicUsize::new(resumed);
     let total = resumed + sweep.remaining();
     let on_event = |event: Event| -> Result<(), String> {
@@ -156,19 +111,7 @@ pub fn run(args: SweepArgs) -> Result<(), String> {
     let summary = sweep.summary();
     if !quiet {
         let ran = sweep.finished().count() - resumed;
-        let minutes = (now_seconds() - started) / 60.0;
-        match &summary.best {
-            Some(b) => eprintln!(
-                "best: trial {} with {} {:.5}: {}  ({ran} trial(s) in {:.2} min, {:.2} trials/min)",
-                b.id,
-                summary.metric,
-                b.metric,
-                params_text(&b.params),
-                minutes,
-                ran as f64 / minutes.max(1e-9)
-            ),
-            None => eprintln!("no trial produced a metric"),
-        }
+        say_best(&summary, ran, (now_seconds() - started) / 60.0);
     }
     if let (Some(dir), Some(best)) = (&args.out, &summary.best) {
         let path = write_best(dir, sweep.spec(), best, &data_args.data)?;
@@ -185,6 +128,78 @@ pub fn run(args: SweepArgs) -> Result<(), String> {
         serde_json::to_string(&summary).map_err(|e| e.to_string())?
     );
     Ok(())
+}
+
+/// The sweep's data, its targets checked against the base config unless the loss or task is
+/// swept (each trial's config is then checked when it starts).
+fn load_checked(spec: &SweepSpec, data_args: &DataArgs) -> Result<RunData, String> {
+    let base = &spec.base;
+    let loaded = load_data(data_args, base.task())?;
+    let swept = |p: &str| spec.parameters.iter().any(|q| q.path == p);
+    if !swept("loss") && !swept("task") {
+        let outputs = base.layers.last().map_or(0, |l| l.units);
+        check_targets(&loaded.data, base.task(), outputs, &data_args.data)
+            .map_err(|e| format!("spec base: {e}"))?;
+    }
+    Ok(loaded)
+}
+
+/// The opening lines on stderr: what was resumed, and the search about to run.
+fn say_plan(sweep: &Sweep, resumed: usize, out: Option<&Path>, (workers, threads): (usize, usize)) {
+    if resumed > 0 {
+        let dir = out.unwrap_or(Path::new("."));
+        eprintln!(
+            "resuming: {resumed} finished trial(s) loaded from {}",
+            dir.join(TRIALS_FILE).display()
+        );
+    }
+    let spec = sweep.spec();
+    eprintln!(
+        "sweep: {} search, {} trial(s) to run of {}, {workers} worker(s) × {threads} thread(s), judged by {} ({})",
+        json_name(&spec.method),
+        sweep.remaining(),
+        spec.max_trials,
+        spec.metric,
+        json_name(&spec.goal),
+    );
+}
+
+/// `--workers`: 1 to MAX_WORKERS when given.
+fn check_workers(workers: Option<usize>) -> Result<(), String> {
+    match workers {
+        Some(0) => Err("--workers: must be at least 1".into()),
+        Some(w) if w > MAX_WORKERS => Err(format!(
+            "--workers: at most {MAX_WORKERS} trials can train at once, found {w}"
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// `DIR/trials.jsonl`, opened for appending (a resumed sweep adds to its finished trials).
+fn open_trials_log(dir: &Path) -> Result<(Mutex<File>, PathBuf), String> {
+    let path = dir.join(TRIALS_FILE);
+    let file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    Ok((Mutex::new(file), path))
+}
+
+/// The closing line on stderr: the best trial, and how many trials ran how fast.
+fn say_best(summary: &Summary, ran: usize, minutes: f64) {
+    match &summary.best {
+        Some(b) => eprintln!(
+            "best: trial {} with {} {:.5}: {}  ({ran} trial(s) in {:.2} min, {:.2} trials/min)",
+            b.id,
+            summary.metric,
+            b.metric,
+            params_text(&b.params),
+            minutes,
+            ran as f64 / minutes.max(1e-9)
+        ),
+        None => eprintln!("no trial produced a metric"),
+    }
 }
 
 /// `DIR/best.json`: the best trial's whole config as a preset (`{dataset, title, note, config}`),
@@ -243,7 +258,7 @@ fn finished_line(r: &TrialRecord) -> String {
 }
 
 /// Appends one record as a line and syncs it, so a finished trial survives an interruption.
-fn append(file: &Mutex<fs::File>, path: &Path, record: &TrialRecord) -> Result<(), String> {
+fn append(file: &Mutex<File>, path: &Path, record: &TrialRecord) -> Result<(), String> {
     let mut line = serde_json::to_string(record).map_err(|e| e.to_string())?;
     line.push('\n');
     let mut f = file
