@@ -5,8 +5,10 @@
 //! the weights, every epoch's record (losses, norms, histograms) and the checkpoint's optimizer
 //! state, to the bit — for several optimizers, regularisers and clippings.
 
+mod common;
+
 use mlp_lab::config::Config;
-use mlp_lab::data::{Dataset, Targets};
+use mlp_lab::data::Dataset;
 use mlp_lab::train::shard::ShardWork;
 use mlp_lab::train::Trainer;
 use mlp_lab::Real;
@@ -43,30 +45,12 @@ fn configs(batch: usize) -> Vec<Config> {
 }
 
 fn data() -> Dataset {
-    let mut s = 0x1234_5678u32;
-    let mut next = || {
-        s ^= s << 13;
-        s ^= s >> 17;
-        s ^= s << 5;
-        s as f32 / u32::MAX as f32 * 2.0 - 1.0
-    };
-    let features: Vec<f32> = (0..ROWS * FEATURES).map(|_| next()).collect();
+    let features = common::xorshift_features(ROWS * FEATURES, 0x1234_5678);
     let labels = features
         .chunks(FEATURES)
         .map(|r| u32::from(r[0] + r[7] > 0.0) + u32::from(r[3] > 0.5))
         .collect();
-    Dataset {
-        features,
-        n: ROWS,
-        d: FEATURES,
-        targets: Targets::Classes {
-            labels,
-            n_classes: 3,
-        },
-        class_names: Vec::new(),
-        feature_names: Vec::new(),
-        image_shape: None,
-    }
+    common::classes(features, FEATURES, labels, 3)
 }
 
 fn trainer(c: &Config) -> Trainer {

@@ -10,6 +10,8 @@
     allow(clippy::unnecessary_cast, clippy::useless_conversion)
 )]
 
+mod common;
+
 use mlp_lab::config::Config;
 use mlp_lab::data::{Dataset, Targets};
 use mlp_lab::nn::{AsInput, Input, Loss, Network, ShardInput, ShardPos};
@@ -43,17 +45,9 @@ fn classifier(batch: usize, epochs: usize) -> Config {
 
 /// Learnable synthetic classes: the label is the argmax of three fixed projections.
 fn data(rows: usize) -> Dataset {
-    let d = FEATURES;
-    let mut s = 0x2545_F491u32;
-    let mut next = || {
-        s ^= s << 13;
-        s ^= s >> 17;
-        s ^= s << 5;
-        s as f32 / u32::MAX as f32 * 2.0 - 1.0
-    };
-    let features: Vec<f32> = (0..rows * d).map(|_| next()).collect();
+    let features = common::xorshift_features(rows * FEATURES, 0x2545_F491);
     let labels = features
-        .chunks(d)
+        .chunks(FEATURES)
         .map(|r| {
             let score = |k: usize| r.iter().skip(k).step_by(3).sum::<f32>();
             (0..3)
@@ -61,18 +55,7 @@ fn data(rows: usize) -> Dataset {
                 .unwrap_or(0) as u32
         })
         .collect();
-    Dataset {
-        features,
-        n: rows,
-        d,
-        targets: Targets::Classes {
-            labels,
-            n_classes: 3,
-        },
-        class_names: Vec::new(),
-        feature_names: Vec::new(),
-        image_shape: None,
-    }
+    common::classes(features, FEATURES, labels, 3)
 }
 
 fn trained(c: &Config, threads: usize) -> Trainer {

@@ -27,6 +27,20 @@ pub fn normal(rng: &mut ChaCha8Rng) -> f64 {
     StandardNormal.sample(rng)
 }
 
+/// `count` numbers in [−1, 1] from a 32-bit xorshift seeded with `seed` (non-zero): cheap,
+/// fixed test features that need no RNG crate's stream to stay the same.
+pub fn xorshift_features(count: usize, seed: u32) -> Vec<f32> {
+    assert_ne!(seed, 0, "xorshift needs a non-zero seed");
+    let mut s = seed;
+    let mut next = || {
+        s ^= s << 13;
+        s ^= s >> 17;
+        s ^= s << 5;
+        s as f32 / u32::MAX as f32 * 2.0 - 1.0
+    };
+    (0..count).map(|_| next()).collect()
+}
+
 /// A classification set from row-major features and labels.
 pub fn classes(features: Vec<f32>, d: usize, labels: Vec<u32>, n_classes: usize) -> Dataset {
     let n = labels.len();
