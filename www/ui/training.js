@@ -36,7 +36,12 @@ export function createRunPanel(app, root) {
   const runsBody = el('tbody');
   const runsTable = el('table', { class: 'runs', testid: 'runs', hidden: true },
     el('caption', { class: 'visually-hidden', text: 'Finished runs' }),
-    el('thead', {}, el('tr', {}, ['Data', 'Network', 'Optimizer', 'Epochs', 'Result', 'Time', ''].map((t) => el('th', { scope: 'col', text: t })))),
+    // three columns, so the table fits the run panel at 1280 px: what ran (data, network,
+    // optimiser; epochs and time below), its result, and the button that reuses its config
+    el('thead', {}, el('tr', {},
+      el('th', { scope: 'col', text: 'Run' }),
+      el('th', { scope: 'col', class: 'num', text: 'Result' }),
+      el('th', { scope: 'col' }, el('span', { class: 'visually-hidden', text: 'Config' })))),
     runsBody);
 
   replace(root,
@@ -229,13 +234,12 @@ export function createRunPanel(app, root) {
     const net = Array.isArray(cfg.layers) ? cfg.layers.map((l) => l.units).join('-') : '?';
     const result = metrics?.accuracy !== undefined ? pct(metrics.accuracy) : metrics?.r2 !== undefined ? `R² ${fmt(metrics.r2, 3)}` : '–';
     const config = structuredClone(cfg);
+    const epochs = r.history.length;
     runsBody.prepend(el('tr', {},
-      el('td', { text: r.dataName || '' }),
-      el('td', { text: net }),
-      el('td', { text: `${cfg.optimizer?.name ?? ''} ${cfg.optimizer?.lr ?? ''}` }),
-      el('td', { class: 'num', text: String(r.history.length) }),
+      el('td', {},
+        el('div', { text: `${r.dataName || ''} · ${net} · ${cfg.optimizer?.name ?? ''} ${cfg.optimizer?.lr ?? ''}` }),
+        el('div', { class: 'run-meta', text: `${epochs} epoch${epochs === 1 ? '' : 's'} · ${duration(seconds)}` })),
       el('td', { class: 'num', text: result }),
-      el('td', { class: 'num', text: duration(seconds) }),
       el('td', {}, el('button', {
         type: 'button', class: 'small', text: 'Use config',
         onclick: () => app.setConfig(() => structuredClone(config), { render: true }),
