@@ -75,7 +75,9 @@ if pt:
           "regulariser, schedule, batch size and epochs, on exactly the rows MLP Lab trains and "
           "validates on) with the seeds listed. Test: the preset's test split (MNIST and "
           "Fashion-MNIST: the official test set; CIFAR-10: data_batch_5). Difference: MLP Lab's "
-          "mean minus PyTorch's, in points.\n")
+          "mean minus PyTorch's, in points. s/run: the wall seconds a run took, under whatever "
+          "else the machine ran then (PyTorch's runs record their thread count from this version of "
+          "scripts/torch_accuracy.sh on), so not a speed comparison: bench/NATIVE.md compares speeds in one run.\n")
     print("| preset | MLP Lab seeds | MLP Lab test | PyTorch seeds | PyTorch test | difference | MLP Lab validation | PyTorch validation | MLP Lab s/run | PyTorch s/run | measured |")
     print("|---" * 11 + "|")
     for p, ts in pt.items():

@@ -33,8 +33,9 @@ for line in sys.stdin:
     r = json.loads(line)
     r.pop("history", None)
     name = sys.argv[1]
-    print(json.dumps({"preset": name, "seed": r["seed"], "date": str(datetime.date.today()), "result": r}), flush=True)
-' "$p" | tee -a "$fresh" >&2
+    print(json.dumps({"preset": name, "seed": r["seed"], "date": str(datetime.date.today()),
+                      "threads": int(sys.argv[2]), "result": r}), flush=True)
+' "$p" "$THREADS" | tee -a "$fresh" >&2
   python3 scripts/replace_runs.py "$out" "$p" "$fresh"
   rm -f "$fresh"
 done
