@@ -135,6 +135,9 @@ const plan = {
         },
 };
 
+// --rows N: every case trains on N synthetic rows (an experiment on how much epoch-end work
+// weighs; the committed figures use each case's own n).
+if (opt('--rows')) plan.cases = plan.cases.map((c) => ({ ...c, n: Number(opt('--rows')) }));
 if (opt('--cases')) {
   const want = opt('--cases').split(',');
   plan.cases = plan.cases.filter((c) => want.includes(`${c.name}:${c.batch}`));
