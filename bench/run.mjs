@@ -6,7 +6,7 @@
 //
 //   node bench/run.mjs [--pkg DIR] [--shards-pkg DIR] [--relaxed-pkg DIR] [--quick] [--no-memory] [--kernels-only] [--memory-only]
 //                    [--memory-n N] [--memory-epochs 1,10,50] [--engines a,b] [--cases mnist:128,tiny:32]
-//                    [--tfjs-threads N] [--no-isolation] [--repeats N] [--out DIR]
+//                    [--tfjs-threads N] [--no-isolation] [--repeats N] [--rows N] [--out DIR]
 //
 // --pkg is a wasm-bindgen `--target web` output holding mlp_lab.js and mlp_lab_bg.wasm
 // (default www/pkg, which `make bench` builds first); --shards-pkg the same with the shard API
